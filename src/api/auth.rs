@@ -1,0 +1,118 @@
+//! Who is calling: a bearer API token (role-carrying), or a station key for scans.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use uuid::Uuid;
+
+use super::{ApiError, AppState};
+use crate::domain::AppRole;
+use crate::store::Actor;
+
+/// An authenticated caller with an app role. Every handler takes one and checks its role
+/// before doing anything.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// User email or token name.
+    pub name: String,
+    /// What they may do.
+    pub role: AppRole,
+    /// The employee they are, if linked (for "own qualifications").
+    pub employee_id: Option<Uuid>,
+    /// Client address.
+    pub ip: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
+}
+
+impl Principal {
+    /// The audit actor for this caller.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            name: self.name.clone(),
+            ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+
+    /// Refuse with 403 unless `allowed`.
+    pub fn require(&self, allowed: bool, action: &str) -> Result<(), ApiError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "role '{}' may not {action}",
+                self.role
+            )))
+        }
+    }
+}
+
+/// The bearer secret of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Client address and user agent of a request.
+pub fn client(parts: &Parts) -> (Option<String>, Option<String>) {
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let ua = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect());
+    (ip, ua)
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (ip, user_agent) = client(parts);
+        let secret = bearer(parts).ok_or_else(|| {
+            ApiError::unauthorized("send an API token as 'Authorization: Bearer <token>'")
+        })?;
+        let r = state
+            .store
+            .read()
+            .map_err(crate::service::ServiceError::from)?;
+        let token = crate::service::authenticate_token(&r, secret)?;
+        Ok(Principal {
+            name: format!("token:{}", token.name),
+            role: token.role,
+            employee_id: None,
+            ip,
+            user_agent,
+        })
+    }
+}
+
+/// A station's key, from `Authorization: Bearer stn_…` or `X-Station-Key`.
+#[derive(Debug, Clone)]
+pub struct StationKey(pub String);
+
+impl FromRequestParts<AppState> for StationKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        let key = parts
+            .headers
+            .get("x-station-key")
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| bearer(parts))
+            .ok_or_else(|| {
+                ApiError::unauthorized("send the station key as 'Authorization: Bearer <key>'")
+            })?;
+        Ok(StationKey(key.trim().to_owned()))
+    }
+}

@@ -1,0 +1,189 @@
+//! The JSON API under `/api/v1`, its OpenAPI document, and `/healthz`.
+//!
+//! Handlers only check the caller's role, move work to a blocking thread and call the service
+//! layer; the OpenAPI document is generated from the same handler list that builds the router,
+//! so the two cannot drift apart.
+
+mod auth;
+mod catalog;
+#[macro_use]
+mod crud;
+mod error;
+mod extract;
+mod people;
+mod reports;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use auth::{Principal, StationKey, bearer, client};
+pub use error::{ApiError, ApiResult, ErrorBody};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use reports::Health;
+
+use crate::service::ServiceError;
+use crate::store::Store;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+    /// When the server started (for uptime).
+    pub started: Instant,
+}
+
+impl AppState {
+    /// State over an open store.
+    pub fn new(store: Arc<Store>) -> Self {
+        AppState {
+            store,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// Run store work off the async threads: redb commits fsync and argon2 is slow on purpose.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> ApiResult<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!("request worker failed: {e}");
+            Err(ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server could not complete the request",
+            ))
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Caliber API", description = "Skill and qualification matrix of a factory site."),
+    modifiers(&Security),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "station_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(reports::health))
+        .routes(routes!(crud::sites::list, crud::sites::create))
+        .routes(routes!(
+            crud::sites::get,
+            crud::sites::update,
+            crud::sites::delete
+        ))
+        .routes(routes!(crud::departments::list, crud::departments::create))
+        .routes(routes!(
+            crud::departments::get,
+            crud::departments::update,
+            crud::departments::delete
+        ))
+        .routes(routes!(crud::roles::list, crud::roles::create))
+        .routes(routes!(
+            crud::roles::get,
+            crud::roles::update,
+            crud::roles::delete
+        ))
+        .routes(routes!(crud::projects::list, crud::projects::create))
+        .routes(routes!(
+            crud::projects::get,
+            crud::projects::update,
+            crud::projects::delete
+        ))
+        .routes(routes!(crud::employees::list, crud::employees::create))
+        .routes(routes!(
+            crud::employees::get,
+            crud::employees::update,
+            crud::employees::delete
+        ))
+        .routes(routes!(people::qualification))
+        .routes(routes!(people::certifications))
+        .routes(routes!(people::regenerate_badge))
+        .routes(routes!(crud::skills::list, crud::skills::create))
+        .routes(routes!(
+            crud::skills::get,
+            crud::skills::update,
+            crud::skills::delete
+        ))
+        .routes(routes!(catalog::list_revisions, catalog::create_revision))
+        .routes(routes!(catalog::activation_preview))
+        .routes(routes!(catalog::activate_revision))
+        .routes(routes!(
+            crud::requirements::list,
+            crud::requirements::create
+        ))
+        .routes(routes!(
+            crud::requirements::get,
+            crud::requirements::update,
+            crud::requirements::delete
+        ))
+        .routes(routes!(catalog::list_certifications, catalog::certify))
+        .routes(routes!(catalog::get_certification))
+        .routes(routes!(catalog::revoke))
+        .routes(routes!(crud::stations::list, catalog::create_station))
+        .routes(routes!(
+            crud::stations::get,
+            crud::stations::update,
+            crud::stations::delete
+        ))
+        .routes(routes!(catalog::rotate_station_key))
+        .routes(routes!(people::list_users, people::create_user))
+        .routes(routes!(people::update_user))
+        .routes(routes!(people::list_tokens, people::create_token))
+        .routes(routes!(people::revoke_token))
+        .routes(routes!(reports::matrix))
+        .routes(routes!(reports::post_scan, reports::list_scans))
+        .routes(routes!(reports::audit))
+        .routes(routes!(reports::verify_audit))
+        .routes(routes!(reports::upload_attachment))
+        .routes(routes!(reports::get_attachment))
+}
+
+/// The OpenAPI 3 document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().into_openapi()
+}
+
+/// The API router (health, `/api/v1/…`, and the OpenAPI document) over `state`.
+pub fn router(state: AppState) -> Router {
+    let (router, doc) = api_router().split_for_parts();
+    let doc = Arc::new(doc);
+    router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .layer(DefaultBodyLimit::max(reports::MAX_ATTACHMENT))
+        .with_state(state)
+}

@@ -1,0 +1,435 @@
+//! The `caliber` command line: serve the appliance, seed demo data, manage users, tokens and
+//! stations, and check a badge from a shell.
+
+mod config;
+mod serve;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+pub use config::FileConfig;
+
+use crate::domain::{AppRole, Employee, Station};
+use crate::qualify::Verdict;
+use crate::service::{self, StationInput, TokenInput, UserInput};
+use crate::store::{Actor, Store};
+
+/// Caliber: the skill and qualification matrix of a factory site.
+#[derive(Debug, Parser)]
+#[command(name = "caliber", version, about)]
+pub struct Cli {
+    /// Configuration file (default: /etc/caliber/caliber.toml if it exists).
+    #[arg(long, global = true, env = "CALIBER_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Args)]
+pub struct DataDir {
+    /// Data directory (redb file and attachments).
+    #[arg(long, env = "CALIBER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Where to listen.
+#[derive(Debug, Args)]
+pub struct Listen {
+    /// Address to listen on.
+    #[arg(long, env = "CALIBER_LISTEN")]
+    pub listen: Option<SocketAddr>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web UI and JSON API.
+    Serve {
+        #[command(flatten)]
+        data: DataDir,
+        #[command(flatten)]
+        listen: Listen,
+    },
+    /// Fill an empty store with the demo data set.
+    Seed {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Seed the demo data if the store is empty, then serve it.
+    Demo {
+        #[command(flatten)]
+        data: DataDir,
+        #[command(flatten)]
+        listen: Listen,
+    },
+    /// Manage logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Manage stations (kiosks).
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+    },
+    /// Print an employee's verdict and every reason; exit 0 when green, 1 otherwise.
+    Check {
+        #[command(flatten)]
+        data: DataDir,
+        /// Employee number or badge token.
+        employee: String,
+        /// Judge at this station (name).
+        #[arg(long)]
+        station: Option<String>,
+    },
+    /// Write a large realistic synthetic site (for benchmarks) into an empty store.
+    Generate {
+        #[command(flatten)]
+        data: DataDir,
+        /// Number of employees.
+        #[arg(long, default_value_t = 5000)]
+        employees: usize,
+        /// Number of skills.
+        #[arg(long, default_value_t = 300)]
+        skills: usize,
+        /// Random seed (same seed, same site).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Check the audit trail's hash chain; exit 0 when intact.
+    VerifyAudit {
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+/// `caliber user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a login; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        data: DataDir,
+        /// Login email.
+        #[arg(long)]
+        email: String,
+        /// Role: admin, skill_manager, trainer, auditor or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: AppRole,
+    },
+    /// Set a login's password (read from standard input).
+    Passwd {
+        #[command(flatten)]
+        data: DataDir,
+        /// Login email.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// `caliber token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token and print it once.
+    Create {
+        #[command(flatten)]
+        data: DataDir,
+        /// Role the token acts with.
+        #[arg(long, value_parser = parse_role)]
+        role: AppRole,
+        /// Who or what uses it.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// `caliber station …`
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Add a station and print its key once.
+    Add {
+        #[command(flatten)]
+        data: DataDir,
+        /// Station name shown on the kiosk.
+        #[arg(long)]
+        name: String,
+        /// Project (line) code the station belongs to.
+        #[arg(long)]
+        project: Option<String>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<AppRole, String> {
+    AppRole::parse(s).ok_or_else(|| {
+        format!("unknown role '{s}' (admin, skill_manager, trainer, auditor, viewer)")
+    })
+}
+
+/// Default data directory on the appliance (systemd StateDirectory).
+pub const SYSTEM_DATA_DIR: &str = "/var/lib/caliber";
+/// Default data directory of `caliber demo`, relative to the working directory.
+pub const DEMO_DATA_DIR: &str = "caliber-demo-data";
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+struct Resolved {
+    file: FileConfig,
+}
+
+impl Resolved {
+    fn data_dir(&self, flag: &DataDir, default: &str) -> PathBuf {
+        flag.data_dir
+            .clone()
+            .or_else(|| self.file.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(default))
+    }
+
+    fn listen(&self, flag: &Listen) -> anyhow::Result<SocketAddr> {
+        match flag.listen.or(self.file.listen) {
+            Some(a) => Ok(a),
+            None => DEFAULT_LISTEN.parse().context("default listen address"),
+        }
+    }
+}
+
+fn open(dir: &Path) -> anyhow::Result<Store> {
+    Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the password from standard input")?;
+    let p = s.trim_end_matches(['\r', '\n']).to_owned();
+    if p.is_empty() {
+        bail!("no password on standard input (pipe it in, e.g. `echo '…' | caliber user add …`)");
+    }
+    Ok(p)
+}
+
+/// Run a parsed command line; the exit code is the command's answer (e.g. `check`).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cfg = Resolved {
+        file: FileConfig::load(cli.config.as_deref())?,
+    };
+    let cli_actor = Actor::named("cli");
+    match cli.command {
+        Command::Serve { data, listen } => {
+            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+            serve::serve(Arc::new(store), cfg.listen(&listen)?, None)?;
+        }
+        Command::Seed { data } => {
+            let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
+            let store = open(&dir)?;
+            let summary = crate::seed::seed_demo(&store, jiff::Timestamp::now())?;
+            println!("Seeded demo data into {}", dir.display());
+            print!("{summary}");
+        }
+        Command::Demo { data, listen } => {
+            let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
+            let store = open(&dir)?;
+            let empty = store.read()?.count::<Employee>()? == 0;
+            let summary = if empty {
+                Some(crate::seed::seed_demo(&store, jiff::Timestamp::now())?)
+            } else {
+                None
+            };
+            let (_, token) = service::create_token(
+                &store,
+                &cli_actor,
+                TokenInput {
+                    name: format!("demo-{}", jiff::Timestamp::now().as_second()),
+                    role: AppRole::Admin,
+                },
+            )?;
+            let mut banner = format!("Caliber demo, data in {}\n", dir.display());
+            if let Some(s) = summary {
+                banner.push_str(&s.to_string());
+            } else {
+                banner.push_str("(existing demo data kept; delete the folder to start over)\n");
+            }
+            banner.push_str(&format!("Admin API token for this run: {token}\n"));
+            serve::serve(Arc::new(store), cfg.listen(&listen)?, Some(banner))?;
+        }
+        Command::User { command } => match command {
+            UserCommand::Add { data, email, role } => {
+                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+                let password = read_password()?;
+                let u = service::create_user(
+                    &store,
+                    &cli_actor,
+                    UserInput {
+                        email,
+                        password,
+                        role,
+                        employee_id: None,
+                    },
+                )?;
+                println!("added {} ({})", u.email, u.role);
+            }
+            UserCommand::Passwd { data, email } => {
+                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+                let password = read_password()?;
+                let user = store
+                    .read()?
+                    .list::<crate::domain::User>()?
+                    .into_iter()
+                    .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+                    .with_context(|| format!("no user with email {email}"))?;
+                service::set_password(&store, &cli_actor, user.id, &password)?;
+                println!("password changed for {}", user.email);
+            }
+        },
+        Command::Token { command } => match command {
+            TokenCommand::Create { data, role, name } => {
+                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+                let (t, secret) =
+                    service::create_token(&store, &cli_actor, TokenInput { name, role })?;
+                eprintln!(
+                    "token '{}' ({}) created; it is shown only now:",
+                    t.name, t.role
+                );
+                println!("{secret}");
+            }
+        },
+        Command::Station { command } => match command {
+            StationCommand::Add {
+                data,
+                name,
+                project,
+            } => {
+                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+                let project_id = match project {
+                    Some(code) => Some(
+                        store
+                            .catalog()
+                            .projects
+                            .values()
+                            .find(|p| p.deleted_at.is_none() && p.code.eq_ignore_ascii_case(&code))
+                            .map(|p| p.id)
+                            .with_context(|| format!("no project with code {code}"))?,
+                    ),
+                    None => None,
+                };
+                let created = service::create_station(
+                    &store,
+                    &cli_actor,
+                    StationInput {
+                        name,
+                        project_id,
+                        extra_skills: Vec::new(),
+                    },
+                )?;
+                eprintln!(
+                    "station '{}' created; its key is shown only now:",
+                    created.station.name
+                );
+                println!("{}", created.key);
+            }
+        },
+        Command::Check {
+            data,
+            employee,
+            station,
+        } => {
+            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+            return check(&store, &employee, station.as_deref());
+        }
+        Command::Generate {
+            data,
+            employees,
+            skills,
+            seed,
+        } => {
+            let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
+            let store = open(&dir)?;
+            let started = std::time::Instant::now();
+            let summary =
+                crate::seed::generate(&store, employees, skills, seed, jiff::Timestamp::now())?;
+            println!(
+                "generated into {} in {:.1} s: {summary}",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::VerifyAudit { data } => {
+            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+            let report = store.read()?.verify_audit()?;
+            if report.intact {
+                println!("audit trail intact: {} events", report.events);
+            } else {
+                println!("AUDIT TRAIL BROKEN: {}", report.problem.unwrap_or_default());
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `caliber check`: the verdict and every reason, exit 0 only when green.
+fn check(store: &Store, key: &str, station: Option<&str>) -> anyhow::Result<ExitCode> {
+    let employee = service::employee_by_badge_or_number(&store.read()?, key)?;
+    let catalog = store.catalog();
+    let station: Option<&Station> = match station {
+        Some(name) => Some(
+            catalog
+                .stations
+                .values()
+                .find(|s| s.deleted_at.is_none() && s.name.eq_ignore_ascii_case(name.trim()))
+                .with_context(|| format!("no station named '{name}'"))?,
+        ),
+        None => None,
+    };
+    let now = jiff::Timestamp::now();
+    let q = service::employee_qualification(store, employee.id, station.map(|s| s.id), now)?;
+    let where_ = station.map_or_else(|| "own assignments".to_owned(), |s| s.name.clone());
+    println!(
+        "{} ({}) at {}: {}",
+        employee.name,
+        employee.number,
+        where_,
+        q.verdict.verdict.as_str().to_uppercase()
+    );
+    for r in &q.verdict.reasons {
+        println!("  ✗ {}", r.message);
+    }
+    for w in &q.verdict.warnings {
+        println!("  ! {}", w.message);
+    }
+    println!("skills:");
+    for line in &q.qualification.skills {
+        let sources: Vec<String> = line
+            .sources
+            .iter()
+            .map(|s| format!("{} (L{})", s.scope, s.level))
+            .collect();
+        println!(
+            "  {:<28} {:<18} level {}/{}  {}",
+            line.skill_name,
+            line.status.as_str(),
+            line.achieved_level
+                .map_or("-".to_owned(), |l| l.to_string()),
+            line.required_level
+                .map_or("-".to_owned(), |l| l.to_string()),
+            sources.join(", ")
+        );
+    }
+    Ok(if q.verdict.verdict == Verdict::Green {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,61 @@
+//! Certifications: the evidence that an employee achieved a level in a skill.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who revoked a certification, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Revocation {
+    /// When it was revoked.
+    #[serde(with = "super::ts")]
+    #[schema(value_type = String)]
+    pub at: Timestamp,
+    /// Who revoked it (user email or API token name).
+    pub by: String,
+    /// Why; required.
+    pub reason: String,
+}
+
+/// An employee's achieved level in a skill, on a revision, from a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Certification {
+    /// Record id.
+    pub id: Uuid,
+    /// Who is certified.
+    pub employee_id: Uuid,
+    /// In what.
+    pub skill_id: Uuid,
+    /// On which revision of the skill, if the skill has revisions.
+    pub revision_id: Option<Uuid>,
+    /// Level achieved, 1..=skill's max level.
+    pub level: u8,
+    /// When it was achieved.
+    #[serde(with = "super::ts")]
+    #[schema(value_type = String)]
+    pub achieved_at: Timestamp,
+    /// When it expires (computed from the skill's validity in the site's timezone).
+    #[serde(default, with = "super::opt_ts")]
+    #[schema(value_type = Option<String>)]
+    pub expires_at: Option<Timestamp>,
+    /// Who certified (user email or API token name).
+    pub certified_by: String,
+    /// Trainer's notes.
+    pub notes: String,
+    /// SHA-256 of evidence attachments.
+    pub attachments: Vec<String>,
+    /// Set when revoked.
+    pub revoked: Option<Revocation>,
+    /// Set when soft-deleted.
+    #[serde(default, with = "super::opt_ts")]
+    #[schema(value_type = Option<String>)]
+    pub deleted_at: Option<Timestamp>,
+}
+
+impl Certification {
+    /// Neither revoked nor deleted: it may count towards a qualification.
+    pub fn is_live(&self) -> bool {
+        self.revoked.is_none() && self.deleted_at.is_none()
+    }
+}

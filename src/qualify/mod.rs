@@ -1,0 +1,17 @@
+//! The qualification engine: pure functions from domain records to statuses and verdicts.
+//!
+//! This is the contract the product rests on (see DESIGN.md, "Qualification semantics"). It
+//! never reads the clock or the disk: the caller passes `now` and a [`Catalog`] snapshot.
+
+mod catalog;
+mod expiry;
+mod status;
+mod verdict;
+
+pub use catalog::{Catalog, RequirementIndex};
+pub use expiry::{expires_at, format_date};
+pub use status::{
+    CertificationJudgement, Qualification, RequirementSource, SkillQualification, SkillStatus,
+    judge_certification, qualify, retraining_needed,
+};
+pub use verdict::{ReasonCode, StationVerdict, Verdict, VerdictReason, station_verdict};

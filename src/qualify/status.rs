@@ -1,0 +1,395 @@
+//! Per-skill status of one employee.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Catalog;
+use crate::domain::{Certification, Employee, Skill, SkillRevision, Station};
+
+/// The status of one skill for one employee. Ordered worst to best, so the best outcome over
+/// several certifications is the maximum (EXTRA sorts apart, it is never compared).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    ToSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SkillStatus {
+    /// Required, no live certification.
+    Missing,
+    /// Required, the certification's expiry has passed.
+    Expired,
+    /// Required, certified on a revision that needs retraining.
+    Outdated,
+    /// Required, achieved level below the required level.
+    InsufficientLevel,
+    /// Required and valid, but expiring within the site's warning window.
+    ExpiringSoon,
+    /// Required and valid.
+    Valid,
+    /// Certified but not required here.
+    Extra,
+}
+
+impl SkillStatus {
+    /// Whether the status lets the employee work (kiosk green).
+    pub fn is_ok(self) -> bool {
+        matches!(
+            self,
+            SkillStatus::Valid | SkillStatus::ExpiringSoon | SkillStatus::Extra
+        )
+    }
+
+    /// The wire name, e.g. `EXPIRING_SOON`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkillStatus::Missing => "MISSING",
+            SkillStatus::Expired => "EXPIRED",
+            SkillStatus::Outdated => "OUTDATED",
+            SkillStatus::InsufficientLevel => "INSUFFICIENT_LEVEL",
+            SkillStatus::ExpiringSoon => "EXPIRING_SOON",
+            SkillStatus::Valid => "VALID",
+            SkillStatus::Extra => "EXTRA",
+        }
+    }
+
+    /// Parse the wire name (case-insensitive).
+    pub fn parse(s: &str) -> Option<SkillStatus> {
+        [
+            SkillStatus::Missing,
+            SkillStatus::Expired,
+            SkillStatus::Outdated,
+            SkillStatus::InsufficientLevel,
+            SkillStatus::ExpiringSoon,
+            SkillStatus::Valid,
+            SkillStatus::Extra,
+        ]
+        .into_iter()
+        .find(|st| st.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+/// A requirement row (or station demand) that contributed to a required level.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RequirementSource {
+    /// The requirement row, or `None` for a station's extra skill.
+    pub requirement_id: Option<Uuid>,
+    /// Level this source asks for.
+    pub level: u8,
+    /// Human-readable scope, e.g. `Site: Austin, Role: Technician`.
+    pub scope: String,
+}
+
+/// How one certification is judged against a required level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertificationJudgement {
+    /// The status of this certification alone.
+    pub status: SkillStatus,
+    /// The revision that needs retraining, when OUTDATED.
+    pub retraining_revision: Option<Uuid>,
+}
+
+/// One skill's line in an employee's qualification.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SkillQualification {
+    /// The skill.
+    pub skill_id: Uuid,
+    /// Its code.
+    pub skill_code: String,
+    /// Its name.
+    pub skill_name: String,
+    /// Maximum over the applicable sources; `None` when not required (EXTRA).
+    pub required_level: Option<u8>,
+    /// The best outcome over live certifications.
+    pub status: SkillStatus,
+    /// The certification behind the status, if any.
+    pub certification_id: Option<Uuid>,
+    /// Level achieved on that certification.
+    pub achieved_level: Option<u8>,
+    /// When it was achieved.
+    #[schema(value_type = Option<String>)]
+    pub achieved_at: Option<Timestamp>,
+    /// When it expires.
+    #[schema(value_type = Option<String>)]
+    pub expires_at: Option<Timestamp>,
+    /// Label of the revision it was certified on.
+    pub revision_label: Option<String>,
+    /// Label of the revision that needs retraining, when OUTDATED.
+    pub retraining_revision_label: Option<String>,
+    /// Every row that contributed to the required level.
+    pub sources: Vec<RequirementSource>,
+}
+
+/// Every required or certified skill of one employee, in skill-name order.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Qualification {
+    /// The employee judged.
+    pub employee_id: Uuid,
+    /// Required skills first (by name), then extra ones.
+    pub skills: Vec<SkillQualification>,
+}
+
+impl Qualification {
+    /// The line for one skill.
+    pub fn skill(&self, skill_id: Uuid) -> Option<&SkillQualification> {
+        self.skills.iter().find(|s| s.skill_id == skill_id)
+    }
+}
+
+/// Judge one live certification against a required level at `now`; the first rule that holds
+/// wins: EXPIRED, OUTDATED, INSUFFICIENT_LEVEL, EXPIRING_SOON, VALID.
+pub fn judge_certification(
+    cert: &Certification,
+    required_level: u8,
+    revisions: &[SkillRevision],
+    warning_days: u32,
+    now: Timestamp,
+) -> CertificationJudgement {
+    let ok = |status| CertificationJudgement {
+        status,
+        retraining_revision: None,
+    };
+    if let Some(exp) = cert.expires_at
+        && exp <= now
+    {
+        return ok(SkillStatus::Expired);
+    }
+    if let Some(rev) = retraining_needed(cert, revisions) {
+        return CertificationJudgement {
+            status: SkillStatus::Outdated,
+            retraining_revision: Some(rev),
+        };
+    }
+    if cert.level < required_level {
+        return ok(SkillStatus::InsufficientLevel);
+    }
+    if let Some(exp) = cert.expires_at {
+        let window = SignedDuration::from_hours(24 * i64::from(warning_days));
+        if now.duration_until(exp) <= window {
+            return ok(SkillStatus::ExpiringSoon);
+        }
+    }
+    ok(SkillStatus::Valid)
+}
+
+/// The first revision after the certified one, up to the active one, that requires
+/// retraining; `None` when the certification is current enough.
+pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> Option<Uuid> {
+    use crate::domain::RevisionStatus;
+    let active = revisions
+        .iter()
+        .find(|r| r.status == RevisionStatus::Active)?;
+    // A certification without a revision predates every revision.
+    let certified_seq = cert
+        .revision_id
+        .and_then(|id| revisions.iter().find(|r| r.id == id))
+        .map_or(0, |r| r.sequence);
+    revisions
+        .iter()
+        .filter(|r| r.sequence > certified_seq && r.sequence <= active.sequence)
+        .filter(|r| r.requires_retraining)
+        .min_by_key(|r| r.sequence)
+        .map(|r| r.id)
+}
+
+/// What is required of an employee per skill: the maximum level and every contributing source.
+type Demands = BTreeMap<Uuid, (u8, Vec<RequirementSource>)>;
+
+/// The demands on `employee`, judged as if also assigned to the station's project, plus the
+/// station's extra skills. Rows naming deleted skills are ignored.
+fn demands(catalog: &Catalog, employee: &Employee, station: Option<&Station>) -> Demands {
+    let mut projects = employee.project_ids.clone();
+    if let Some(p) = station.and_then(|s| s.project_id)
+        && !projects.contains(&p)
+    {
+        projects.push(p);
+    }
+    let mut out: Demands = BTreeMap::new();
+    let rows = catalog.requirements.applicable(
+        employee.site_id,
+        employee.department_id,
+        employee.role_id,
+        &projects,
+    );
+    for row in rows {
+        if catalog.live_skill(row.skill_id).is_none() {
+            continue;
+        }
+        let entry = out.entry(row.skill_id).or_insert((0, Vec::new()));
+        entry.0 = entry.0.max(row.level);
+        entry.1.push(RequirementSource {
+            requirement_id: Some(row.id),
+            level: row.level,
+            scope: scope_label(catalog, row),
+        });
+    }
+    if let Some(st) = station {
+        for extra in &st.extra_skills {
+            if catalog.live_skill(extra.skill_id).is_none() {
+                continue;
+            }
+            let entry = out.entry(extra.skill_id).or_insert((0, Vec::new()));
+            entry.0 = entry.0.max(extra.level);
+            entry.1.push(RequirementSource {
+                requirement_id: None,
+                level: extra.level,
+                scope: format!("Station: {}", st.name),
+            });
+        }
+    }
+    for (_, sources) in out.values_mut() {
+        sources.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.level.cmp(&b.level)));
+    }
+    out
+}
+
+/// `Site: Austin, Role: Technician`, or `Everyone` for a row without selectors.
+pub(crate) fn scope_label(catalog: &Catalog, row: &crate::domain::Requirement) -> String {
+    let mut parts = Vec::new();
+    let name = |found: Option<&str>, id: Uuid| found.map_or_else(|| id.to_string(), str::to_owned);
+    if let Some(id) = row.site_id {
+        parts.push(format!(
+            "Site: {}",
+            name(catalog.sites.get(&id).map(|s| s.name.as_str()), id)
+        ));
+    }
+    if let Some(id) = row.department_id {
+        parts.push(format!(
+            "Department: {}",
+            name(catalog.departments.get(&id).map(|s| s.name.as_str()), id)
+        ));
+    }
+    if let Some(id) = row.role_id {
+        parts.push(format!(
+            "Role: {}",
+            name(catalog.roles.get(&id).map(|s| s.name.as_str()), id)
+        ));
+    }
+    if let Some(id) = row.project_id {
+        parts.push(format!(
+            "Project: {}",
+            name(catalog.projects.get(&id).map(|s| s.name.as_str()), id)
+        ));
+    }
+    if parts.is_empty() {
+        "Everyone".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Judge every required and certified skill of `employee` at `now`. With a station, the
+/// employee is judged as if assigned to its project, and its extra skills are required too.
+pub fn qualify(
+    catalog: &Catalog,
+    employee: &Employee,
+    certifications: &[Certification],
+    station: Option<&Station>,
+    now: Timestamp,
+) -> Qualification {
+    let demands = demands(catalog, employee, station);
+    let warning_days = catalog
+        .sites
+        .get(&employee.site_id)
+        .map_or(crate::domain::DEFAULT_WARNING_DAYS, |s| s.warning_days);
+    let no_revisions = Vec::new();
+    let mut skills = Vec::with_capacity(demands.len());
+    for (skill_id, (level, sources)) in &demands {
+        let Some(skill) = catalog.skills.get(skill_id) else {
+            continue;
+        };
+        let revisions = catalog.revisions.get(skill_id).unwrap_or(&no_revisions);
+        let best = certifications
+            .iter()
+            .filter(|c| c.skill_id == *skill_id && c.is_live() && c.employee_id == employee.id)
+            .map(|c| {
+                (
+                    c,
+                    judge_certification(c, *level, revisions, warning_days, now),
+                )
+            })
+            .max_by(|a, b| {
+                a.1.status
+                    .cmp(&b.1.status)
+                    .then(a.0.level.cmp(&b.0.level))
+                    .then(a.0.expires_at.cmp(&b.0.expires_at))
+            });
+        let mut line = line(skill, Some(*level), best.map(|b| b.0), revisions);
+        line.sources = sources.clone();
+        if let Some((_, judgement)) = best {
+            line.status = judgement.status;
+            line.retraining_revision_label = judgement
+                .retraining_revision
+                .and_then(|id| revisions.iter().find(|r| r.id == id))
+                .map(|r| r.label.clone());
+        }
+        skills.push(line);
+    }
+    skills.sort_by(|a, b| a.skill_name.cmp(&b.skill_name));
+    // Certified but not required: EXTRA, showing the most recent live certification.
+    let mut extras: BTreeMap<Uuid, &Certification> = BTreeMap::new();
+    for c in certifications
+        .iter()
+        .filter(|c| c.is_live() && c.employee_id == employee.id)
+        .filter(|c| !demands.contains_key(&c.skill_id))
+    {
+        let e = extras.entry(c.skill_id).or_insert(c);
+        if (c.level, c.achieved_at) > (e.level, e.achieved_at) {
+            *e = c;
+        }
+    }
+    let mut extra_lines: Vec<SkillQualification> = extras
+        .into_iter()
+        .filter_map(|(skill_id, c)| {
+            let skill = catalog.live_skill(skill_id)?;
+            let revisions = catalog.revisions.get(&skill_id).unwrap_or(&no_revisions);
+            let mut l = line(skill, None, Some(c), revisions);
+            l.status = SkillStatus::Extra;
+            Some(l)
+        })
+        .collect();
+    extra_lines.sort_by(|a, b| a.skill_name.cmp(&b.skill_name));
+    skills.extend(extra_lines);
+    Qualification {
+        employee_id: employee.id,
+        skills,
+    }
+}
+
+/// A line with the certification's facts filled in and status MISSING.
+fn line(
+    skill: &Skill,
+    required_level: Option<u8>,
+    cert: Option<&Certification>,
+    revisions: &[SkillRevision],
+) -> SkillQualification {
+    SkillQualification {
+        skill_id: skill.id,
+        skill_code: skill.code.clone(),
+        skill_name: skill.name.clone(),
+        required_level,
+        status: SkillStatus::Missing,
+        certification_id: cert.map(|c| c.id),
+        achieved_level: cert.map(|c| c.level),
+        achieved_at: cert.map(|c| c.achieved_at),
+        expires_at: cert.and_then(|c| c.expires_at),
+        revision_label: cert
+            .and_then(|c| c.revision_id)
+            .and_then(|id| revisions.iter().find(|r| r.id == id))
+            .map(|r| r.label.clone()),
+        retraining_revision_label: None,
+        sources: Vec::new(),
+    }
+}

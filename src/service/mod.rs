@@ -1,0 +1,197 @@
+//! The service layer: every validated read and write, shared by the JSON API, the web UI and
+//! the CLI, so rules live in one place and never in a handler or template.
+
+mod catalog;
+mod certify;
+mod edit;
+mod org;
+mod people;
+mod queries;
+mod scans;
+mod secrets;
+mod stations;
+
+use uuid::Uuid;
+
+pub use catalog::{
+    ActivationPreview, RequirementInput, RevisionInput, SkillInput, activate_revision,
+    activation_preview, create_revision,
+};
+pub use certify::{CertifyInput, RevokeInput, certify, revoke};
+pub use edit::{Editable, create, delete, update};
+pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
+pub use people::{
+    EmployeeInput, TokenInput, UserInput, UserUpdate, UserView, authenticate_token, create_token,
+    create_user, employee_by_badge_or_number, regenerate_badge, revoke_token, set_password,
+    update_user, verify_login,
+};
+pub use queries::{
+    EmployeeQualification, Matrix, MatrixCell, MatrixFilter, MatrixRow, MatrixSkill,
+    employee_qualification, matrix,
+};
+pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
+pub use secrets::{hash_password, new_secret, secret_hash, verify_password};
+pub use stations::{
+    StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
+};
+
+use crate::store::StoreError;
+
+/// Why a service call was refused or failed. Each variant maps to one HTTP status and one
+/// CLI exit reason; the message is for a person.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The record does not exist (or was deleted).
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Kind of record.
+        entity: &'static str,
+        /// What was looked up.
+        id: String,
+    },
+    /// The input is wrong; `field` names the offending field for forms.
+    #[error("{message}")]
+    Invalid {
+        /// The field, if one.
+        field: Option<&'static str>,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The change conflicts with the current state (duplicate, already revoked, …).
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Login or key failed.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate { .. } => ServiceError::Conflict(e.to_string()),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+impl ServiceError {
+    /// An invalid field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    /// A missing record.
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        ServiceError::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+}
+
+/// Shorthand for service results.
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// A live (not deleted) record of kind `R`, or NotFound naming `field`.
+pub(crate) fn live<R: crate::store::Record + Deleted>(r: &impl Fetch, id: Uuid) -> Result<R> {
+    match r.fetch::<R>(id)? {
+        Some(rec) if !rec.is_deleted() => Ok(rec),
+        _ => Err(ServiceError::not_found(R::ENTITY, id)),
+    }
+}
+
+/// Records that can be soft-deleted.
+pub trait Deleted {
+    /// Whether the record was soft-deleted.
+    fn is_deleted(&self) -> bool;
+    /// Mark deleted at `at`.
+    fn mark_deleted(&mut self, at: jiff::Timestamp);
+}
+
+macro_rules! deleted {
+    ($($t:ty),*) => {$(
+        impl Deleted for $t {
+            fn is_deleted(&self) -> bool {
+                self.deleted_at.is_some()
+            }
+            fn mark_deleted(&mut self, at: jiff::Timestamp) {
+                self.deleted_at = Some(at);
+            }
+        }
+    )*};
+}
+
+use crate::domain::*;
+deleted!(
+    Site,
+    Department,
+    Role,
+    Project,
+    Employee,
+    Skill,
+    Requirement,
+    Certification,
+    Station
+);
+
+/// Reading a record by id from either a snapshot or a write transaction.
+pub trait Fetch {
+    /// The record, deleted or not.
+    fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError>;
+}
+
+impl Fetch for crate::store::Reader {
+    fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
+        self.get(id)
+    }
+}
+
+impl Fetch for crate::store::Writer {
+    fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
+        self.get(id)
+    }
+}
+
+/// A trimmed, non-empty text field.
+pub(crate) fn required_text(field: &'static str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ServiceError::invalid(field, format!("{field} is required")));
+    }
+    if v.chars().count() > max {
+        return Err(ServiceError::invalid(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(
+            field,
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// A file name safe to show and to put in a download header: no path, no control characters.
+pub fn sanitize_file_name(name: &str) -> Result<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        return Err(ServiceError::invalid("name", "the file needs a name"));
+    }
+    Ok(clean)
+}

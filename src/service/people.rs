@@ -1,0 +1,380 @@
+//! Employees, users (logins) and API tokens.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    Editable, Result, ServiceError, hash_password, live, new_secret, required_text, secret_hash,
+    verify_password,
+};
+use crate::domain::*;
+use crate::store::{Actor, Reader, Store, Writer};
+
+/// Unique-key kinds.
+pub(crate) const EMPLOYEE_NUMBER: &str = "employee number";
+pub(crate) const BADGE: &str = "badge token";
+const EMAIL: &str = "email";
+const TOKEN: &str = "api token";
+
+/// Fields of an employee. The badge token is made by the server, never supplied.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct EmployeeInput {
+    /// Unique employee number.
+    pub number: String,
+    /// Full name.
+    pub name: String,
+    /// Home site.
+    pub site_id: Uuid,
+    /// Department.
+    #[serde(default)]
+    pub department_id: Option<Uuid>,
+    /// Job title.
+    #[serde(default)]
+    pub role_id: Option<Uuid>,
+    /// Assigned projects.
+    #[serde(default)]
+    pub project_ids: Vec<Uuid>,
+    /// Employment status (default active).
+    #[serde(default)]
+    pub status: Option<EmployeeStatus>,
+    /// Linked login.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+}
+
+impl Editable for Employee {
+    type Input = EmployeeInput;
+
+    fn build(w: &Writer, id: Uuid, i: EmployeeInput, existing: Option<&Self>) -> Result<Self> {
+        let number = required_text("number", &i.number, 32)?;
+        let name = required_text("name", &i.name, 120)?;
+        let missing = |field: &'static str, what: &str, id: Uuid| {
+            ServiceError::invalid(field, format!("{what} {id} does not exist"))
+        };
+        live::<Site>(w, i.site_id).map_err(|_| missing("site_id", "site", i.site_id))?;
+        if let Some(d) = i.department_id {
+            live::<Department>(w, d).map_err(|_| missing("department_id", "department", d))?;
+        }
+        if let Some(r) = i.role_id {
+            live::<Role>(w, r).map_err(|_| missing("role_id", "role", r))?;
+        }
+        let mut project_ids = Vec::new();
+        for p in i.project_ids {
+            live::<Project>(w, p).map_err(|_| missing("project_ids", "project", p))?;
+            if !project_ids.contains(&p) {
+                project_ids.push(p);
+            }
+        }
+        if let Some(u) = i.user_id
+            && w.get::<User>(u)?.is_none()
+        {
+            return Err(missing("user_id", "user", u));
+        }
+        Ok(Employee {
+            id,
+            number,
+            badge_token: existing.map_or_else(BadgeToken::generate, |e| e.badge_token.clone()),
+            name,
+            site_id: i.site_id,
+            department_id: i.department_id,
+            role_id: i.role_id,
+            project_ids,
+            status: i
+                .status
+                .or(existing.map(|e| e.status))
+                .unwrap_or(EmployeeStatus::Active),
+            user_id: i.user_id,
+            photo: existing.and_then(|e| e.photo.clone()),
+            deleted_at: existing.and_then(|e| e.deleted_at),
+        })
+    }
+
+    fn unique_keys(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (EMPLOYEE_NUMBER, self.number.clone()),
+            (BADGE, self.badge_token.to_string()),
+        ]
+    }
+}
+
+/// Give an employee a new badge token; the old one is void from now on (a kiosk reports it as
+/// replaced). Returns the updated employee.
+pub fn regenerate_badge(store: &Store, actor: &Actor, id: Uuid) -> Result<Employee> {
+    store.write(actor, |w| {
+        let old: Employee = live(w, id)?;
+        let mut new = old.clone();
+        new.badge_token = BadgeToken::generate();
+        w.release_unique(BADGE, old.badge_token.as_str())?;
+        w.claim_unique(BADGE, new.badge_token.as_str(), id)?;
+        w.retire_badge(old.badge_token.as_str(), id)?;
+        w.put(&new)?;
+        w.audit(
+            "employee.regenerate_badge",
+            "employee",
+            Some(id),
+            Some(&old),
+            Some(&new),
+        )?;
+        Ok(new)
+    })
+}
+
+/// Find a live employee by employee number or badge token (CLI and certify forms accept
+/// either).
+pub fn employee_by_badge_or_number(r: &Reader, key: &str) -> Result<Employee> {
+    let key = key.trim();
+    let found = match r.by_unique::<Employee>(EMPLOYEE_NUMBER, key)? {
+        Some(e) => Some(e),
+        None => r.by_unique::<Employee>(BADGE, key)?,
+    };
+    found
+        .filter(|e| e.deleted_at.is_none())
+        .ok_or_else(|| ServiceError::not_found("employee", key))
+}
+
+/// A user as the API shows it: no password hash.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    /// Record id.
+    pub id: Uuid,
+    /// Login email.
+    pub email: String,
+    /// App role.
+    pub role: AppRole,
+    /// Whether the user may log in.
+    pub active: bool,
+    /// Linked employee.
+    pub employee_id: Option<Uuid>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            email: u.email.clone(),
+            role: u.role,
+            active: u.active,
+            employee_id: u.employee_id,
+        }
+    }
+}
+
+/// A new user.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct UserInput {
+    /// Login email.
+    pub email: String,
+    /// Initial password (at least 10 characters).
+    pub password: String,
+    /// App role.
+    pub role: AppRole,
+    /// Linked employee.
+    #[serde(default)]
+    pub employee_id: Option<Uuid>,
+}
+
+/// Changes to a user (all optional).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct UserUpdate {
+    /// New role.
+    pub role: Option<AppRole>,
+    /// Enable or disable login.
+    pub active: Option<bool>,
+    /// Link to an employee (`null` keeps the current link).
+    pub employee_id: Option<Uuid>,
+    /// New password.
+    pub password: Option<String>,
+}
+
+fn normalize_email(email: &str) -> Result<String> {
+    let e = required_text("email", email, 254)?.to_lowercase();
+    let valid = e
+        .split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !e.contains(char::is_whitespace);
+    if !valid {
+        return Err(ServiceError::invalid(
+            "email",
+            format!("'{e}' is not an email address"),
+        ));
+    }
+    Ok(e)
+}
+
+fn check_employee(w: &Writer, id: Option<Uuid>) -> Result<()> {
+    if let Some(e) = id {
+        live::<Employee>(w, e).map_err(|_| {
+            ServiceError::invalid("employee_id", format!("employee {e} does not exist"))
+        })?;
+    }
+    Ok(())
+}
+
+/// Create a login.
+pub fn create_user(store: &Store, actor: &Actor, input: UserInput) -> Result<User> {
+    let email = normalize_email(&input.email)?;
+    // Hash outside the write transaction: it is deliberately slow.
+    let password_hash = hash_password(&input.password)?;
+    store.write(actor, |w| {
+        check_employee(w, input.employee_id)?;
+        let user = User {
+            id: new_id(),
+            email,
+            password_hash,
+            role: input.role,
+            active: true,
+            employee_id: input.employee_id,
+            created_at: w.now(),
+        };
+        w.claim_unique(EMAIL, &user.email, user.id)?;
+        w.put(&user)?;
+        w.audit(
+            "user.create",
+            "user",
+            Some(user.id),
+            None::<&User>,
+            Some(&user),
+        )?;
+        Ok(user)
+    })
+}
+
+/// Change a user's role, active flag, employee link or password.
+pub fn update_user(store: &Store, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<User> {
+    let password_hash = change.password.as_deref().map(hash_password).transpose()?;
+    store.write(actor, |w| {
+        let old: User = w
+            .get(id)?
+            .ok_or_else(|| ServiceError::not_found("user", id))?;
+        check_employee(w, change.employee_id)?;
+        let mut new = old.clone();
+        if let Some(r) = change.role {
+            new.role = r;
+        }
+        if let Some(a) = change.active {
+            new.active = a;
+        }
+        if change.employee_id.is_some() {
+            new.employee_id = change.employee_id;
+        }
+        if let Some(h) = password_hash {
+            new.password_hash = h;
+        }
+        w.put(&new)?;
+        w.audit("user.update", "user", Some(id), Some(&old), Some(&new))?;
+        Ok(new)
+    })
+}
+
+/// Set a user's password (CLI reset).
+pub fn set_password(store: &Store, actor: &Actor, id: Uuid, password: &str) -> Result<User> {
+    update_user(
+        store,
+        actor,
+        id,
+        UserUpdate {
+            password: Some(password.to_owned()),
+            ..UserUpdate::default()
+        },
+    )
+}
+
+/// The active user with this email and password; one message for every failure so a
+/// caller learns nothing about which part was wrong.
+pub fn verify_login(r: &Reader, email: &str, password: &str) -> Result<User> {
+    let denied = || ServiceError::Unauthorized("wrong email or password".to_owned());
+    let email = email.trim().to_lowercase();
+    let user: Option<User> = r.by_unique(EMAIL, &email)?;
+    match user {
+        Some(u) if verify_password(password, &u.password_hash) => {
+            if u.active {
+                Ok(u)
+            } else {
+                Err(ServiceError::Unauthorized(
+                    "this account is disabled; ask an administrator".to_owned(),
+                ))
+            }
+        }
+        Some(_) => Err(denied()),
+        None => {
+            // Spend the same time as a real check so response times don't reveal emails.
+            let _ = verify_password(password, &DUMMY_HASH);
+            Err(denied())
+        }
+    }
+}
+
+/// A real argon2id hash of a random secret, so an unknown email costs as much as a wrong
+/// password.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&new_secret("dummy")).unwrap_or_default());
+
+/// A new API token.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TokenInput {
+    /// Who or what uses it.
+    pub name: String,
+    /// What it may do.
+    pub role: AppRole,
+}
+
+/// Create an API token; returns the record and the token, which is shown only now.
+pub fn create_token(store: &Store, actor: &Actor, input: TokenInput) -> Result<(ApiToken, String)> {
+    let name = required_text("name", &input.name, 64)?;
+    let secret = new_secret("cal");
+    store.write(actor, |w| {
+        let token = ApiToken {
+            id: new_id(),
+            name,
+            role: input.role,
+            token_hash: secret_hash(&secret),
+            created_at: w.now(),
+            revoked_at: None,
+        };
+        w.claim_unique(TOKEN, &token.token_hash, token.id)?;
+        w.put(&token)?;
+        w.audit(
+            "api_token.create",
+            "api_token",
+            Some(token.id),
+            None::<&ApiToken>,
+            Some(&token),
+        )?;
+        Ok((token, secret))
+    })
+}
+
+/// Revoke an API token.
+pub fn revoke_token(store: &Store, actor: &Actor, id: Uuid) -> Result<ApiToken> {
+    store.write(actor, |w| {
+        let old: ApiToken = w
+            .get(id)?
+            .ok_or_else(|| ServiceError::not_found("api_token", id))?;
+        if old.revoked_at.is_some() {
+            return Err(ServiceError::Conflict(
+                "token is already revoked".to_owned(),
+            ));
+        }
+        let mut new = old.clone();
+        new.revoked_at = Some(w.now());
+        w.release_unique(TOKEN, &old.token_hash)?;
+        w.put(&new)?;
+        w.audit(
+            "api_token.revoke",
+            "api_token",
+            Some(id),
+            Some(&old),
+            Some(&new),
+        )?;
+        Ok(new)
+    })
+}
+
+/// The live API token matching a bearer secret.
+pub fn authenticate_token(r: &Reader, secret: &str) -> Result<ApiToken> {
+    let token: Option<ApiToken> = r.by_unique(TOKEN, &secret_hash(secret))?;
+    token
+        .filter(|t| t.revoked_at.is_none())
+        .ok_or_else(|| ServiceError::Unauthorized("unknown or revoked API token".to_owned()))
+}

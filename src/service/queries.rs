@@ -1,0 +1,194 @@
+//! Reads that run the engine: one employee's qualification, and the site matrix.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Result, ServiceError, live};
+use crate::domain::*;
+use crate::qualify::{Qualification, SkillStatus, StationVerdict, qualify, station_verdict};
+use crate::store::Store;
+
+/// An employee's qualification, and their verdict at a station when one was asked for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EmployeeQualification {
+    /// The employee.
+    pub employee: Employee,
+    /// Every required or certified skill with its status and sources.
+    pub qualification: Qualification,
+    /// Verdict at the station (or, without one, for the employee's own assignments).
+    pub verdict: StationVerdict,
+}
+
+/// Judge an employee now, optionally at a station.
+pub fn employee_qualification(
+    store: &Store,
+    employee_id: Uuid,
+    station_id: Option<Uuid>,
+    now: Timestamp,
+) -> Result<EmployeeQualification> {
+    let catalog = store.catalog();
+    let r = store.read()?;
+    let employee: Employee = live(&r, employee_id)?;
+    let station = match station_id {
+        Some(id) => Some(
+            catalog
+                .stations
+                .get(&id)
+                .filter(|s| s.deleted_at.is_none())
+                .ok_or_else(|| ServiceError::not_found("station", id))?,
+        ),
+        None => None,
+    };
+    let certs = r.certifications_of(employee_id)?;
+    let (verdict, qualification) = station_verdict(&catalog, &employee, &certs, station, now);
+    Ok(EmployeeQualification {
+        employee,
+        qualification,
+        verdict,
+    })
+}
+
+/// Which rows of the matrix to show.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatrixFilter {
+    /// Only employees of this site.
+    pub site_id: Option<Uuid>,
+    /// Only this department.
+    pub department_id: Option<Uuid>,
+    /// Only this role.
+    pub role_id: Option<Uuid>,
+    /// Only employees assigned to this project.
+    pub project_id: Option<Uuid>,
+    /// Only employees with at least one skill in this status (e.g. `EXPIRED`).
+    #[param(value_type = Option<String>)]
+    pub status: Option<SkillStatus>,
+    /// Include employees on leave and terminated ones (default: active only).
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+/// A column of the matrix.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatrixSkill {
+    /// Skill id.
+    pub id: Uuid,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A non-empty cell: a skill the employee is required to have or holds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatrixCell {
+    /// Index into [`Matrix::skills`].
+    pub skill: usize,
+    /// Status.
+    pub status: SkillStatus,
+    /// Required level, if required.
+    pub required_level: Option<u8>,
+    /// Achieved level, if certified.
+    pub achieved_level: Option<u8>,
+    /// Expiry of the counting certification.
+    #[schema(value_type = Option<String>)]
+    pub expires_at: Option<Timestamp>,
+}
+
+/// One employee's row.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatrixRow {
+    /// Employee id.
+    pub employee_id: Uuid,
+    /// Number.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// Status.
+    pub status: EmployeeStatus,
+    /// Non-empty cells, in column order.
+    pub cells: Vec<MatrixCell>,
+}
+
+/// Employees × skills.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Matrix {
+    /// Columns: every live skill, by name.
+    pub skills: Vec<MatrixSkill>,
+    /// Rows, by name.
+    pub rows: Vec<MatrixRow>,
+}
+
+/// The matrix of every employee matching `filter`, judged at `now`.
+pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Matrix> {
+    let catalog = store.catalog();
+    let r = store.read()?;
+    let mut skills: Vec<&Skill> = catalog
+        .skills
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    skills.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let column: HashMap<Uuid, usize> = skills.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let employees: Vec<Employee> = r
+        .list::<Employee>()?
+        .into_iter()
+        .filter(|e| e.deleted_at.is_none())
+        .filter(|e| filter.include_inactive || e.status == EmployeeStatus::Active)
+        .filter(|e| filter.site_id.is_none_or(|x| e.site_id == x))
+        .filter(|e| {
+            filter
+                .department_id
+                .is_none_or(|x| e.department_id == Some(x))
+        })
+        .filter(|e| filter.role_id.is_none_or(|x| e.role_id == Some(x)))
+        .filter(|e| filter.project_id.is_none_or(|x| e.project_ids.contains(&x)))
+        .collect();
+    let mut rows = Vec::with_capacity(employees.len());
+    for e in employees {
+        let certs = r.certifications_of(e.id)?;
+        let q = qualify(&catalog, &e, &certs, None, now);
+        if let Some(st) = filter.status
+            && !q.skills.iter().any(|l| l.status == st)
+        {
+            continue;
+        }
+        let mut cells: Vec<MatrixCell> = q
+            .skills
+            .into_iter()
+            .filter_map(|l| {
+                Some(MatrixCell {
+                    skill: *column.get(&l.skill_id)?,
+                    status: l.status,
+                    required_level: l.required_level,
+                    achieved_level: l.achieved_level,
+                    expires_at: l.expires_at,
+                })
+            })
+            .collect();
+        cells.sort_by_key(|c| c.skill);
+        rows.push(MatrixRow {
+            employee_id: e.id,
+            number: e.number,
+            name: e.name,
+            status: e.status,
+            cells,
+        });
+    }
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.number.cmp(&b.number)));
+    Ok(Matrix {
+        skills: skills
+            .into_iter()
+            .map(|s| MatrixSkill {
+                id: s.id,
+                code: s.code.clone(),
+                name: s.name.clone(),
+            })
+            .collect(),
+        rows,
+    })
+}

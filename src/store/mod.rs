@@ -1,0 +1,583 @@
+//! The redb store: one file per site in the data directory, opened by one process.
+//!
+//! Every change goes through [`Store::write`], whose [`Writer`] keeps indexes in step with
+//! records and appends the audit event in the same transaction, so a change and its audit
+//! event commit together or not at all. Reads go through [`Reader`], a consistent snapshot.
+
+mod audit;
+mod catalog;
+mod error;
+mod record;
+pub mod schema;
+pub mod tables;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use jiff::Timestamp;
+use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use audit::{ChainHead, ChainReport, GENESIS, event_hash, hex, verify_chain};
+pub use error::StoreError;
+pub use record::Record;
+
+use crate::domain::{Attachment, AuditEvent, Certification, Requirement, SkillRevision};
+use crate::qualify::Catalog;
+use tables::*;
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "caliber.redb";
+/// Folder of attachment files (by SHA-256) inside the data directory.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+
+const AUDIT_HEAD_KEY: &str = "audit_head";
+
+/// Who makes a change, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// User email, API token name, `cli` or `system`.
+    pub name: String,
+    /// Client address, where known.
+    pub ip: Option<String>,
+    /// Client user agent, where known.
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    /// An actor with just a name (CLI, seeding, background jobs).
+    pub fn named(name: &str) -> Self {
+        Actor {
+            name: name.to_owned(),
+            ..Actor::default()
+        }
+    }
+}
+
+/// The open store.
+pub struct Store {
+    db: Database,
+    dir: PathBuf,
+    catalog: RwLock<Arc<Catalog>>,
+    /// Held across a write and the catalog refresh after it, so readers never see a catalog
+    /// older than a committed change for longer than the refresh.
+    write_lock: Mutex<()>,
+    migrated_from: Option<u32>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(
+    entity: &'static str,
+    bytes: &[u8],
+) -> Result<T, StoreError> {
+    postcard::from_bytes(bytes).map_err(|e| StoreError::Decode {
+        entity,
+        message: e.to_string(),
+    })
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    // postcard only fails on types it cannot represent, which no domain record is.
+    postcard::to_stdvec(value).unwrap_or_default()
+}
+
+/// The unique-key table entry for a key of a kind.
+fn unique_key(kind: &str, value: &str) -> String {
+    format!("{kind}:{value}")
+}
+
+/// Record counts per table, for health and backups.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Counts {
+    pub sites: u64,
+    pub departments: u64,
+    pub roles: u64,
+    pub projects: u64,
+    pub users: u64,
+    pub employees: u64,
+    pub skills: u64,
+    pub skill_revisions: u64,
+    pub requirements: u64,
+    pub certifications: u64,
+    pub stations: u64,
+    pub scan_events: u64,
+    pub audit_events: u64,
+    pub attachments: u64,
+}
+
+impl Store {
+    /// Open (or create) the store in `dir`, migrating an older schema.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir.join(ATTACHMENTS_DIR)).map_err(|source| StoreError::Io {
+            context: format!("cannot create data directory {}", dir.display()),
+            source,
+        })?;
+        let db = Database::create(dir.join(DB_FILE))?;
+        let tx = db.begin_write()?;
+        let migrated_from = schema::migrate(&tx)?;
+        tx.commit()?;
+        let store = Store {
+            db,
+            dir: dir.to_owned(),
+            catalog: RwLock::new(Arc::new(Catalog::default())),
+            write_lock: Mutex::new(()),
+            migrated_from,
+        };
+        store.refresh_catalog()?;
+        Ok(store)
+    }
+
+    /// The schema version found on open (`None` for a new store).
+    pub fn opened_at_version(&self) -> Option<u32> {
+        self.migrated_from
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Size of the database file in bytes.
+    pub fn file_size(&self) -> u64 {
+        std::fs::metadata(self.dir.join(DB_FILE)).map_or(0, |m| m.len())
+    }
+
+    /// The current rules snapshot the engine judges against.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        match self.catalog.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn refresh_catalog(&self) -> Result<(), StoreError> {
+        let fresh = Arc::new(catalog::load(&self.read()?)?);
+        match self.catalog.write() {
+            Ok(mut c) => *c = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// A consistent read snapshot.
+    pub fn read(&self) -> Result<Reader, StoreError> {
+        Ok(Reader {
+            tx: self.db.begin_read()?,
+        })
+    }
+
+    /// Run `f` in one write transaction and commit it if `f` succeeds; on error nothing is
+    /// written. Audit events appended by `f` commit with the change.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Writer) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = self.db.begin_write().map_err(StoreError::from)?;
+        let mut w = Writer {
+            tx,
+            actor: actor.clone(),
+            now: Timestamp::now(),
+            catalog_dirty: false,
+        };
+        let out = f(&mut w)?;
+        let dirty = w.catalog_dirty;
+        w.tx.commit().map_err(StoreError::from)?;
+        if dirty {
+            self.refresh_catalog()?;
+        }
+        Ok(out)
+    }
+
+    /// Run `f` in a write transaction that is always rolled back: a preview of a change
+    /// computed by the same code as the change itself.
+    pub fn dry_run<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = self.db.begin_write().map_err(StoreError::from)?;
+        let mut w = Writer {
+            tx,
+            actor: Actor::named("preview"),
+            now: Timestamp::now(),
+            catalog_dirty: false,
+        };
+        let out = f(&mut w);
+        w.tx.abort().map_err(StoreError::from)?;
+        out
+    }
+
+    /// Store attachment bytes on disk by SHA-256 (durably: temp file, fsync, rename) and
+    /// return the hash. Idempotent.
+    pub fn put_attachment_file(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        use sha2::Digest;
+        use std::io::Write;
+        let sha = hex(&sha2::Sha256::digest(bytes));
+        let dir = self.dir.join(ATTACHMENTS_DIR);
+        let path = dir.join(&sha);
+        if path.exists() {
+            return Ok(sha);
+        }
+        let io = |context: &str| {
+            let context = format!("{context} {}", path.display());
+            move |source| StoreError::Io { context, source }
+        };
+        let tmp = dir.join(format!(".{sha}.tmp"));
+        let mut f = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
+        f.write_all(bytes).map_err(io("cannot write"))?;
+        f.sync_all().map_err(io("cannot sync"))?;
+        std::fs::rename(&tmp, &path).map_err(io("cannot rename"))?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(sha)
+    }
+
+    /// Read an attachment's bytes.
+    pub fn attachment_bytes(&self, sha: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        match std::fs::read(self.dir.join(ATTACHMENTS_DIR).join(sha)) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(StoreError::Io {
+                context: format!("cannot read attachment {sha}"),
+                source,
+            }),
+        }
+    }
+}
+
+/// A read snapshot.
+pub struct Reader {
+    tx: ReadTransaction,
+}
+
+/// A write transaction with the audit trail attached.
+pub struct Writer {
+    tx: redb::WriteTransaction,
+    actor: Actor,
+    now: Timestamp,
+    catalog_dirty: bool,
+}
+
+/// Read operations shared by [`Reader`] and [`Writer`], written once over redb's
+/// `ReadableTable`.
+macro_rules! read_ops {
+    ($ty:ty) => {
+        impl $ty {
+            /// A record by id (deleted ones included).
+            pub fn get<R: Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
+                let t = self.tx.open_table(R::TABLE)?;
+                let v = t.get(id.as_u128())?;
+                v.map(|g| decode(R::ENTITY, g.value())).transpose()
+            }
+
+            /// Every record of a kind, in id (creation) order, deleted ones included.
+            pub fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+                let t = self.tx.open_table(R::TABLE)?;
+                let mut out = Vec::with_capacity(t.len()? as usize);
+                for row in t.iter()? {
+                    let (_, v) = row?;
+                    out.push(decode(R::ENTITY, v.value())?);
+                }
+                Ok(out)
+            }
+
+            /// Number of records of a kind.
+            pub fn count<R: Record>(&self) -> Result<u64, StoreError> {
+                Ok(self.tx.open_table(R::TABLE)?.len()?)
+            }
+
+            /// The id holding a unique key of a kind.
+            pub fn unique(&self, kind: &str, value: &str) -> Result<Option<Uuid>, StoreError> {
+                let t = self.tx.open_table(UNIQUE)?;
+                let v = t.get(unique_key(kind, value).as_str())?;
+                Ok(v.map(|g| Uuid::from_u128(g.value())))
+            }
+
+            /// The record holding a unique key of a kind.
+            pub fn by_unique<R: Record>(
+                &self,
+                kind: &str,
+                value: &str,
+            ) -> Result<Option<R>, StoreError> {
+                match self.unique(kind, value)? {
+                    Some(id) => self.get(id),
+                    None => Ok(None),
+                }
+            }
+
+            /// The employee a regenerated badge token belonged to.
+            pub fn retired_badge(&self, token: &str) -> Result<Option<Uuid>, StoreError> {
+                let t = self.tx.open_table(RETIRED_BADGES)?;
+                Ok(t.get(token)?.map(|g| Uuid::from_u128(g.value())))
+            }
+
+            /// Records of kind `R` listed in a pair index under `owner`.
+            pub fn owned<R: Record>(
+                &self,
+                index: PairIndex,
+                owner: Uuid,
+            ) -> Result<Vec<R>, StoreError> {
+                let idx = self.tx.open_table(index)?;
+                let t = self.tx.open_table(R::TABLE)?;
+                let o = owner.as_u128();
+                let mut out = Vec::new();
+                for row in idx.range((o, 0)..=(o, u128::MAX))? {
+                    let (k, _) = row?;
+                    if let Some(v) = t.get(k.value().1)? {
+                        out.push(decode(R::ENTITY, v.value())?);
+                    }
+                }
+                Ok(out)
+            }
+
+            /// Every certification of an employee (revoked and deleted included).
+            pub fn certifications_of(
+                &self,
+                employee: Uuid,
+            ) -> Result<Vec<Certification>, StoreError> {
+                self.owned(CERTS_BY_EMPLOYEE, employee)
+            }
+
+            /// Every certification in a skill (revoked and deleted included).
+            pub fn certifications_in(&self, skill: Uuid) -> Result<Vec<Certification>, StoreError> {
+                self.owned(CERTS_BY_SKILL, skill)
+            }
+
+            /// Requirement rows of a skill (deleted included).
+            pub fn requirements_of(&self, skill: Uuid) -> Result<Vec<Requirement>, StoreError> {
+                self.owned(REQUIREMENTS_BY_SKILL, skill)
+            }
+
+            /// Revisions of a skill, in sequence order.
+            pub fn revisions_of(&self, skill: Uuid) -> Result<Vec<SkillRevision>, StoreError> {
+                let mut v: Vec<SkillRevision> = self.owned(REVISIONS_BY_SKILL, skill)?;
+                v.sort_by_key(|r| r.sequence);
+                Ok(v)
+            }
+
+            /// Attachment metadata by SHA-256.
+            pub fn attachment(&self, sha: &str) -> Result<Option<Attachment>, StoreError> {
+                let t = self.tx.open_table(ATTACHMENTS)?;
+                t.get(sha)?
+                    .map(|g| decode("attachment", g.value()))
+                    .transpose()
+            }
+
+            /// Every attachment's metadata.
+            pub fn attachments(&self) -> Result<Vec<Attachment>, StoreError> {
+                let t = self.tx.open_table(ATTACHMENTS)?;
+                let mut out = Vec::new();
+                for row in t.iter()? {
+                    out.push(decode("attachment", row?.1.value())?);
+                }
+                Ok(out)
+            }
+
+            /// The audit chain's head.
+            pub fn audit_head(&self) -> Result<ChainHead, StoreError> {
+                let meta = self.tx.open_table(META)?;
+                let v = meta.get(AUDIT_HEAD_KEY)?;
+                match v {
+                    Some(g) => serde_json::from_slice(g.value()).map_err(|e| StoreError::Decode {
+                        entity: "audit head",
+                        message: e.to_string(),
+                    }),
+                    None => Ok(ChainHead::default()),
+                }
+            }
+
+            /// Audit events with sequence numbers in `range`, in order.
+            pub fn audit_events(
+                &self,
+                range: std::ops::RangeInclusive<u64>,
+            ) -> Result<Vec<AuditEvent>, StoreError> {
+                let t = self.tx.open_table(AUDIT)?;
+                let mut out = Vec::new();
+                for row in t.range(range)? {
+                    let (_, v) = row?;
+                    out.push(serde_json::from_slice(v.value()).map_err(|e| {
+                        StoreError::Decode {
+                            entity: "audit event",
+                            message: e.to_string(),
+                        }
+                    })?);
+                }
+                Ok(out)
+            }
+
+            /// Check the whole audit chain.
+            pub fn verify_audit(&self) -> Result<ChainReport, StoreError> {
+                let events = self.audit_events(1..=u64::MAX)?;
+                Ok(verify_chain(events, &self.audit_head()?))
+            }
+
+            /// Record counts per table.
+            pub fn counts(&self) -> Result<Counts, StoreError> {
+                use crate::domain::*;
+                Ok(Counts {
+                    sites: self.count::<Site>()?,
+                    departments: self.count::<Department>()?,
+                    roles: self.count::<Role>()?,
+                    projects: self.count::<Project>()?,
+                    users: self.count::<User>()?,
+                    employees: self.count::<Employee>()?,
+                    skills: self.count::<Skill>()?,
+                    skill_revisions: self.count::<SkillRevision>()?,
+                    requirements: self.count::<Requirement>()?,
+                    certifications: self.count::<Certification>()?,
+                    stations: self.count::<Station>()?,
+                    scan_events: self.count::<ScanEvent>()?,
+                    audit_events: self.tx.open_table(AUDIT)?.len()?,
+                    attachments: self.tx.open_table(ATTACHMENTS)?.len()?,
+                })
+            }
+        }
+    };
+}
+
+read_ops!(Reader);
+read_ops!(Writer);
+
+/// Remove fields that are secrets (hashes of passwords and keys) from an audit value.
+fn audit_json<T: Serialize>(value: &T) -> Option<String> {
+    let mut v = serde_json::to_value(value).ok()?;
+    if let Some(map) = v.as_object_mut() {
+        for secret in ["password_hash", "key_hash", "token_hash", "badge_token"] {
+            if map.contains_key(secret) {
+                map.insert(
+                    secret.to_owned(),
+                    serde_json::Value::String("(secret)".into()),
+                );
+            }
+        }
+    }
+    serde_json::to_string(&v).ok()
+}
+
+impl Writer {
+    /// The time this transaction started; every record it writes uses it.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Who is writing.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Insert or replace a record.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(R::TABLE)?;
+        t.insert(record.id().as_u128(), encode(record).as_slice())?;
+        self.catalog_dirty |= R::IN_CATALOG;
+        Ok(())
+    }
+
+    /// Claim a unique key for `id`; fails if another record holds it.
+    pub fn claim_unique(
+        &mut self,
+        kind: &'static str,
+        value: &str,
+        id: Uuid,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(UNIQUE)?;
+        let key = unique_key(kind, value);
+        if let Some(holder) = t.get(key.as_str())?
+            && holder.value() != id.as_u128()
+        {
+            return Err(StoreError::Duplicate {
+                kind,
+                value: value.to_owned(),
+            });
+        }
+        t.insert(key.as_str(), id.as_u128())?;
+        Ok(())
+    }
+
+    /// Release a unique key (when a record changes the value or is deleted).
+    pub fn release_unique(&mut self, kind: &str, value: &str) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(UNIQUE)?;
+        t.remove(unique_key(kind, value).as_str())?;
+        Ok(())
+    }
+
+    /// Remember that a regenerated badge token belonged to `employee`.
+    pub fn retire_badge(&mut self, token: &str, employee: Uuid) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(RETIRED_BADGES)?;
+        t.insert(token, employee.as_u128())?;
+        Ok(())
+    }
+
+    /// Add `(owner, id)` to a pair index.
+    pub fn index_pair(
+        &mut self,
+        index: PairIndex,
+        owner: Uuid,
+        id: Uuid,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(index)?;
+        t.insert((owner.as_u128(), id.as_u128()), ())?;
+        Ok(())
+    }
+
+    /// Store attachment metadata.
+    pub fn put_attachment(&mut self, a: &Attachment) -> Result<(), StoreError> {
+        let mut t = self.tx.open_table(ATTACHMENTS)?;
+        t.insert(a.sha256.as_str(), encode(a).as_slice())?;
+        Ok(())
+    }
+
+    /// Append an audit event for a change to `entity`/`id`, before → after.
+    pub fn audit<O: Serialize, N: Serialize>(
+        &mut self,
+        action: &str,
+        entity: &str,
+        id: Option<Uuid>,
+        old: Option<&O>,
+        new: Option<&N>,
+    ) -> Result<AuditEvent, StoreError> {
+        let head = self.audit_head()?;
+        let mut event = AuditEvent {
+            seq: head.seq + 1,
+            at: self.now,
+            actor: self.actor.name.clone(),
+            action: action.to_owned(),
+            entity: entity.to_owned(),
+            entity_id: id,
+            old_value: old.and_then(audit_json),
+            new_value: new.and_then(audit_json),
+            ip: self.actor.ip.clone(),
+            user_agent: self.actor.user_agent.clone(),
+            prev_hash: head.hash,
+            hash: String::new(),
+        };
+        event.hash = event_hash(&event);
+        let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Decode {
+            entity: "audit event",
+            message: e.to_string(),
+        })?;
+        self.tx
+            .open_table(AUDIT)?
+            .insert(event.seq, bytes.as_slice())?;
+        let new_head = ChainHead {
+            seq: event.seq,
+            hash: event.hash.clone(),
+        };
+        let head_bytes = serde_json::to_vec(&new_head).unwrap_or_default();
+        self.tx
+            .open_table(META)?
+            .insert(AUDIT_HEAD_KEY, head_bytes.as_slice())?;
+        Ok(event)
+    }
+
+    /// Append a scan event (not audited: scans are their own append-only log).
+    pub fn record_scan(&mut self, scan: &crate::domain::ScanEvent) -> Result<(), StoreError> {
+        self.put(scan)
+    }
+}

@@ -1,0 +1,614 @@
+//! The JSON API over a real socket: the happy path from an empty store to a scan, every kind
+//! of bad input (with the store left unchanged), roles, and the OpenAPI document.
+
+mod common;
+
+use caliber::domain::AppRole;
+use common::{TestServer, id};
+use serde_json::{Value, json};
+
+/// A small site: one site, department, role, project, skill with a requirement, an employee.
+struct Site {
+    site: String,
+    project: String,
+    skill: String,
+    employee: Value,
+}
+
+fn small_site(s: &TestServer) -> Site {
+    let site = id(&s.ok(
+        "POST",
+        "/api/v1/sites",
+        Some(json!({"code": "ATX-01", "name": "Austin", "timezone": "America/Chicago"})),
+    ));
+    let dept = id(&s.ok(
+        "POST",
+        "/api/v1/departments",
+        Some(json!({"name": "Molding"})),
+    ));
+    let role = id(&s.ok("POST", "/api/v1/roles", Some(json!({"name": "Technician"}))));
+    let project = id(&s.ok(
+        "POST",
+        "/api/v1/projects",
+        Some(json!({"code": "L1", "name": "Line 1", "site_id": site})),
+    ));
+    let skill = id(&s.ok(
+        "POST",
+        "/api/v1/skills",
+        Some(json!({"code": "MOLD", "name": "Injection Molding", "max_level": 3, "validity_months": 24})),
+    ));
+    s.ok(
+        "POST",
+        "/api/v1/requirements",
+        Some(json!({"skill_id": skill, "level": 2, "role_id": role})),
+    );
+    let employee = s.ok(
+        "POST",
+        "/api/v1/employees",
+        Some(json!({"number": "E1", "name": "Ana Ruiz", "site_id": site,
+                    "department_id": dept, "role_id": role, "project_ids": [project]})),
+    );
+    Site {
+        site,
+        project,
+        skill,
+        employee,
+    }
+}
+
+#[test]
+fn certify_scan_revoke_end_to_end() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let emp = id(&site.employee);
+    let badge = site.employee["badge_token"]
+        .as_str()
+        .expect("badge")
+        .to_owned();
+
+    // Required but never certified: MISSING, red.
+    let q = s.ok(
+        "GET",
+        &format!("/api/v1/employees/{emp}/qualification"),
+        None,
+    );
+    assert_eq!(q["qualification"]["skills"][0]["status"], "MISSING");
+    assert_eq!(q["qualification"]["skills"][0]["required_level"], 2);
+    assert_eq!(
+        q["qualification"]["skills"][0]["sources"][0]["scope"],
+        "Role: Technician"
+    );
+    assert_eq!(q["verdict"]["verdict"], "red");
+
+    // Certify at level 2: VALID, green.
+    let cert = s.ok(
+        "POST",
+        "/api/v1/certifications",
+        Some(json!({"employee_id": emp, "skill_id": site.skill, "level": 2, "notes": "press 4"})),
+    );
+    assert!(
+        cert["expires_at"].is_string(),
+        "24-month skill expires: {cert}"
+    );
+    let q = s.ok(
+        "GET",
+        &format!("/api/v1/employees/{emp}/qualification"),
+        None,
+    );
+    assert_eq!(q["qualification"]["skills"][0]["status"], "VALID");
+    assert_eq!(q["verdict"]["verdict"], "green");
+
+    // The matrix shows the cell.
+    let m = s.ok(
+        "GET",
+        &format!("/api/v1/matrix?site_id={}", site.site),
+        None,
+    );
+    assert_eq!(m["rows"].as_array().expect("rows").len(), 1);
+    assert_eq!(m["rows"][0]["cells"][0]["status"], "VALID");
+    let m = s.ok("GET", "/api/v1/matrix?status=MISSING", None);
+    assert_eq!(m["rows"].as_array().expect("rows").len(), 0);
+
+    // A station on the project scans the badge URL: green, recorded.
+    let station = s.ok(
+        "POST",
+        "/api/v1/stations",
+        Some(json!({"name": "Press 4", "project_id": site.project})),
+    );
+    let key = station["key"].as_str().expect("key").to_owned();
+    let (st, v) = s.call(
+        "POST",
+        "/api/v1/scans",
+        Some(&key),
+        Some(&json!({"payload": format!("https://caliber.local/b/{badge}")})),
+    );
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["verdict"], "green");
+    assert_eq!(v["employee_name"], "Ana Ruiz");
+
+    // Revoke: MISSING again, and the kiosk says red with the reason.
+    let cert_id = id(&cert);
+    s.ok(
+        "POST",
+        &format!("/api/v1/certifications/{cert_id}/revoke"),
+        Some(json!({"reason": "failed observation"})),
+    );
+    let m = s.ok("GET", "/api/v1/matrix", None);
+    assert_eq!(m["rows"][0]["cells"][0]["status"], "MISSING");
+    let (_, v) = s.call(
+        "POST",
+        "/api/v1/scans",
+        Some(&key),
+        Some(&json!({"payload": badge})),
+    );
+    assert_eq!(v["verdict"], "red");
+    assert_eq!(
+        v["reasons"][0]["message"],
+        "Injection Molding — not certified"
+    );
+
+    let scans = s.ok("GET", "/api/v1/scans", None);
+    assert_eq!(scans.as_array().expect("scans").len(), 2);
+    assert_eq!(scans[0]["verdict"], "red", "newest first");
+
+    // Regenerating the badge voids the old one: amber "replaced".
+    s.ok("POST", &format!("/api/v1/employees/{emp}/badge"), None);
+    let (_, v) = s.call(
+        "POST",
+        "/api/v1/scans",
+        Some(&key),
+        Some(&json!({"payload": badge})),
+    );
+    assert_eq!(v["verdict"], "amber");
+    assert_eq!(v["reasons"][0]["code"], "badge_replaced");
+
+    // Everything above is in an intact audit chain.
+    let report = s.ok("GET", "/api/v1/audit/verify", None);
+    assert_eq!(report["intact"], true);
+    let audit = s.ok("GET", "/api/v1/audit?entity=certification", None);
+    let actions: Vec<&str> = audit
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["certification.revoke", "certification.create"]);
+}
+
+/// Assert a JSON error with `status`, and that nothing was written.
+fn refused(s: &TestServer, got: (u16, Value), status: u16, needle: &str, audit_before: u64) {
+    let (st, v) = got;
+    assert_eq!(st, status, "{v}");
+    let msg = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.to_lowercase().contains(&needle.to_lowercase()),
+        "message {msg:?} should mention {needle:?}"
+    );
+    assert_eq!(
+        s.audit_len(),
+        audit_before,
+        "a refused request wrote something"
+    );
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let emp = id(&site.employee);
+    let a = s.audit_len();
+    let token = s.admin.clone();
+    let post_raw = |path: &str, body: &str| {
+        s.post_raw(path, Some(&token), "application/json", body.as_bytes())
+    };
+
+    refused(
+        &s,
+        post_raw("/api/v1/employees", "{\"number\": "),
+        400,
+        "request body",
+        a,
+    );
+    refused(
+        &s,
+        post_raw("/api/v1/employees", "{\"number\": 5}"),
+        422,
+        "request body",
+        a,
+    );
+    refused(
+        &s,
+        s.admin("GET", "/api/v1/employees/not-a-uuid", None),
+        400,
+        "path",
+        a,
+    );
+    refused(
+        &s,
+        s.admin(
+            "GET",
+            &format!("/api/v1/employees/{}", caliber::domain::new_id()),
+            None,
+        ),
+        404,
+        "not found",
+        a,
+    );
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/employees",
+            Some(&json!({"number": "E1", "name": "Someone Else", "site_id": site.site})),
+        ),
+        409,
+        "employee number 'E1' is already in use",
+        a,
+    );
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/certifications",
+            Some(&json!({"employee_id": emp, "skill_id": site.skill, "level": 4})),
+        ),
+        422,
+        "out of range",
+        a,
+    );
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/sites",
+            Some(&json!({"code": "X", "name": "X", "timezone": "Mars/Olympus"})),
+        ),
+        422,
+        "unknown timezone",
+        a,
+    );
+
+    // A requirement naming a deleted skill.
+    let gone = id(&s.ok(
+        "POST",
+        "/api/v1/skills",
+        Some(json!({"code": "OLD", "name": "Old Skill", "max_level": 1})),
+    ));
+    s.ok("DELETE", &format!("/api/v1/skills/{gone}"), None);
+    let a = s.audit_len();
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/requirements",
+            Some(&json!({"skill_id": gone, "level": 1})),
+        ),
+        422,
+        "deleted",
+        a,
+    );
+
+    // A second active revision.
+    s.ok(
+        "POST",
+        &format!("/api/v1/skills/{}/revisions", site.skill),
+        Some(json!({"label": "Rev A", "status": "active"})),
+    );
+    let a = s.audit_len();
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            &format!("/api/v1/skills/{}/revisions", site.skill),
+            Some(&json!({"label": "Rev B", "status": "active"})),
+        ),
+        409,
+        "already has an active revision",
+        a,
+    );
+
+    // Revoke without a reason.
+    let cert = id(&s.ok(
+        "POST",
+        "/api/v1/certifications",
+        Some(json!({"employee_id": emp, "skill_id": site.skill, "level": 2})),
+    ));
+    let a = s.audit_len();
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            &format!("/api/v1/certifications/{cert}/revoke"),
+            Some(&json!({"reason": "  "})),
+        ),
+        422,
+        "reason is required",
+        a,
+    );
+
+    // A scan whose payload is not a badge is refused before any lookup and not recorded.
+    let key = s.ok("POST", "/api/v1/stations", Some(json!({"name": "Gate"})))["key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let before = s
+        .ok("GET", "/api/v1/scans", None)
+        .as_array()
+        .expect("scans")
+        .len();
+    let (st, v) = s.call(
+        "POST",
+        "/api/v1/scans",
+        Some(&key),
+        Some(&json!({"payload": "BEGIN:VCARD\nFN:Mallory\nEND:VCARD"})),
+    );
+    assert_eq!(st, 422, "{v}");
+    let (st, _) = s.call(
+        "POST",
+        "/api/v1/scans",
+        Some("stn_wrong"),
+        Some(&json!({"payload": site.employee["badge_token"]})),
+    );
+    assert_eq!(st, 401);
+    let after = s
+        .ok("GET", "/api/v1/scans", None)
+        .as_array()
+        .expect("scans")
+        .len();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn roles_are_enforced_on_the_server() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let emp = id(&site.employee);
+    let viewer = s.token(AppRole::Viewer);
+    let trainer = s.token(AppRole::Trainer);
+    let auditor = s.token(AppRole::Auditor);
+    let manager = s.token(AppRole::SkillManager);
+
+    let (st, v) = s.call("GET", "/api/v1/matrix", None, None);
+    assert_eq!(st, 401, "{v}");
+    assert_eq!(v["error"]["code"], "unauthorized");
+    assert_eq!(
+        s.call("GET", "/api/v1/matrix", Some("cal_nope"), None).0,
+        401
+    );
+    assert_eq!(s.call("GET", "/api/v1/matrix", Some(&viewer), None).0, 403);
+    assert_eq!(s.call("GET", "/api/v1/matrix", Some(&auditor), None).0, 200);
+
+    let certify = json!({"employee_id": emp, "skill_id": site.skill, "level": 2});
+    assert_eq!(
+        s.call(
+            "POST",
+            "/api/v1/certifications",
+            Some(&auditor),
+            Some(&certify)
+        )
+        .0,
+        403
+    );
+    let (st, cert) = s.call(
+        "POST",
+        "/api/v1/certifications",
+        Some(&trainer),
+        Some(&certify),
+    );
+    assert_eq!(st, 201);
+    let revoke = json!({"reason": "wrong person"});
+    let path = format!("/api/v1/certifications/{}/revoke", id(&cert));
+    assert_eq!(s.call("POST", &path, Some(&trainer), Some(&revoke)).0, 403);
+    assert_eq!(s.call("POST", &path, Some(&manager), Some(&revoke)).0, 200);
+
+    assert_eq!(s.call("GET", "/api/v1/audit", Some(&trainer), None).0, 403);
+    assert_eq!(s.call("GET", "/api/v1/audit", Some(&auditor), None).0, 200);
+    assert_eq!(s.call("GET", "/api/v1/users", Some(&manager), None).0, 403);
+    let skill = json!({"code": "X", "name": "X", "max_level": 1});
+    assert_eq!(
+        s.call("POST", "/api/v1/skills", Some(&trainer), Some(&skill))
+            .0,
+        403
+    );
+    assert_eq!(
+        s.call("POST", "/api/v1/skills", Some(&manager), Some(&skill))
+            .0,
+        201
+    );
+
+    // Tokens made through the API work, and stop working when revoked.
+    let (st, t) = s.call(
+        "POST",
+        "/api/v1/tokens",
+        Some(&s.admin),
+        Some(&json!({"name": "hr-sync", "role": "auditor"})),
+    );
+    assert_eq!(st, 201);
+    let secret = t["secret"].as_str().expect("secret").to_owned();
+    assert_eq!(s.call("GET", "/api/v1/matrix", Some(&secret), None).0, 200);
+    s.ok(
+        "DELETE",
+        &format!("/api/v1/tokens/{}", id(&t["token"])),
+        None,
+    );
+    assert_eq!(s.call("GET", "/api/v1/matrix", Some(&secret), None).0, 401);
+}
+
+#[test]
+fn openapi_matches_routes_and_health_reports_counts() {
+    let s = TestServer::start();
+    small_site(&s);
+    let (st, doc) = s.call("GET", "/api/v1/openapi.json", None, None);
+    assert_eq!(st, 200);
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for p in [
+        "/healthz",
+        "/api/v1/employees/{id}/qualification",
+        "/api/v1/matrix",
+        "/api/v1/scans",
+        "/api/v1/certifications/{id}/revoke",
+        "/api/v1/revisions/{id}/activate",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+    // Every documented GET without path parameters answers (not 404/405) for an admin.
+    for (path, item) in paths {
+        if item.get("get").is_some() && !path.contains('{') {
+            let (st, v) = s.admin("GET", path, None);
+            assert!(st == 200, "GET {path} -> {st}: {v}");
+        }
+    }
+    let (st, h) = s.call("GET", "/healthz", None, None);
+    assert_eq!(st, 200);
+    assert_eq!(h["status"], "ok");
+    assert_eq!(h["counts"]["employees"], 1);
+    assert_eq!(h["counts"]["requirements"], 1);
+    assert!(h["store_bytes"].as_u64().expect("size") > 0);
+}
+
+#[test]
+fn evidence_attachments_round_trip() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let token = s.admin.clone();
+    let (st, att) = s.post_raw(
+        "/api/v1/attachments?name=../../etc/sheet.pdf",
+        Some(&token),
+        "application/pdf",
+        b"%PDF-1.4 training sheet",
+    );
+    assert_eq!(st, 201, "{att}");
+    assert_eq!(att["name"], "sheet.pdf", "path components are stripped");
+    let sha = att["sha256"].as_str().expect("sha").to_owned();
+    let cert = s.ok(
+        "POST",
+        "/api/v1/certifications",
+        Some(
+            json!({"employee_id": id(&site.employee), "skill_id": site.skill, "level": 1,
+                    "attachments": [sha]}),
+        ),
+    );
+    assert_eq!(cert["attachments"][0], sha);
+    let (st, _) = s.admin(
+        "POST",
+        "/api/v1/certifications",
+        Some(
+            &json!({"employee_id": id(&site.employee), "skill_id": site.skill, "level": 1,
+                     "attachments": ["00"]}),
+        ),
+    );
+    assert_eq!(st, 422);
+    let (st, body) = s.admin("GET", &format!("/api/v1/attachments/{sha}"), None);
+    assert_eq!(st, 200);
+    assert_eq!(body, Value::String("%PDF-1.4 training sheet".into()));
+}
+
+#[test]
+fn activating_a_retraining_revision_outdates_earlier_certifications() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let emp = id(&site.employee);
+    let revs = format!("/api/v1/skills/{}/revisions", site.skill);
+    let rev_a = s.ok(
+        "POST",
+        &revs,
+        Some(json!({"label": "Rev A", "status": "active"})),
+    );
+    assert_eq!(rev_a["status"], "active");
+    let cert = s.ok(
+        "POST",
+        "/api/v1/certifications",
+        Some(json!({"employee_id": emp, "skill_id": site.skill, "level": 2})),
+    );
+    assert_eq!(
+        cert["revision_id"], rev_a["id"],
+        "certified on the active revision"
+    );
+
+    // A draft that does not need retraining outdates nobody.
+    let rev_b = s.ok(
+        "POST",
+        &revs,
+        Some(json!({"label": "Rev B", "requires_retraining": false})),
+    );
+    assert_eq!(rev_b["status"], "draft");
+    let preview = s.ok(
+        "GET",
+        &format!("/api/v1/revisions/{}/activation-preview", id(&rev_b)),
+        None,
+    );
+    assert_eq!(
+        preview["outdated_employees"]
+            .as_array()
+            .expect("list")
+            .len(),
+        0
+    );
+    s.ok(
+        "POST",
+        &format!("/api/v1/revisions/{}/activate", id(&rev_b)),
+        None,
+    );
+    let q = s.ok(
+        "GET",
+        &format!("/api/v1/employees/{emp}/qualification"),
+        None,
+    );
+    assert_eq!(q["qualification"]["skills"][0]["status"], "VALID");
+
+    // Rev C requires retraining: the preview names the employee, activation makes it so.
+    let rev_c = s.ok(
+        "POST",
+        &revs,
+        Some(json!({"label": "Rev C", "requires_retraining": true})),
+    );
+    let preview = s.ok(
+        "GET",
+        &format!("/api/v1/revisions/{}/activation-preview", id(&rev_c)),
+        None,
+    );
+    assert_eq!(preview["replaces"]["label"], "Rev B");
+    assert_eq!(preview["outdated_employees"][0]["name"], "Ana Ruiz");
+    // The preview changed nothing.
+    let q = s.ok(
+        "GET",
+        &format!("/api/v1/employees/{emp}/qualification"),
+        None,
+    );
+    assert_eq!(q["qualification"]["skills"][0]["status"], "VALID");
+
+    s.ok(
+        "POST",
+        &format!("/api/v1/revisions/{}/activate", id(&rev_c)),
+        None,
+    );
+    let list = s.ok("GET", &revs, None);
+    let statuses: Vec<&str> = list
+        .as_array()
+        .expect("revisions")
+        .iter()
+        .filter_map(|r| r["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["archived", "archived", "active"]);
+    let q = s.ok(
+        "GET",
+        &format!("/api/v1/employees/{emp}/qualification"),
+        None,
+    );
+    assert_eq!(q["qualification"]["skills"][0]["status"], "OUTDATED");
+    assert_eq!(
+        q["verdict"]["reasons"][0]["message"],
+        "Injection Molding — Rev C needs retraining"
+    );
+    // Activating again is a conflict.
+    let (st, _) = s.admin(
+        "POST",
+        &format!("/api/v1/revisions/{}/activate", id(&rev_c)),
+        None,
+    );
+    assert_eq!(st, 409);
+}

@@ -1,0 +1,244 @@
+//! The redb store on disk: schema migration from version 1, the audit hash chain catching
+//! edits and removals, and all-or-nothing writes.
+
+use caliber::domain::*;
+use caliber::service::{self, CertifyInput, EmployeeInput, SiteInput, SkillInput};
+use caliber::store::{Actor, Store, StoreError, schema, tables};
+use redb::{ReadableDatabase, TableDefinition};
+
+fn actor() -> Actor {
+    Actor::named("test")
+}
+
+/// A store with one employee certified in two skills.
+fn populated(dir: &std::path::Path) -> (Store, Employee, Vec<Skill>) {
+    let store = Store::open(dir).expect("open");
+    let site: Site = service::create(
+        &store,
+        &actor(),
+        SiteInput {
+            code: "DTR-01".into(),
+            name: "Detroit".into(),
+            timezone: "America/Detroit".into(),
+            warning_days: None,
+        },
+    )
+    .expect("site");
+    let employee: Employee = service::create(
+        &store,
+        &actor(),
+        EmployeeInput {
+            number: "E7".into(),
+            name: "Jo Park".into(),
+            site_id: site.id,
+            department_id: None,
+            role_id: None,
+            project_ids: vec![],
+            status: None,
+            user_id: None,
+        },
+    )
+    .expect("employee");
+    let mut skills = Vec::new();
+    for code in ["FORK", "FAID"] {
+        let skill: Skill = service::create(
+            &store,
+            &actor(),
+            SkillInput {
+                code: code.into(),
+                name: code.into(),
+                description: String::new(),
+                max_level: 1,
+                validity_months: Some(12),
+            },
+        )
+        .expect("skill");
+        service::certify(
+            &store,
+            &actor(),
+            CertifyInput {
+                employee_id: employee.id,
+                skill_id: skill.id,
+                level: 1,
+                achieved_at: None,
+                revision_id: None,
+                notes: String::new(),
+                attachments: vec![],
+            },
+        )
+        .expect("certify");
+        skills.push(skill);
+    }
+    (store, employee, skills)
+}
+
+#[test]
+fn upgrades_a_version_1_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, employee, skills) = populated(dir.path());
+    assert_eq!(store.opened_at_version(), None, "a new store");
+    drop(store);
+
+    // Turn the file into what version 1 wrote: no certifications-by-skill index.
+    {
+        let db = redb::Database::create(dir.path().join(caliber::store::DB_FILE)).expect("db");
+        let tx = db.begin_write().expect("tx");
+        assert!(tx.delete_table(tables::CERTS_BY_SKILL).expect("delete"));
+        let mut meta = tx.open_table(tables::META).expect("meta");
+        meta.insert("schema_version", "1".as_bytes())
+            .expect("version");
+        drop(meta);
+        tx.commit().expect("commit");
+    }
+
+    let store = Store::open(dir.path()).expect("reopen");
+    assert_eq!(store.opened_at_version(), Some(1));
+    let r = store.read().expect("read");
+    for skill in &skills {
+        let certs = r.certifications_in(skill.id).expect("by skill");
+        assert_eq!(certs.len(), 1, "index rebuilt for {}", skill.code);
+        assert_eq!(certs[0].employee_id, employee.id);
+    }
+    drop(r);
+    drop(store);
+    // And the version is recorded: the next open migrates nothing.
+    let store = Store::open(dir.path()).expect("reopen again");
+    assert_eq!(store.opened_at_version(), Some(schema::CURRENT_VERSION));
+}
+
+#[test]
+fn refuses_a_store_from_a_newer_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(Store::open(dir.path()).expect("open"));
+    {
+        let db = redb::Database::create(dir.path().join(caliber::store::DB_FILE)).expect("db");
+        let tx = db.begin_write().expect("tx");
+        tx.open_table(tables::META)
+            .expect("meta")
+            .insert("schema_version", "99".as_bytes())
+            .expect("insert");
+        tx.commit().expect("commit");
+    }
+    match Store::open(dir.path()) {
+        Err(StoreError::TooNew { found: 99, .. }) => {}
+        other => panic!("expected TooNew, got {:?}", other.err()),
+    }
+}
+
+const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_events");
+
+fn tamper(dir: &std::path::Path, f: impl FnOnce(&mut redb::Table<u64, &[u8]>)) {
+    let db = redb::Database::create(dir.join(caliber::store::DB_FILE)).expect("db");
+    let tx = db.begin_write().expect("tx");
+    {
+        let mut t = tx.open_table(AUDIT).expect("audit");
+        f(&mut t);
+    }
+    tx.commit().expect("commit");
+}
+
+fn event(dir: &std::path::Path, seq: u64) -> AuditEvent {
+    let db = redb::Database::create(dir.join(caliber::store::DB_FILE)).expect("db");
+    let tx = db.begin_read().expect("tx");
+    let t = tx.open_table(AUDIT).expect("audit");
+    let v = t.get(seq).expect("get").expect("event");
+    serde_json::from_slice(v.value()).expect("json")
+}
+
+#[test]
+fn audit_chain_finds_edits_and_removals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _, _) = populated(dir.path());
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(report.intact, "{report:?}");
+    let n = report.events;
+    assert!(n >= 6, "site, employee, 2 skills, 2 certifications: {n}");
+    drop(store);
+
+    // Edit an event's new value (e.g. hide who certified).
+    let mut e = event(dir.path(), 3);
+    e.actor = "someone else".into();
+    let bytes = serde_json::to_vec(&e).expect("json");
+    tamper(dir.path(), |t| {
+        t.insert(3, bytes.as_slice()).expect("insert");
+    });
+    let store = Store::open(dir.path()).expect("open");
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(!report.intact);
+    assert_eq!(report.first_broken_seq, Some(3));
+    drop(store);
+
+    // Restore it, then delete an event in the middle.
+    let mut fixed = event(dir.path(), 3);
+    fixed.actor = "test".into();
+    let bytes = serde_json::to_vec(&fixed).expect("json");
+    tamper(dir.path(), |t| {
+        t.insert(3, bytes.as_slice()).expect("insert");
+    });
+    let store = Store::open(dir.path()).expect("open");
+    assert!(
+        store
+            .read()
+            .expect("read")
+            .verify_audit()
+            .expect("verify")
+            .intact
+    );
+    drop(store);
+    tamper(dir.path(), |t| {
+        t.remove(2).expect("remove");
+    });
+    let store = Store::open(dir.path()).expect("open");
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(!report.intact);
+    assert_eq!(report.first_broken_seq, Some(2));
+    drop(store);
+
+    // Removing the newest event (a truncated tail) is caught by the recorded head.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    let (store, _, _) = populated(dir2.path());
+    drop(store);
+    tamper(dir2.path(), |t| {
+        t.remove(n).expect("remove");
+    });
+    let store = Store::open(dir2.path()).expect("open");
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(!report.intact, "{report:?}");
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, employee, _) = populated(dir.path());
+    let before = store.read().expect("read").counts().expect("counts");
+    let head = store.read().expect("read").audit_head().expect("head");
+    // Put a record and its audit event, then fail: the transaction must roll back.
+    let result: Result<(), StoreError> = store.write(&actor(), |w| {
+        let mut e = employee.clone();
+        e.name = "Changed".into();
+        w.put(&e)?;
+        w.audit(
+            "employee.update",
+            "employee",
+            Some(e.id),
+            Some(&employee),
+            Some(&e),
+        )?;
+        w.claim_unique("employee number", "E7", new_id())?;
+        Ok(())
+    });
+    assert!(matches!(result, Err(StoreError::Duplicate { .. })));
+    let r = store.read().expect("read");
+    assert_eq!(
+        r.get::<Employee>(employee.id)
+            .expect("get")
+            .expect("e")
+            .name,
+        "Jo Park"
+    );
+    assert_eq!(r.audit_head().expect("head"), head);
+    assert_eq!(
+        r.counts().expect("counts").audit_events,
+        before.audit_events
+    );
+}
