@@ -11,7 +11,7 @@ mod verdict;
 pub use catalog::{Catalog, RequirementIndex};
 pub use expiry::{expires_at, format_date};
 pub use status::{
-    CertificationJudgement, Qualification, RequirementSource, SkillQualification, SkillStatus,
-    judge_certification, qualify, retraining_needed,
+    CertificationJudgement, Judged, Qualification, RequirementSource, SkillQualification,
+    SkillStatus, judge_certification, judge_skills, qualify, retraining_needed,
 };
 pub use verdict::{ReasonCode, StationVerdict, Verdict, VerdictReason, station_verdict};

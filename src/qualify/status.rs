@@ -207,9 +207,22 @@ pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> O
 /// What is required of an employee per skill: the maximum level and every contributing source.
 type Demands = BTreeMap<Uuid, (u8, Vec<RequirementSource>)>;
 
+/// Whether to describe the requirement rows behind each line (people read them; the matrix,
+/// which judges thousands of employees at once, doesn't need them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    Describe,
+    Skip,
+}
+
 /// The demands on `employee`, judged as if also assigned to the station's project, plus the
 /// station's extra skills. Rows naming deleted skills are ignored.
-fn demands(catalog: &Catalog, employee: &Employee, station: Option<&Station>) -> Demands {
+fn demands(
+    catalog: &Catalog,
+    employee: &Employee,
+    station: Option<&Station>,
+    describe: Sources,
+) -> Demands {
     let mut projects = employee.project_ids.clone();
     if let Some(p) = station.and_then(|s| s.project_id)
         && !projects.contains(&p)
@@ -229,11 +242,13 @@ fn demands(catalog: &Catalog, employee: &Employee, station: Option<&Station>) ->
         }
         let entry = out.entry(row.skill_id).or_insert((0, Vec::new()));
         entry.0 = entry.0.max(row.level);
-        entry.1.push(RequirementSource {
-            requirement_id: Some(row.id),
-            level: row.level,
-            scope: scope_label(catalog, row),
-        });
+        if describe == Sources::Describe {
+            entry.1.push(RequirementSource {
+                requirement_id: Some(row.id),
+                level: row.level,
+                scope: scope_label(catalog, row),
+            });
+        }
     }
     if let Some(st) = station {
         for extra in &st.extra_skills {
@@ -299,21 +314,74 @@ pub fn qualify(
     station: Option<&Station>,
     now: Timestamp,
 ) -> Qualification {
-    let demands = demands(catalog, employee, station);
+    let judged = judge(
+        catalog,
+        employee,
+        certifications,
+        station,
+        now,
+        Sources::Describe,
+    );
+    describe(catalog, employee, judged)
+}
+
+/// One skill judged for one employee, before it is described for people: what the matrix
+/// needs, without names or requirement descriptions.
+#[derive(Debug, Clone)]
+pub struct Judged<'a> {
+    /// The skill.
+    pub skill: &'a Skill,
+    /// Required level; `None` for EXTRA.
+    pub required_level: Option<u8>,
+    /// The status.
+    pub status: SkillStatus,
+    /// The certification behind the status.
+    pub certification: Option<&'a Certification>,
+    /// The revision that needs retraining, when OUTDATED.
+    pub retraining_revision: Option<Uuid>,
+    /// The requirement rows behind the level (empty unless described).
+    pub sources: Vec<RequirementSource>,
+}
+
+/// Every required and certified skill of `employee` at `now`, judged but not described:
+/// the same statuses as [`qualify`] for views over many employees, such as the matrix.
+/// Required skills come first in skill-id order, then extras.
+pub fn judge_skills<'a>(
+    catalog: &'a Catalog,
+    employee: &Employee,
+    certifications: &'a [Certification],
+    now: Timestamp,
+) -> Vec<Judged<'a>> {
+    judge(catalog, employee, certifications, None, now, Sources::Skip)
+}
+
+fn judge<'a>(
+    catalog: &'a Catalog,
+    employee: &Employee,
+    certifications: &'a [Certification],
+    station: Option<&Station>,
+    now: Timestamp,
+    describe: Sources,
+) -> Vec<Judged<'a>> {
+    let demands = demands(catalog, employee, station, describe);
     let warning_days = catalog
         .sites
         .get(&employee.site_id)
         .map_or(crate::domain::DEFAULT_WARNING_DAYS, |s| s.warning_days);
-    let no_revisions = Vec::new();
-    let mut skills = Vec::with_capacity(demands.len());
-    for (skill_id, (level, sources)) in &demands {
+    let mine = |c: &&Certification| c.is_live() && c.employee_id == employee.id;
+    let mut out = Vec::with_capacity(demands.len() + 8);
+    for (skill_id, (level, sources)) in demands.iter() {
         let Some(skill) = catalog.skills.get(skill_id) else {
             continue;
         };
-        let revisions = catalog.revisions.get(skill_id).unwrap_or(&no_revisions);
+        let revisions = catalog
+            .revisions
+            .get(skill_id)
+            .map_or(&[][..], Vec::as_slice);
         let best = certifications
             .iter()
-            .filter(|c| c.skill_id == *skill_id && c.is_live() && c.employee_id == employee.id)
+            .filter(|c| c.skill_id == *skill_id)
+            .filter(mine)
             .map(|c| {
                 (
                     c,
@@ -326,23 +394,20 @@ pub fn qualify(
                     .then(a.0.level.cmp(&b.0.level))
                     .then(a.0.expires_at.cmp(&b.0.expires_at))
             });
-        let mut line = line(skill, Some(*level), best.map(|b| b.0), revisions);
-        line.sources = sources.clone();
-        if let Some((_, judgement)) = best {
-            line.status = judgement.status;
-            line.retraining_revision_label = judgement
-                .retraining_revision
-                .and_then(|id| revisions.iter().find(|r| r.id == id))
-                .map(|r| r.label.clone());
-        }
-        skills.push(line);
+        out.push(Judged {
+            skill,
+            required_level: Some(*level),
+            status: best.map_or(SkillStatus::Missing, |b| b.1.status),
+            certification: best.map(|b| b.0),
+            retraining_revision: best.and_then(|b| b.1.retraining_revision),
+            sources: sources.clone(),
+        });
     }
-    skills.sort_by(|a, b| a.skill_name.cmp(&b.skill_name));
-    // Certified but not required: EXTRA, showing the most recent live certification.
+    // Certified but not required: EXTRA, showing the highest, most recent certification.
     let mut extras: BTreeMap<Uuid, &Certification> = BTreeMap::new();
     for c in certifications
         .iter()
-        .filter(|c| c.is_live() && c.employee_id == employee.id)
+        .filter(mine)
         .filter(|c| !demands.contains_key(&c.skill_id))
     {
         let e = extras.entry(c.skill_id).or_insert(c);
@@ -350,18 +415,47 @@ pub fn qualify(
             *e = c;
         }
     }
-    let mut extra_lines: Vec<SkillQualification> = extras
+    for (skill_id, c) in extras {
+        if let Some(skill) = catalog.live_skill(skill_id) {
+            out.push(Judged {
+                skill,
+                required_level: None,
+                status: SkillStatus::Extra,
+                certification: Some(c),
+                retraining_revision: None,
+                sources: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// Describe judged skills for people: names, revision labels, sources; required skills by
+/// name, then extras by name.
+fn describe(catalog: &Catalog, employee: &Employee, judged: Vec<Judged<'_>>) -> Qualification {
+    let mut skills: Vec<SkillQualification> = judged
         .into_iter()
-        .filter_map(|(skill_id, c)| {
-            let skill = catalog.live_skill(skill_id)?;
-            let revisions = catalog.revisions.get(&skill_id).unwrap_or(&no_revisions);
-            let mut l = line(skill, None, Some(c), revisions);
-            l.status = SkillStatus::Extra;
-            Some(l)
+        .map(|j| {
+            let revisions = catalog
+                .revisions
+                .get(&j.skill.id)
+                .map_or(&[][..], Vec::as_slice);
+            let mut l = line(j.skill, j.required_level, j.certification, revisions);
+            l.status = j.status;
+            l.sources = j.sources;
+            l.retraining_revision_label = j
+                .retraining_revision
+                .and_then(|id| revisions.iter().find(|r| r.id == id))
+                .map(|r| r.label.clone());
+            l
         })
         .collect();
-    extra_lines.sort_by(|a, b| a.skill_name.cmp(&b.skill_name));
-    skills.extend(extra_lines);
+    skills.sort_by(|a, b| {
+        a.required_level
+            .is_none()
+            .cmp(&b.required_level.is_none())
+            .then(a.skill_name.cmp(&b.skill_name))
+    });
     Qualification {
         employee_id: employee.id,
         skills,

@@ -228,26 +228,26 @@ pub fn generate(
             deleted_at: None,
         });
     };
-    for _ in 0..5 {
+    for _ in 0..3 {
         row(&mut rng, &mut rows, (None, None, None, None));
     }
     for s in &sites {
-        for _ in 0..10 {
+        for _ in 0..4 {
             row(&mut rng, &mut rows, (Some(s.id), None, None, None));
         }
     }
     for d in &departments {
-        for _ in 0..8 {
+        for _ in 0..3 {
             row(&mut rng, &mut rows, (None, Some(d.id), None, None));
         }
     }
     for r in &roles {
-        for _ in 0..10 {
+        for _ in 0..3 {
             row(&mut rng, &mut rows, (None, None, Some(r.id), None));
         }
     }
     for p in &projects {
-        for _ in 0..8 {
+        for _ in 0..3 {
             row(
                 &mut rng,
                 &mut rows,
@@ -334,29 +334,36 @@ pub fn generate(
                 None => required.push((r.skill_id, r.level)),
             }
         }
+        // Most people are fully trained for their job; one in four has gaps.
+        let gappy = rng.random_ratio(1, 4);
         let mut chosen: Vec<(Uuid, u8)> = required
             .iter()
-            .filter(|_| rng.random_ratio(17, 20))
+            .filter(|_| !gappy || rng.random_ratio(4, 5))
             .copied()
             .collect();
-        while chosen.len() < 40 {
+        // Plus a few certifications in skills the job doesn't need.
+        let target = chosen.len().max(36) + rng.random_range(2..=5);
+        while chosen.len() < target.min(skill_list.len()) {
             let Some(s) = skill_list.choose(&mut rng) else {
                 break;
             };
             if !chosen.iter().any(|(id, _)| *id == s.id) {
                 chosen.push((s.id, 1));
             }
-            if chosen.len() >= skill_list.len() {
-                break;
-            }
         }
         for (skill_id, level) in chosen {
             let Some(skill) = catalog.skills.get(&skill_id) else {
                 continue;
             };
-            let days = rng.random_range(1..(36 * 30)) as i64;
+            // Within the validity window mostly; now and then overdue.
+            let window = skill.validity_months.map_or(1080, |m| m as i64 * 30);
+            let days = if gappy && rng.random_ratio(1, 8) {
+                rng.random_range(window..window + 200)
+            } else {
+                rng.random_range(1..window.max(2))
+            };
             let achieved_at = now - SignedDuration::from_hours(24 * days);
-            let level = if rng.random_ratio(1, 15) {
+            let level = if gappy && rng.random_ratio(1, 10) {
                 level.saturating_sub(1).max(1)
             } else {
                 rng.random_range(level..=skill.max_level.max(level))
@@ -364,7 +371,7 @@ pub fn generate(
             let revisions = catalog.revisions.get(&skill_id);
             let revision_id = revisions.and_then(|revs| {
                 let active = revs.iter().find(|r| r.status == RevisionStatus::Active);
-                if rng.random_ratio(1, 4) {
+                if rng.random_ratio(1, 10) {
                     revs.first().map(|r| r.id)
                 } else {
                     active.map(|r| r.id)

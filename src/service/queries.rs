@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::{Result, ServiceError, live};
 use crate::domain::*;
-use crate::qualify::{Qualification, SkillStatus, StationVerdict, qualify, station_verdict};
+use crate::qualify::{
+    Catalog, Qualification, SkillStatus, StationVerdict, judge_skills, station_verdict,
+};
 use crate::store::Store;
 
 /// An employee's qualification, and their verdict at a station when one was asked for.
@@ -148,37 +150,26 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
         .filter(|e| filter.role_id.is_none_or(|x| e.role_id == Some(x)))
         .filter(|e| filter.project_id.is_none_or(|x| e.project_ids.contains(&x)))
         .collect();
-    let mut rows = Vec::with_capacity(employees.len());
-    for e in employees {
-        let certs = r.certifications_of(e.id)?;
-        let q = qualify(&catalog, &e, &certs, None, now);
-        if let Some(st) = filter.status
-            && !q.skills.iter().any(|l| l.status == st)
-        {
-            continue;
-        }
-        let mut cells: Vec<MatrixCell> = q
-            .skills
-            .into_iter()
-            .filter_map(|l| {
-                Some(MatrixCell {
-                    skill: *column.get(&l.skill_id)?,
-                    status: l.status,
-                    required_level: l.required_level,
-                    achieved_level: l.achieved_level,
-                    expires_at: l.expires_at,
-                })
+    drop(r);
+    let certs = store.certifications_by_employee()?;
+    // Judge in parallel: the appliance has four cores.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let chunk = employees.len().div_ceil(threads).max(1);
+    let mut rows: Vec<MatrixRow> = std::thread::scope(|scope| {
+        let handles: Vec<_> = employees
+            .chunks(chunk)
+            .map(|part| {
+                let (catalog, certs, column) = (&catalog, &*certs, &column);
+                scope.spawn(move || matrix_rows(catalog, part, certs, column, filter.status, now))
             })
             .collect();
-        cells.sort_by_key(|c| c.skill);
-        rows.push(MatrixRow {
-            employee_id: e.id,
-            number: e.number,
-            name: e.name,
-            status: e.status,
-            cells,
-        });
-    }
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
     rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.number.cmp(&b.number)));
     Ok(Matrix {
         skills: skills
@@ -191,4 +182,47 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
             .collect(),
         rows,
     })
+}
+
+/// Matrix rows for a slice of employees.
+fn matrix_rows(
+    catalog: &Catalog,
+    employees: &[Employee],
+    certs: &crate::store::CertificationsByEmployee,
+    column: &HashMap<Uuid, usize>,
+    status: Option<SkillStatus>,
+    now: Timestamp,
+) -> Vec<MatrixRow> {
+    let none: Vec<Certification> = Vec::new();
+    let mut rows = Vec::with_capacity(employees.len());
+    for e in employees {
+        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
+        let judged = judge_skills(catalog, e, mine, now);
+        if let Some(st) = status
+            && !judged.iter().any(|j| j.status == st)
+        {
+            continue;
+        }
+        let mut cells: Vec<MatrixCell> = judged
+            .into_iter()
+            .filter_map(|j| {
+                Some(MatrixCell {
+                    skill: *column.get(&j.skill.id)?,
+                    status: j.status,
+                    required_level: j.required_level,
+                    achieved_level: j.certification.map(|c| c.level),
+                    expires_at: j.certification.and_then(|c| c.expires_at),
+                })
+            })
+            .collect();
+        cells.sort_by_key(|c| c.skill);
+        rows.push(MatrixRow {
+            employee_id: e.id,
+            number: e.number.clone(),
+            name: e.name.clone(),
+            status: e.status,
+            cells,
+        });
+    }
+    rows
 }

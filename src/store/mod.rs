@@ -64,7 +64,13 @@ pub struct Store {
     /// older than a committed change for longer than the refresh.
     write_lock: Mutex<()>,
     migrated_from: Option<u32>,
+    /// Certifications by employee, built on first use and kept in step by every write.
+    certs: RwLock<Option<Arc<CertificationsByEmployee>>>,
 }
+
+/// Every non-deleted certification, grouped by employee: the matrix judges thousands of
+/// employees at once and would otherwise decode every certification from disk each time.
+pub type CertificationsByEmployee = std::collections::HashMap<Uuid, Arc<Vec<Certification>>>;
 
 fn decode<T: serde::de::DeserializeOwned>(
     entity: &'static str,
@@ -122,6 +128,7 @@ impl Store {
             catalog: RwLock::new(Arc::new(Catalog::default())),
             write_lock: Mutex::new(()),
             migrated_from,
+            certs: RwLock::new(None),
         };
         store.refresh_catalog()?;
         Ok(store)
@@ -180,14 +187,64 @@ impl Store {
             actor: actor.clone(),
             now: Timestamp::now(),
             catalog_dirty: false,
+            certifications: Vec::new(),
         };
         let out = f(&mut w)?;
         let dirty = w.catalog_dirty;
+        let certifications = std::mem::take(&mut w.certifications);
         w.tx.commit().map_err(StoreError::from)?;
         if dirty {
             self.refresh_catalog()?;
         }
+        if !certifications.is_empty() {
+            self.update_cached_certifications(certifications);
+        }
         Ok(out)
+    }
+
+    /// Every non-deleted certification grouped by employee, as committed. Built from the
+    /// store on first use, then updated by each write.
+    pub fn certifications_by_employee(&self) -> Result<Arc<CertificationsByEmployee>, StoreError> {
+        if let Some(c) = self
+            .certs
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            return Ok(c.clone());
+        }
+        // Build under the write lock so no commit slips between the scan and the publish.
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map: std::collections::HashMap<Uuid, Vec<Certification>> =
+            std::collections::HashMap::new();
+        for c in self.read()?.list::<Certification>()? {
+            if c.deleted_at.is_none() {
+                map.entry(c.employee_id).or_default().push(c);
+            }
+        }
+        let built: Arc<CertificationsByEmployee> =
+            Arc::new(map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect());
+        *self.certs.write().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
+        Ok(built)
+    }
+
+    /// Apply committed certification writes to the cache (copy on write: readers holding
+    /// the previous map keep a consistent snapshot).
+    fn update_cached_certifications(&self, changed: Vec<Certification>) {
+        let mut slot = self.certs.write().unwrap_or_else(|p| p.into_inner());
+        let Some(current) = slot.as_ref() else {
+            return;
+        };
+        let mut next: CertificationsByEmployee = (**current).clone();
+        for c in changed {
+            let list = next.entry(c.employee_id).or_default();
+            let v = Arc::make_mut(list);
+            v.retain(|x| x.id != c.id);
+            if c.deleted_at.is_none() {
+                v.push(c);
+            }
+        }
+        *slot = Some(Arc::new(next));
     }
 
     /// Run `f` in a write transaction that is always rolled back: a preview of a change
@@ -203,6 +260,7 @@ impl Store {
             actor: Actor::named("preview"),
             now: Timestamp::now(),
             catalog_dirty: false,
+            certifications: Vec::new(),
         };
         let out = f(&mut w);
         w.tx.abort().map_err(StoreError::from)?;
@@ -262,6 +320,8 @@ pub struct Writer {
     actor: Actor,
     now: Timestamp,
     catalog_dirty: bool,
+    /// Certifications written, for the cache after commit.
+    certifications: Vec<Certification>,
 }
 
 /// Read operations shared by [`Reader`] and [`Writer`], written once over redb's
@@ -476,6 +536,9 @@ impl Writer {
         let mut t = self.tx.open_table(R::TABLE)?;
         t.insert(record.id().as_u128(), encode(record).as_slice())?;
         self.catalog_dirty |= R::IN_CATALOG;
+        if let Some(c) = record.as_certification() {
+            self.certifications.push(c.clone());
+        }
         Ok(())
     }
 

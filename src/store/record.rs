@@ -18,6 +18,12 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
     const IN_CATALOG: bool;
     /// The record's id.
     fn id(&self) -> Uuid;
+
+    /// The record as a certification, if it is one (so the store can keep its
+    /// certifications-by-employee cache in step).
+    fn as_certification(&self) -> Option<&Certification> {
+        None
+    }
 }
 
 macro_rules! record {
@@ -43,6 +49,17 @@ record!(Employee, EMPLOYEES, "employee", false);
 record!(Skill, SKILLS, "skill", true);
 record!(SkillRevision, REVISIONS, "skill_revision", true);
 record!(Requirement, REQUIREMENTS, "requirement", true);
-record!(Certification, CERTIFICATIONS, "certification", false);
+
+impl Record for Certification {
+    const TABLE: RecordTable = tables::CERTIFICATIONS;
+    const ENTITY: &'static str = "certification";
+    const IN_CATALOG: bool = false;
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn as_certification(&self) -> Option<&Certification> {
+        Some(self)
+    }
+}
 record!(Station, STATIONS, "station", true);
 record!(ScanEvent, SCANS, "scan_event", false);
