@@ -1,0 +1,427 @@
+//! Finding and decoding a QR code in a frame, fast enough for every camera frame and never
+//! crashing: rqrr does the decoding; this module decides where and on what to run it.
+//!
+//! Attempts, cheapest first, until one decodes or the time budget is spent: the region of the
+//! last hit; regions around finder patterns found by a fast run-length scan of a downscaled,
+//! locally thresholded copy (each decoded at full resolution with rqrr's threshold, a
+//! local-mean threshold on a contrast-stretched copy, inverted for light-on-dark codes, and
+//! upscaled for small modules). A frame without finder patterns is dismissed there. In
+//! exhaustive mode (single photographs rather than a 30 fps stream) whole-frame attempts
+//! follow: downscaled, full resolution, inverted, and an upscaled centre.
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use image::{GrayImage, imageops};
+use rqrr::PreparedImage;
+
+use crate::binarize;
+use crate::finder;
+use crate::frame::Frame;
+
+/// Tuning of the decoder.
+#[derive(Debug, Clone)]
+pub struct DecodeOptions {
+    /// Longest side of the downscaled search image.
+    pub search_size: u32,
+    /// Stop trying further attempts after this long (an attempt already running finishes).
+    pub budget: Duration,
+    /// Try inverted (light-on-dark) codes.
+    pub inverted: bool,
+    /// After the finder-guided attempts, also try whole-frame attempts (slower; for single
+    /// photographs, where there is no next frame a moment later).
+    pub exhaustive: bool,
+}
+
+impl DecodeOptions {
+    /// For single images: every attempt, a generous budget.
+    pub fn exhaustive() -> Self {
+        DecodeOptions {
+            budget: Duration::from_millis(250),
+            exhaustive: true,
+            ..DecodeOptions::default()
+        }
+    }
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            search_size: 720,
+            budget: Duration::from_millis(25),
+            inverted: true,
+            exhaustive: false,
+        }
+    }
+}
+
+/// A decoded code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text in the code.
+    pub text: String,
+    /// Where it was, in frame pixels: (x, y, width, height).
+    pub region: (u32, u32, u32, u32),
+}
+
+/// Module size in pixels that rqrr finds and reads fastest on camera images.
+const TARGET_MODULE_PX: f32 = 4.5;
+
+/// A QR decoder that remembers where the last code was.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    options: DecodeOptions,
+    last_region: Option<(u32, u32, u32, u32)>,
+    panics: u64,
+}
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Install (once) a panic hook that stays silent for panics inside the QR library, which are
+/// caught and counted; every other panic is reported as before.
+fn quiet_panics_in_decoder() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The way an attempt prepares its image for rqrr.
+#[derive(Debug, Clone, Copy)]
+enum Threshold {
+    /// rqrr's own row-average threshold.
+    Rqrr,
+    /// Local-mean threshold over a window of this fraction of the longer side.
+    Local,
+}
+
+impl Decoder {
+    /// A decoder with `options`.
+    pub fn new(options: DecodeOptions) -> Self {
+        quiet_panics_in_decoder();
+        Decoder {
+            options,
+            last_region: None,
+            panics: 0,
+        }
+    }
+
+    /// How many times the QR library panicked (and was contained).
+    pub fn contained_panics(&self) -> u64 {
+        self.panics
+    }
+
+    /// Decode the first readable QR code in `frame`, or `None`.
+    pub fn decode(&mut self, frame: &Frame) -> Option<Decoded> {
+        let started = Instant::now();
+        let img = &frame.image;
+        if img.width() < 21 || img.height() < 21 {
+            return None;
+        }
+        let budget = self.options.budget;
+        let out_of_time = |s: &Instant| s.elapsed() > budget;
+
+        // 1. Where the last code was.
+        if let Some(region) = self.last_region {
+            let r = grow(region, 0.6, img.width(), img.height());
+            if let Some(d) = self.attempt_region(img, r, Threshold::Rqrr) {
+                return Some(self.hit(d));
+            }
+        }
+        self.last_region = None;
+
+        let mut search = img.clone();
+        let mut scale = 1u32;
+        while search.width().max(search.height()) > self.options.search_size {
+            search = binarize::half(&search);
+            scale *= 2;
+        }
+
+        // 2. Around finder patterns.
+        if let Some(d) = self.finder_guided(img, &search, scale, &started) {
+            return Some(self.hit(d));
+        }
+        if !self.options.exhaustive || out_of_time(&started) {
+            return None;
+        }
+
+        // 3. Whole frame, downscaled.
+        for threshold in [Threshold::Rqrr, Threshold::Local] {
+            let prepared = match threshold {
+                Threshold::Rqrr => search.clone(),
+                Threshold::Local => binarize::stretch(&search),
+            };
+            let (found, regions) = self.scan(&prepared, threshold);
+            if let Some((text, r)) = found {
+                return Some(self.hit(Decoded {
+                    text,
+                    region: scale_region(r, scale),
+                }));
+            }
+            // A code seen but not decoded at low resolution: read it at full resolution.
+            if scale > 1 {
+                for r in regions {
+                    let full = grow(scale_region(r, scale), 0.25, img.width(), img.height());
+                    if let Some(d) = self.attempt_region(img, full, threshold) {
+                        return Some(self.hit(d));
+                    }
+                }
+            }
+            if out_of_time(&started) {
+                return None;
+            }
+        }
+
+        // 4. Full resolution, for codes too small to survive downscaling.
+        if scale > 1 {
+            let (found, _) = self.scan(img, Threshold::Rqrr);
+            if let Some((text, r)) = found {
+                return Some(self.hit(Decoded { text, region: r }));
+            }
+            if out_of_time(&started) {
+                return None;
+            }
+        }
+
+        // 5. Light-on-dark codes.
+        if self.options.inverted {
+            let inv = binarize::invert(&search);
+            let (found, _) = self.scan(&inv, Threshold::Rqrr);
+            if let Some((text, r)) = found {
+                return Some(self.hit(Decoded {
+                    text,
+                    region: scale_region(r, scale),
+                }));
+            }
+            if out_of_time(&started) {
+                return None;
+            }
+        }
+
+        // 6. Very small codes: the centre, upscaled.
+        let (w, h) = (img.width(), img.height());
+        let centre = (w / 4, h / 4, w / 2, h / 2);
+        let crop = imageops::crop_imm(img, centre.0, centre.1, centre.2, centre.3).to_image();
+        let up = imageops::resize(
+            &crop,
+            crop.width() * 2,
+            crop.height() * 2,
+            imageops::FilterType::Triangle,
+        );
+        for threshold in [Threshold::Rqrr, Threshold::Local] {
+            let (found, _) = self.scan(&up, threshold);
+            if let Some((text, r)) = found {
+                let r = (
+                    centre.0 + r.0 / 2,
+                    centre.1 + r.1 / 2,
+                    r.2 / 2 + 1,
+                    r.3 / 2 + 1,
+                );
+                return Some(self.hit(Decoded { text, region: r }));
+            }
+            if out_of_time(&started) {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Find finder patterns on the search image and decode around them at full resolution.
+    fn finder_guided(
+        &mut self,
+        img: &GrayImage,
+        search: &GrayImage,
+        scale: u32,
+        started: &Instant,
+    ) -> Option<Decoded> {
+        let (sw, sh) = (search.width() as usize, search.height() as usize);
+        let window = (search.width().max(search.height()) / 20).clamp(15, 61) | 1;
+        let bits = binarize::adaptive(search, window, 10);
+        let finders = finder::find(&bits, sw, sh, 1);
+        for candidate in finder::regions(&finders, sw, sh) {
+            let (region, inverted) = (candidate.region, candidate.inverted);
+            let module = candidate.module * scale as f32;
+            let full = grow(scale_region(region, scale), 0.1, img.width(), img.height());
+            let crop = imageops::crop_imm(img, full.0, full.1, full.2, full.3).to_image();
+            let crop = if inverted {
+                binarize::invert(&crop)
+            } else {
+                crop
+            };
+            // rqrr's detection costs grow with the pixels per module: bring modules to about
+            // three pixels (enlarging small ones helps them too). Coordinates scale back by
+            // full / work.
+            let factor = (TARGET_MODULE_PX / module.max(0.5)).clamp(0.15, 2.0);
+            let (work, num, den) = if (0.7..=1.6).contains(&factor) {
+                (crop, 1000, 1000)
+            } else {
+                let ww = ((crop.width() as f32 * factor) as u32).max(21);
+                let wh = ((crop.height() as f32 * factor) as u32).max(21);
+                let resized = imageops::resize(&crop, ww, wh, imageops::FilterType::Triangle);
+                (resized, crop.width() * 1000 / ww, 1000)
+            };
+            for threshold in [Threshold::Rqrr, Threshold::Local] {
+                let prepared = match threshold {
+                    Threshold::Rqrr => work.clone(),
+                    Threshold::Local => binarize::stretch(&work),
+                };
+                let (found, _) = self.scan(&prepared, threshold);
+                if let Some((text, b)) = found {
+                    let r = (
+                        full.0 + b.0 * num / den,
+                        full.1 + b.1 * num / den,
+                        (b.2 * num / den).max(1),
+                        (b.3 * num / den).max(1),
+                    );
+                    return Some(Decoded { text, region: r });
+                }
+                if started.elapsed() > self.options.budget {
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    fn hit(&mut self, d: Decoded) -> Decoded {
+        self.last_region = Some(d.region);
+        d
+    }
+
+    /// Try a region of the full-resolution frame; coordinates in the result are the frame's.
+    fn attempt_region(
+        &mut self,
+        img: &GrayImage,
+        r: (u32, u32, u32, u32),
+        threshold: Threshold,
+    ) -> Option<Decoded> {
+        if r.2 < 21 || r.3 < 21 {
+            return None;
+        }
+        let crop = imageops::crop_imm(img, r.0, r.1, r.2, r.3).to_image();
+        // Large regions are searched at a bounded size; the code then spans most of it.
+        let (crop, scale) = if crop.width().max(crop.height()) > 2 * self.options.search_size {
+            (binarize::half(&crop), 2)
+        } else {
+            (crop, 1)
+        };
+        let prepared = match threshold {
+            Threshold::Rqrr => crop,
+            Threshold::Local => binarize::stretch(&crop),
+        };
+        let (found, _) = self.scan(&prepared, threshold);
+        found.map(|(text, b)| {
+            let b = scale_region(b, scale);
+            Decoded {
+                text,
+                region: (r.0 + b.0, r.1 + b.1, b.2, b.3),
+            }
+        })
+    }
+
+    /// Run rqrr on one image: the first decoded text and its bounds, and the bounds of every
+    /// code seen. A panic inside rqrr is contained and counts as "nothing found".
+    fn scan(&mut self, img: &GrayImage, threshold: Threshold) -> Found {
+        QUIET.with(|q| q.set(true));
+        let result = panic::catch_unwind(AssertUnwindSafe(|| scan_unguarded(img, threshold)));
+        QUIET.with(|q| q.set(false));
+        match result {
+            Ok(r) => r,
+            Err(_) => {
+                self.panics += 1;
+                (None, Vec::new())
+            }
+        }
+    }
+}
+
+type Found = (
+    Option<(String, (u32, u32, u32, u32))>,
+    Vec<(u32, u32, u32, u32)>,
+);
+
+fn scan_unguarded(img: &GrayImage, threshold: Threshold) -> Found {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut prepared = match threshold {
+        Threshold::Rqrr => {
+            let raw = img.as_raw();
+            PreparedImage::prepare_from_greyscale(w, h, |x, y| raw[y * w + x])
+        }
+        Threshold::Local => {
+            let window = (img.width().max(img.height()) / 12).clamp(15, 101) | 1;
+            let bits = binarize::adaptive(img, window, 8);
+            PreparedImage::prepare_from_bitmap(w, h, |x, y| bits[y * w + x])
+        }
+    };
+    let grids = prepared.detect_grids();
+    let mut regions = Vec::new();
+    for g in grids {
+        let r = bounds(&g.bounds, img.width(), img.height());
+        if let Ok((_, text)) = g.decode() {
+            return (Some((text, r)), regions);
+        }
+        regions.push(r);
+    }
+    (None, regions)
+}
+
+/// Axis-aligned box around a grid's corner points, clamped to the image.
+fn bounds(points: &[rqrr::Point; 4], w: u32, h: u32) -> (u32, u32, u32, u32) {
+    let xs = points.iter().map(|p| p.x);
+    let ys = points.iter().map(|p| p.y);
+    let x0 = xs.clone().min().unwrap_or(0).clamp(0, w as i32) as u32;
+    let x1 = xs.max().unwrap_or(0).clamp(0, w as i32) as u32;
+    let y0 = ys.clone().min().unwrap_or(0).clamp(0, h as i32) as u32;
+    let y1 = ys.max().unwrap_or(0).clamp(0, h as i32) as u32;
+    (
+        x0,
+        y0,
+        x1.saturating_sub(x0).max(1),
+        y1.saturating_sub(y0).max(1),
+    )
+}
+
+fn scale_region(r: (u32, u32, u32, u32), s: u32) -> (u32, u32, u32, u32) {
+    (r.0 * s, r.1 * s, r.2 * s, r.3 * s)
+}
+
+/// Enlarge a region by `frac` of its size on every side, clamped to the image.
+fn grow(r: (u32, u32, u32, u32), frac: f32, w: u32, h: u32) -> (u32, u32, u32, u32) {
+    let dx = (r.2 as f32 * frac) as u32 + 8;
+    let dy = (r.3 as f32 * frac) as u32 + 8;
+    let x0 = r.0.saturating_sub(dx);
+    let y0 = r.1.saturating_sub(dy);
+    let x1 = (r.0 + r.2 + dx).min(w);
+    let y1 = (r.1 + r.3 + dy).min(h);
+    (x0, y0, x1.saturating_sub(x0), y1.saturating_sub(y0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_and_tiny_frames_decode_to_nothing() {
+        let mut d = Decoder::new(DecodeOptions::default());
+        assert_eq!(d.decode(&Frame::new(GrayImage::new(640, 480))), None);
+        assert_eq!(d.decode(&Frame::new(GrayImage::new(5, 5))), None);
+        let noise = GrayImage::from_fn(320, 240, |x, y| {
+            image::Luma([((x * 7919 + y * 104729) % 251) as u8])
+        });
+        assert_eq!(d.decode(&Frame::new(noise)), None);
+    }
+
+    #[test]
+    fn grow_stays_inside_the_image() {
+        assert_eq!(grow((0, 0, 10, 10), 0.5, 20, 20), (0, 0, 20, 20));
+    }
+}
