@@ -20,6 +20,7 @@ use rqrr::PreparedImage;
 use crate::binarize;
 use crate::finder;
 use crate::frame::Frame;
+use crate::sampler;
 
 /// Tuning of the decoder.
 #[derive(Debug, Clone)]
@@ -249,6 +250,29 @@ impl Decoder {
         let finders = finder::find(&bits, sw, sh, 1);
         for candidate in finder::regions(&finders, sw, sh) {
             let (region, inverted) = (candidate.region, candidate.inverted);
+            // Fast path: sample the modules straight from the finder patterns.
+            if let [a, b, c] = candidate.finders.as_slice()
+                && candidate.module >= 2.0
+            {
+                let text = if inverted {
+                    let flipped: Vec<bool> = bits.iter().map(|b| !b).collect();
+                    sampler::read([a, b, c], &flipped, sw, sh)
+                } else {
+                    sampler::read([a, b, c], &bits, sw, sh)
+                };
+                if let Some(text) = text {
+                    return Some(Decoded {
+                        text,
+                        region: scale_region(region, scale),
+                    });
+                }
+            }
+            // In a stream, a lone small finder-like shape is usually clutter (shelves, labels); the
+            // next frame will show the whole badge. Single photographs get every chance.
+            // Large modules (a badge held close, partly out of the frame) are the exception.
+            if candidate.finders.len() < 3 && candidate.module < 8.0 && !self.options.exhaustive {
+                continue;
+            }
             let module = candidate.module * scale as f32;
             let full = grow(scale_region(region, scale), 0.1, img.width(), img.height());
             let crop = imageops::crop_imm(img, full.0, full.1, full.2, full.3).to_image();

@@ -140,7 +140,7 @@ fn add(found: &mut Vec<Finder>, x: f32, y: f32, module: f32, inverted: bool) {
 }
 
 /// A region likely to hold a code.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// (x, y, width, height) in the bitmap's pixels.
     pub region: (u32, u32, u32, u32),
@@ -148,6 +148,8 @@ pub struct Candidate {
     pub inverted: bool,
     /// Module size in pixels.
     pub module: f32,
+    /// The finder patterns of the group (three for a whole code).
+    pub finders: Vec<Finder>,
 }
 
 /// Regions likely to hold a code: around groups of finder patterns of similar module size
@@ -157,8 +159,20 @@ pub struct Candidate {
 pub fn regions(finders: &[Finder], w: usize, h: usize) -> Vec<Candidate> {
     let mut order: Vec<&Finder> = finders.iter().collect();
     order.sort_by_key(|f| std::cmp::Reverse(f.hits));
+    order.truncate(MAX_FINDERS);
     let mut used = vec![false; order.len()];
     let mut out = Vec::new();
+    // Whole codes first: the triples that look most like the corners of a square.
+    while let Some((i, j, k)) = best_triple(&order, &used) {
+        used[i] = true;
+        used[j] = true;
+        used[k] = true;
+        push_candidate(&mut out, &[order[i], order[j], order[k]], w, h);
+        if out.len() >= 4 {
+            return out;
+        }
+    }
+    // Then what is left: a code with a finder hidden or missed.
     for i in 0..order.len() {
         if used[i] {
             continue;
@@ -168,50 +182,101 @@ pub fn regions(finders: &[Finder], w: usize, h: usize) -> Vec<Candidate> {
         let mut group = vec![a];
         for j in (i + 1)..order.len() {
             let b = order[j];
-            if used[j] || b.inverted != a.inverted {
+            if used[j] || b.inverted != a.inverted || group.len() >= 2 {
                 continue;
             }
-            let size_ok = (a.module / b.module).max(b.module / a.module) < 1.8;
             let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
             // Finder centres of one code are 14 to ~170 modules apart (versions 1–40).
-            if size_ok && d > a.module * 10.0 && d < a.module * 180.0 && group.len() < 3 {
+            if similar(a, b) && d > a.module * 10.0 && d < a.module * 180.0 {
                 group.push(b);
                 used[j] = true;
             }
         }
-        // The module size of the best-confirmed finder: false candidates inside a code are
-        // confirmed by few scan lines.
-        let module = a.module;
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for f in &group {
-            x0 = x0.min(f.x);
-            y0 = y0.min(f.y);
-            x1 = x1.max(f.x);
-            y1 = y1.max(f.y);
-        }
-        // Around the finder centres: the quiet zone and finder halves, more when a finder is
-        // missing (the code extends beyond the ones seen).
-        let margin = if group.len() >= 3 {
-            module * 8.0
-        } else {
-            module * 8.0 + (x1 - x0).max(y1 - y0).max(module * 25.0)
-        };
-        let rx0 = (x0 - margin).max(0.0) as u32;
-        let ry0 = (y0 - margin).max(0.0) as u32;
-        let rx1 = ((x1 + margin) as u32).min(w as u32);
-        let ry1 = ((y1 + margin) as u32).min(h as u32);
-        if rx1 > rx0 + 20 && ry1 > ry0 + 20 {
-            out.push(Candidate {
-                region: (rx0, ry0, rx1 - rx0, ry1 - ry0),
-                inverted: a.inverted,
-                module,
-            });
-        }
+        push_candidate(&mut out, &group, w, h);
         if out.len() >= 4 {
             break;
         }
     }
     out
+}
+
+/// Finders considered at most (best-confirmed first); beyond that it is clutter.
+const MAX_FINDERS: usize = 12;
+
+fn similar(a: &Finder, b: &Finder) -> bool {
+    a.inverted == b.inverted && (a.module / b.module).max(b.module / a.module) < 1.6
+}
+
+/// The unused triple most like three corners of a square (two equal legs at a right angle, a
+/// plausible size for the module), or `None`.
+fn best_triple(order: &[&Finder], used: &[bool]) -> Option<(usize, usize, usize)> {
+    let n = order.len();
+    let mut best: Option<((usize, usize, usize), f32)> = None;
+    for i in 0..n {
+        for j in (i + 1)..n {
+            for k in (j + 1)..n {
+                if used[i] || used[j] || used[k] {
+                    continue;
+                }
+                let (a, b, c) = (order[i], order[j], order[k]);
+                if !similar(a, b) || !similar(a, c) {
+                    continue;
+                }
+                let d = |p: &Finder, q: &Finder| ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+                let mut sides = [d(a, b), d(b, c), d(c, a)];
+                sides.sort_by(f32::total_cmp);
+                let (l1, l2, hyp) = (sides[0], sides[1], sides[2]);
+                let module = (a.module + b.module + c.module) / 3.0;
+                if l1 < module * 10.0 || hyp > module * 250.0 {
+                    continue;
+                }
+                let legs = (l1 - l2).abs() / l2;
+                let right = (hyp - (l1 * l1 + l2 * l2).sqrt()).abs() / hyp;
+                // Tilted cards shorten one leg; allow it, but prefer squares.
+                let score = legs + 2.0 * right;
+                if legs < 0.5 && right < 0.15 && best.is_none_or(|(_, s)| score < s) {
+                    best = Some(((i, j, k), score));
+                }
+            }
+        }
+    }
+    best.map(|(t, _)| t)
+}
+
+/// The region around a group of finders, added to `out` if it is big enough.
+fn push_candidate(out: &mut Vec<Candidate>, group: &[&Finder], w: usize, h: usize) {
+    let Some(a) = group.first() else {
+        return;
+    };
+    // The module size of the best-confirmed finder: false candidates inside a code are
+    // confirmed by few scan lines.
+    let module = a.module;
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for f in group {
+        x0 = x0.min(f.x);
+        y0 = y0.min(f.y);
+        x1 = x1.max(f.x);
+        y1 = y1.max(f.y);
+    }
+    // Around the finder centres: the quiet zone and finder halves, more when a finder is
+    // missing (the code extends beyond the ones seen).
+    let margin = if group.len() >= 3 {
+        module * 8.0
+    } else {
+        module * 8.0 + (x1 - x0).max(y1 - y0).max(module * 25.0)
+    };
+    let rx0 = (x0 - margin).max(0.0) as u32;
+    let ry0 = (y0 - margin).max(0.0) as u32;
+    let rx1 = ((x1 + margin) as u32).min(w as u32);
+    let ry1 = ((y1 + margin) as u32).min(h as u32);
+    if rx1 > rx0 + 20 && ry1 > ry0 + 20 {
+        out.push(Candidate {
+            region: (rx0, ry0, rx1 - rx0, ry1 - ry0),
+            inverted: a.inverted,
+            module,
+            finders: group.iter().map(|f| **f).collect(),
+        });
+    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,10 @@ pub mod debounce;
 pub mod decode;
 mod finder;
 pub mod frame;
+mod geometry;
 pub mod payload;
 pub mod reader;
+mod sampler;
 pub mod source;
 pub mod synthetic;
 

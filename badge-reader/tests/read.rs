@@ -47,9 +47,7 @@ fn read_rate(cat: Category, n: u64) -> f64 {
 /// benchmark), kept as floors so a regression shows.
 fn floor(cat: Category) -> Option<f64> {
     Some(match cat {
-        Category::Small => 0.75,
-        Category::MotionBlur => 0.7,
-        Category::ExtremeTilt => 0.75,
+        Category::MotionBlur => 0.8,
         // 60 px codes with blur and noise: not read yet; reported by the benchmark only.
         Category::ExtremeSmall => return None,
         _ => 1.0,
@@ -113,7 +111,7 @@ fn reads_the_real_photo_corpus_without_crashing() {
     );
     let rate = f64::from(read) / f64::from(total);
     assert!(
-        rate >= 0.55,
+        rate >= 0.62,
         "corpus read rate {:.1}% ({read}/{total})",
         rate * 100.0
     );
