@@ -445,6 +445,32 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_inside_rqrr_is_contained() {
+        // This corpus photograph makes rqrr 0.11 panic when given the whole frame.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/qr-corpus/qrcode-6/7.png");
+        let img = image::open(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .to_luma8();
+        let mut d = Decoder::new(DecodeOptions::exhaustive());
+        let (found, _) = d.scan(&img, Threshold::Rqrr);
+        assert_eq!(found, None);
+        assert_eq!(d.contained_panics(), 1);
+        // The decoder carries on with the next frame.
+        let url = "https://caliber.local/b/AAAAAAAAAAAAAAAAAAAAAA";
+        let frame = crate::synthetic::render_badge_frame(
+            url,
+            "A",
+            &crate::synthetic::Category::Clean.distortion(1),
+            1,
+        );
+        assert_eq!(
+            d.decode(&Frame::new(frame)).map(|x| x.text).as_deref(),
+            Some(url)
+        );
+    }
+
+    #[test]
     fn grow_stays_inside_the_image() {
         assert_eq!(grow((0, 0, 10, 10), 0.5, 20, 20), (0, 0, 20, 20));
     }
