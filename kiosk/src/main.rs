@@ -1,0 +1,291 @@
+//! `caliber-kiosk`: the line station. Reads `/etc/caliber/kiosk.toml`; flags override it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use caliber_badge_reader::{
+    BadgeReader, DebounceMode, Debouncer, DecodeOptions, Decoder, DirectorySource, FrameSource,
+    PayloadPolicy,
+};
+use caliber_kiosk::client::ScanClient;
+use caliber_kiosk::clock::ClockCheck;
+use caliber_kiosk::config::KioskConfig;
+use caliber_kiosk::display::{Display, FramebufferDisplay, PngDisplay};
+use caliber_kiosk::outputs::{LogOutputs, Outputs};
+use caliber_kiosk::render::{Canvas, draw};
+use caliber_kiosk::screen::{Health, Screen, ScreenState};
+use caliber_kiosk::station::{Settings, SourceFactory, Station};
+use clap::Parser;
+
+/// The Caliber line station: badge in, green or red on screen and lamps.
+#[derive(Debug, Parser)]
+#[command(name = "caliber-kiosk", version, about)]
+struct Args {
+    /// Configuration file (default /etc/caliber/kiosk.toml if present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Server base URL.
+    #[arg(long)]
+    server: Option<String>,
+    /// Station key.
+    #[arg(long)]
+    station_key: Option<String>,
+    /// Read frames from this folder of images instead of the camera.
+    #[arg(long)]
+    frames: Option<PathBuf>,
+    /// `png:FILE` or `fb:/dev/fb0`.
+    #[arg(long)]
+    display: Option<String>,
+    /// Screen size for PNG output, e.g. 800x480.
+    #[arg(long)]
+    size: Option<String>,
+    /// `log:FILE` or `gpio`.
+    #[arg(long)]
+    outputs: Option<String>,
+    /// Append every screen shown as JSON to this file.
+    #[arg(long)]
+    state_log: Option<PathBuf>,
+    /// How long a verdict stays on screen, ms.
+    #[arg(long)]
+    hold_ms: Option<u64>,
+    /// Pause between frames from --frames, ms.
+    #[arg(long, default_value_t = 50)]
+    frame_interval_ms: u64,
+    /// With --frames: stop at the last frame once its verdicts are in.
+    #[arg(long)]
+    exit_at_end: bool,
+    /// `systemd` or `plausible`.
+    #[arg(long)]
+    clock_check: Option<String>,
+    /// Write every screen at 320x240, 480x320, 800x480 and 1920x1080 as PNG into DIR, then exit.
+    #[arg(long, value_name = "DIR")]
+    render_screens: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("caliber-kiosk: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn size(s: &str) -> anyhow::Result<(u32, u32)> {
+    s.split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+        .with_context(|| format!("size '{s}' is not WIDTHxHEIGHT"))
+}
+
+fn run() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if let Some(dir) = &args.render_screens {
+        return render_screens(dir);
+    }
+    let mut cfg = KioskConfig::load(args.config.as_deref())?;
+    if let Some(s) = args.server {
+        cfg.server = s;
+    }
+    if let Some(k) = args.station_key {
+        cfg.station_key = Some(k);
+    }
+    if let Some(d) = args.display {
+        cfg.display = d;
+    }
+    if let Some(o) = args.outputs {
+        cfg.outputs = o;
+    }
+    if let Some(h) = args.hold_ms {
+        cfg.hold_ms = h;
+    }
+    if let Some(s) = &args.size {
+        (cfg.width, cfg.height) = size(s)?;
+    }
+    if let Some(c) = args.clock_check {
+        cfg.clock_check = match c.as_str() {
+            "systemd" => ClockCheck::Systemd,
+            "plausible" => ClockCheck::Plausible,
+            other => anyhow::bail!("unknown clock check '{other}' (systemd or plausible)"),
+        };
+    }
+    let key = cfg.key()?;
+    let client = ScanClient::new(&cfg.server, &key, Duration::from_millis(cfg.timeout_ms));
+    let reader = BadgeReader::new(
+        Decoder::new(DecodeOptions::default()),
+        PayloadPolicy::hosts(cfg.badge_hosts.clone()),
+        Debouncer::new(Duration::from_millis(cfg.debounce_ms), DebounceMode::Single),
+    );
+    let settings = Settings {
+        station_name: cfg.station_name.clone(),
+        hold: Duration::from_millis(cfg.hold_ms),
+        relay_hold: Duration::from_millis(cfg.relay_ms),
+        camera_stall: Duration::from_millis(cfg.camera_stall_ms),
+        clock_check: cfg.clock_check,
+        frame_interval: args
+            .frames
+            .as_ref()
+            .map(|_| Duration::from_millis(args.frame_interval_ms)),
+        exit_at_end: args.exit_at_end,
+        state_log: args.state_log.clone(),
+    };
+    let source: SourceFactory = match &args.frames {
+        Some(dir) => {
+            let dir = dir.clone();
+            Box::new(move || {
+                DirectorySource::new(&[dir])
+                    .map(|s| Box::new(s) as Box<dyn FrameSource>)
+                    .map_err(|e| e.to_string())
+            })
+        }
+        None => camera_source(&cfg)?,
+    };
+    let display: Box<dyn Display> = match cfg.display.split_once(':') {
+        Some(("png", path)) => Box::new(PngDisplay::new(path.as_ref(), cfg.width, cfg.height)),
+        Some(("fb", dev)) => Box::new(
+            FramebufferDisplay::open(dev.as_ref()).with_context(|| format!("framebuffer {dev}"))?,
+        ),
+        _ => anyhow::bail!("display '{}' must be png:FILE or fb:/dev/fbN", cfg.display),
+    };
+    let outputs: Box<dyn Outputs> = match cfg.outputs.split_once(':') {
+        Some(("log", path)) => Box::new(LogOutputs::new(path.as_ref())),
+        _ if cfg.outputs == "gpio" => gpio(&cfg)?,
+        _ => anyhow::bail!("outputs '{}' must be gpio or log:FILE", cfg.outputs),
+    };
+    Station::new(settings, reader, display, outputs, client).run(source)
+}
+
+#[cfg(feature = "gpio")]
+fn gpio(cfg: &KioskConfig) -> anyhow::Result<Box<dyn Outputs>> {
+    let o = caliber_kiosk::outputs::GpioOutputs::open(
+        &cfg.gpio_chip,
+        cfg.green_line,
+        cfg.red_line,
+        cfg.buzzer_line,
+        cfg.relay_line,
+    )
+    .with_context(|| format!("GPIO chip {}", cfg.gpio_chip))?;
+    Ok(Box::new(o))
+}
+
+#[cfg(not(feature = "gpio"))]
+fn gpio(_cfg: &KioskConfig) -> anyhow::Result<Box<dyn Outputs>> {
+    anyhow::bail!("this build has no GPIO support; use outputs = \"log:FILE\"")
+}
+
+#[cfg(feature = "camera")]
+fn camera_source(cfg: &KioskConfig) -> anyhow::Result<SourceFactory> {
+    let (dev, w, h) = (cfg.camera.clone(), cfg.camera_width, cfg.camera_height);
+    Ok(Box::new(move || {
+        caliber_badge_reader::camera::CameraSource::open(&dev, w, h)
+            .map(|s| Box::new(s) as Box<dyn FrameSource>)
+            .map_err(|e| e.to_string())
+    }))
+}
+
+#[cfg(not(feature = "camera"))]
+fn camera_source(_cfg: &KioskConfig) -> anyhow::Result<SourceFactory> {
+    anyhow::bail!(
+        "this build has no camera support (build with --features camera) — use --frames DIR"
+    )
+}
+
+/// Every screen, filled with example text, at the four supported sizes.
+fn render_screens(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let h = Health::default();
+    let screens = [
+        ("idle", Screen::idle("Press 4", "14:05", h)),
+        (
+            "green",
+            Screen {
+                state: ScreenState::Green,
+                station: "Press 4".into(),
+                title: "QUALIFIED".into(),
+                name: Some("James Carter".into()),
+                lines: vec![
+                    "Qualified for Press 4".into(),
+                    "First Aid — expires 8 Dec 2026".into(),
+                ],
+                clock: "14:05".into(),
+                health: h,
+            },
+        ),
+        (
+            "red",
+            Screen {
+                state: ScreenState::Red,
+                station: "Press 4".into(),
+                title: "NOT QUALIFIED".into(),
+                name: Some("Aisha Bello".into()),
+                lines: vec![
+                    "Injection Molding — expired 3 Nov 2026".into(),
+                    "Safety Protocols — Rev B needs retraining".into(),
+                ],
+                clock: "14:05".into(),
+                health: h,
+            },
+        ),
+        (
+            "amber-unknown",
+            Screen::amber(
+                "Press 4",
+                "14:05",
+                h,
+                "BADGE NOT RECOGNISED",
+                "Badge not recognised",
+            ),
+        ),
+        (
+            "amber-replaced",
+            Screen::amber(
+                "Press 4",
+                "14:05",
+                h,
+                "BADGE REPLACED",
+                "Badge replaced: use your new badge",
+            ),
+        ),
+        (
+            "amber-inactive",
+            Screen::amber(
+                "Press 4",
+                "14:05",
+                h,
+                "NOT ACTIVE",
+                "Badge not valid: employee has left",
+            ),
+        ),
+        (
+            "amber-offline",
+            Screen::amber(
+                "Press 4",
+                "14:05",
+                Health { server: false, ..h },
+                "CANNOT CHECK",
+                "Server unreachable (connection refused)",
+            ),
+        ),
+        (
+            "amber-clock",
+            Screen::amber(
+                "Press 4",
+                "14:05",
+                Health { clock: false, ..h },
+                "CLOCK NOT SET",
+                "The clock is not synchronised: ask maintenance",
+            ),
+        ),
+    ];
+    for (w, ht) in [(320, 240), (480, 320), (800, 480), (1920, 1080)] {
+        for (name, screen) in &screens {
+            let mut canvas = Canvas::new(w, ht);
+            draw(&mut canvas, screen);
+            let mut png = PngDisplay::new(&dir.join(format!("{name}-{w}x{ht}.png")), w, ht);
+            png.show(&canvas)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! The station loop. Frames come from their own thread (a hung camera is noticed, not waited
+//! for), verdicts from a network worker (a slow server never stalls the frames), and the loop
+//! turns both into screens and outputs. Anything unclear is AMBER and the relay stays open.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use caliber_badge_reader::{BadgeReader, Frame, FrameSource, ReadEvent};
+
+use crate::client::{Outcome, ScanClient};
+use crate::clock::{self, ClockCheck};
+use crate::display::Display;
+use crate::outputs::{Beep, Outputs, Signals};
+use crate::render::{Canvas, draw};
+use crate::screen::{Health, Screen, ScreenState};
+
+/// How the loop behaves.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Name shown until the server names the station.
+    pub station_name: String,
+    /// How long a verdict stays on screen.
+    pub hold: Duration,
+    /// How long the relay stays closed after GREEN.
+    pub relay_hold: Duration,
+    /// No frame for this long marks the camera failed.
+    pub camera_stall: Duration,
+    /// How to decide the clock is set.
+    pub clock_check: ClockCheck,
+    /// Pace between frames from a file source (a camera paces itself).
+    pub frame_interval: Option<Duration>,
+    /// Stop when the frame source ends (file sources) once verdicts are in.
+    pub exit_at_end: bool,
+    /// Append every screen shown (JSON lines) here.
+    pub state_log: Option<PathBuf>,
+}
+
+/// A frame source made on the frame thread (camera handles need not be `Send`).
+pub type SourceFactory = Box<dyn FnOnce() -> Result<Box<dyn FrameSource>, String> + Send>;
+
+/// The screen for a verdict, given whether the clock can be trusted.
+pub fn screen_for(outcome: &Outcome, station: &str, clock_ok: bool, health: Health) -> Screen {
+    let now = clock::wall_clock();
+    match outcome {
+        Outcome::Failed { reason, .. } => {
+            Screen::amber(station, &now, health, "CANNOT CHECK", reason)
+        }
+        Outcome::Judged(v) => {
+            let state = outcome.state();
+            if state == ScreenState::Green && !clock_ok {
+                return Screen::amber(
+                    station,
+                    &now,
+                    health,
+                    "CLOCK NOT SET",
+                    "The clock is not synchronised: ask maintenance",
+                );
+            }
+            let title = match state {
+                ScreenState::Green => "QUALIFIED",
+                ScreenState::Red => "NOT QUALIFIED",
+                _ => match v.reasons.first().map(|r| r.code.as_str()) {
+                    Some("unknown_badge") => "BADGE NOT RECOGNISED",
+                    Some("badge_replaced") => "BADGE REPLACED",
+                    Some("on_leave") | Some("terminated") => "NOT ACTIVE",
+                    _ => "CANNOT CHECK",
+                },
+            };
+            let lines = if state == ScreenState::Green {
+                v.warnings.iter().map(|w| w.message.clone()).collect()
+            } else {
+                v.reasons.iter().map(|r| r.message.clone()).collect()
+            };
+            let mut s = Screen {
+                state,
+                station: station.to_owned(),
+                title: title.into(),
+                name: v.employee_name.clone(),
+                lines,
+                clock: now,
+                health,
+            };
+            if state == ScreenState::Green {
+                s.lines.insert(0, format!("Qualified for {station}"));
+            }
+            s
+        }
+    }
+}
+
+/// Lamps for a screen.
+pub fn signals_for(state: ScreenState) -> Signals {
+    match state {
+        ScreenState::Idle => Signals::default(),
+        ScreenState::Green => Signals {
+            green: true,
+            red: false,
+            relay: true,
+        },
+        ScreenState::Red | ScreenState::Amber => Signals {
+            green: false,
+            red: true,
+            relay: false,
+        },
+    }
+}
+
+/// The running station.
+pub struct Station<D: Display, O: Outputs> {
+    settings: Settings,
+    reader: BadgeReader,
+    display: D,
+    outputs: O,
+    client: ScanClient,
+}
+
+impl<D: Display, O: Outputs> Station<D, O> {
+    /// A station from its parts.
+    pub fn new(
+        settings: Settings,
+        reader: BadgeReader,
+        display: D,
+        outputs: O,
+        client: ScanClient,
+    ) -> Self {
+        Station {
+            settings,
+            reader,
+            display,
+            outputs,
+            client,
+        }
+    }
+
+    fn show(&mut self, screen: &Screen, signals: Signals) {
+        let (w, h) = self.display.size();
+        let mut canvas = Canvas::new(w, h);
+        draw(&mut canvas, screen);
+        if let Err(e) = self.display.show(&canvas) {
+            eprintln!("caliber-kiosk: display: {e}");
+        }
+        if let Err(e) = self.outputs.set(signals) {
+            eprintln!("caliber-kiosk: outputs: {e}");
+        }
+        if let Some(path) = &self.settings.state_log {
+            let line = serde_json::json!({ "screen": screen, "signals": signals });
+            let _ = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| {
+                    use std::io::Write;
+                    writeln!(f, "{line}")
+                });
+        }
+    }
+
+    /// Run until the source ends (with `exit_at_end`) or forever.
+    pub fn run(mut self, source: SourceFactory) -> anyhow::Result<()> {
+        // Frames: their own thread, one frame in flight.
+        let (frame_tx, frame_rx) = mpsc::sync_channel::<Option<Frame>>(1);
+        let interval = self.settings.frame_interval;
+        std::thread::spawn(move || {
+            let mut source = match source() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("caliber-kiosk: camera: {e}");
+                    return;
+                }
+            };
+            loop {
+                match source.next_frame() {
+                    Ok(Some(f)) => {
+                        if frame_tx.send(Some(f)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {
+                        let _ = frame_tx.send(None);
+                        return;
+                    }
+                    Err(e) => eprintln!("caliber-kiosk: frame: {e}"),
+                }
+                if let Some(d) = interval {
+                    std::thread::sleep(d);
+                }
+            }
+        });
+        // Verdicts: a network worker.
+        let (ask_tx, ask_rx) = mpsc::channel::<String>();
+        let (answer_tx, answer_rx) = mpsc::channel::<Outcome>();
+        let client = self.client.clone();
+        std::thread::spawn(move || {
+            for payload in ask_rx {
+                if answer_tx.send(client.scan(&payload)).is_err() {
+                    return;
+                }
+            }
+        });
+
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+        let mut station = self.settings.station_name.clone();
+        let mut health = Health {
+            camera: true,
+            server: true,
+            clock: clock::synchronised(self.settings.clock_check),
+        };
+        let mut last_frame = Instant::now();
+        let mut hold_until: Option<Instant> = None;
+        let mut relay_until: Option<Instant> = None;
+        let mut pending = 0usize;
+        let mut ended = false;
+        let mut idle_shown: Option<(String, Health)> = None;
+        let mut last_tick = Instant::now() - Duration::from_secs(10);
+
+        loop {
+            match frame_rx.recv_timeout(Duration::from_millis(40)) {
+                Ok(Some(frame)) => {
+                    last_frame = Instant::now();
+                    match self.reader.read(&frame, Instant::now()) {
+                        ReadEvent::Badge(token) => {
+                            pending += 1;
+                            if ask_tx.send(token.to_string()).is_err() {
+                                anyhow::bail!("network worker stopped");
+                            }
+                        }
+                        ReadEvent::Rejected(e) => {
+                            let s = Screen::amber(
+                                &station,
+                                &clock::wall_clock(),
+                                health,
+                                "NOT A BADGE",
+                                &e.to_string(),
+                            );
+                            self.show(&s, signals_for(ScreenState::Amber));
+                            let _ = self.outputs.beep(Beep::Refused);
+                            hold_until = Some(Instant::now() + self.settings.hold);
+                            idle_shown = None;
+                        }
+                        ReadEvent::Nothing | ReadEvent::Repeat => {}
+                    }
+                }
+                Ok(None) | Err(RecvTimeoutError::Disconnected) => ended = true,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            while let Ok(outcome) = answer_rx.try_recv() {
+                pending = pending.saturating_sub(1);
+                health.server = !matches!(
+                    outcome,
+                    Outcome::Failed {
+                        reachable: false,
+                        ..
+                    }
+                );
+                if let Outcome::Judged(v) = &outcome
+                    && let Some(name) = &v.station
+                {
+                    station = name.clone();
+                }
+                health.clock = clock::synchronised(self.settings.clock_check);
+                let screen = screen_for(&outcome, &station, health.clock, health);
+                let signals = signals_for(screen.state);
+                self.show(&screen, signals);
+                let _ = self.outputs.beep(if screen.state == ScreenState::Green {
+                    Beep::Ok
+                } else {
+                    Beep::Refused
+                });
+                hold_until = Some(Instant::now() + self.settings.hold);
+                relay_until = signals
+                    .relay
+                    .then(|| Instant::now() + self.settings.relay_hold);
+                idle_shown = None;
+            }
+            let now = Instant::now();
+            if relay_until.is_some_and(|t| now >= t) {
+                relay_until = None;
+                let _ = self.outputs.set(Signals {
+                    relay: false,
+                    ..signals_for(ScreenState::Green)
+                });
+            }
+            if now.duration_since(last_tick) >= Duration::from_secs(1) {
+                last_tick = now;
+                health.clock = clock::synchronised(self.settings.clock_check);
+                let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+            }
+            health.camera = ended || now.duration_since(last_frame) < self.settings.camera_stall;
+            if hold_until.is_none_or(|t| now >= t) {
+                hold_until = None;
+                let clock_now = clock::wall_clock();
+                if idle_shown.as_ref() != Some(&(clock_now.clone(), health)) {
+                    let s = Screen::idle(&station, &clock_now, health);
+                    self.show(&s, Signals::default());
+                    idle_shown = Some((clock_now, health));
+                }
+            }
+            if ended && pending == 0 && self.settings.exit_at_end {
+                return Ok(());
+            }
+        }
+    }
+}
