@@ -612,3 +612,46 @@ fn activating_a_retraining_revision_outdates_earlier_certifications() {
     );
     assert_eq!(st, 409);
 }
+
+#[test]
+fn kiosk_mirror_keeps_the_last_screen_of_a_station() {
+    let s = TestServer::start();
+    let station = s.ok("POST", "/api/v1/stations", Some(json!({"name": "Press 9"})));
+    let key = station["key"].as_str().expect("key").to_owned();
+    let id = id(&station["station"]);
+    let path = format!("/api/v1/stations/{id}/mirror.png");
+    assert_eq!(s.admin("GET", &path, None).0, 404, "nothing shown yet");
+    let (st, _) = s.post_raw_method(
+        "PUT",
+        "/api/v1/station/mirror",
+        Some(&key),
+        "image/png",
+        b"GIF89a",
+    );
+    assert_eq!(st, 422, "only PNG");
+    let png = b"\x89PNG\r\n\x1a\nrest-of-a-screen";
+    let (st, _) = s.post_raw_method(
+        "PUT",
+        "/api/v1/station/mirror",
+        Some("stn_wrong"),
+        "image/png",
+        png,
+    );
+    assert_eq!(st, 401);
+    let (st, _) = s.post_raw_method(
+        "PUT",
+        "/api/v1/station/mirror",
+        Some(&key),
+        "image/png",
+        png,
+    );
+    assert_eq!(st, 204);
+    let (st, body) = s.admin("GET", &path, None);
+    assert_eq!(st, 200);
+    assert!(
+        body.as_str()
+            .is_some_and(|b| b.contains("rest-of-a-screen"))
+    );
+    let viewer = s.token(AppRole::Viewer);
+    assert_eq!(s.call("GET", &path, Some(&viewer), None).0, 403);
+}

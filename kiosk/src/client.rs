@@ -126,6 +126,16 @@ impl ScanClient {
         }
     }
 
+    /// Send the screen shown now to the server's kiosk mirror; whether it was accepted.
+    pub fn put_mirror(&self, png: &[u8]) -> bool {
+        self.agent
+            .put(&format!("{}/api/v1/station/mirror", self.base))
+            .header("authorization", &format!("Bearer {}", self.key))
+            .header("content-type", "image/png")
+            .send(png)
+            .is_ok_and(|r| r.status().is_success())
+    }
+
     /// Whether the server answers `/healthz`.
     pub fn healthy(&self) -> bool {
         self.agent

@@ -57,6 +57,8 @@ pub struct KioskConfig {
     pub clock_check: ClockCheck,
     /// Hosts accepted in badge URLs (empty: any).
     pub badge_hosts: Vec<String>,
+    /// Send each screen to the server's kiosk mirror.
+    pub mirror: bool,
 }
 
 impl Default for KioskConfig {
@@ -85,6 +87,7 @@ impl Default for KioskConfig {
             camera_stall_ms: 3000,
             clock_check: ClockCheck::Systemd,
             badge_hosts: Vec::new(),
+            mirror: true,
         }
     }
 }

@@ -130,6 +130,7 @@ fn run() -> anyhow::Result<()> {
             .map(|_| Duration::from_millis(args.frame_interval_ms)),
         exit_at_end: args.exit_at_end,
         state_log: args.state_log.clone(),
+        mirror: cfg.mirror,
     };
     let source: SourceFactory = match &args.frames {
         Some(dir) => {

@@ -34,6 +34,8 @@ pub struct Settings {
     pub exit_at_end: bool,
     /// Append every screen shown (JSON lines) here.
     pub state_log: Option<PathBuf>,
+    /// Send each screen to the server's kiosk mirror.
+    pub mirror: bool,
 }
 
 /// A frame source made on the frame thread (camera handles need not be `Send`).
@@ -113,6 +115,7 @@ pub struct Station<D: Display, O: Outputs> {
     display: D,
     outputs: O,
     client: ScanClient,
+    mirror: Option<mpsc::SyncSender<Canvas>>,
 }
 
 impl<D: Display, O: Outputs> Station<D, O> {
@@ -130,6 +133,7 @@ impl<D: Display, O: Outputs> Station<D, O> {
             display,
             outputs,
             client,
+            mirror: None,
         }
     }
 
@@ -139,6 +143,10 @@ impl<D: Display, O: Outputs> Station<D, O> {
         draw(&mut canvas, screen);
         if let Err(e) = self.display.show(&canvas) {
             eprintln!("caliber-kiosk: display: {e}");
+        }
+        if let Some(m) = &self.mirror {
+            // Latest screen only: if the uploader is busy this one is skipped.
+            let _ = m.try_send(canvas.clone());
         }
         if let Err(e) = self.outputs.set(signals) {
             eprintln!("caliber-kiosk: outputs: {e}");
@@ -199,6 +207,18 @@ impl<D: Display, O: Outputs> Station<D, O> {
             }
         });
 
+        if self.settings.mirror {
+            let (tx, rx) = mpsc::sync_channel::<Canvas>(1);
+            let client = self.client.clone();
+            std::thread::spawn(move || {
+                for canvas in rx {
+                    if let Ok(png) = crate::display::png_bytes(&canvas) {
+                        client.put_mirror(&png);
+                    }
+                }
+            });
+            self.mirror = Some(tx);
+        }
         let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
         let mut station = self.settings.station_name.clone();
         let mut health = Health {

@@ -198,6 +198,20 @@ fn badges_give_the_right_screens_lamps_and_scan_records() {
     let scans: Vec<ScanEvent> = store.read().expect("read").list().expect("scans");
     let verdicts: Vec<&str> = scans.iter().map(|s| s.verdict.as_str()).collect();
     assert_eq!(verdicts, ["green", "green", "red", "red", "amber", "amber"]);
+
+    // The kiosk mirror: the server has a PNG of what Press 4 showed.
+    let press = store
+        .catalog()
+        .stations
+        .values()
+        .find(|s| s.name == "Press 4")
+        .map(|s| s.id)
+        .expect("station");
+    let png = store
+        .station_mirror(press)
+        .expect("mirror")
+        .expect("a screen was sent");
+    assert!(png.starts_with(b"\x89PNG"));
 }
 
 #[test]

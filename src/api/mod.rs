@@ -10,6 +10,7 @@ mod catalog;
 mod crud;
 mod error;
 mod extract;
+mod mirror;
 mod people;
 mod reports;
 
@@ -155,6 +156,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             crud::stations::delete
         ))
         .routes(routes!(catalog::rotate_station_key))
+        .routes(routes!(mirror::put_mirror))
+        .routes(routes!(mirror::get_mirror))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
         .routes(routes!(people::list_tokens, people::create_token))

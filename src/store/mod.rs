@@ -31,6 +31,28 @@ use tables::*;
 pub const DB_FILE: &str = "caliber.redb";
 /// Folder of attachment files (by SHA-256) inside the data directory.
 pub const ATTACHMENTS_DIR: &str = "attachments";
+/// Folder of the kiosk screens last shown, one PNG per station.
+pub const MIRROR_DIR: &str = "mirror";
+
+/// Write `name` in `dir` so that it is either the old or the whole new content, even across
+/// a power cut: temp file, fsync, rename, fsync the directory.
+fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let path = dir.join(name);
+    let io = |context: &str| {
+        let context = format!("{context} {}", path.display());
+        move |source| StoreError::Io { context, source }
+    };
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
+    f.write_all(bytes).map_err(io("cannot write"))?;
+    f.sync_all().map_err(io("cannot sync"))?;
+    std::fs::rename(&tmp, &path).map_err(io("cannot rename"))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
 
 const AUDIT_HEAD_KEY: &str = "audit_head";
 
@@ -267,30 +289,38 @@ impl Store {
         out
     }
 
-    /// Store attachment bytes on disk by SHA-256 (durably: temp file, fsync, rename) and
-    /// return the hash. Idempotent.
+    /// Store attachment bytes on disk by SHA-256 (durably) and return the hash. Idempotent.
     pub fn put_attachment_file(&self, bytes: &[u8]) -> Result<String, StoreError> {
         use sha2::Digest;
-        use std::io::Write;
         let sha = hex(&sha2::Sha256::digest(bytes));
         let dir = self.dir.join(ATTACHMENTS_DIR);
-        let path = dir.join(&sha);
-        if path.exists() {
-            return Ok(sha);
-        }
-        let io = |context: &str| {
-            let context = format!("{context} {}", path.display());
-            move |source| StoreError::Io { context, source }
-        };
-        let tmp = dir.join(format!(".{sha}.tmp"));
-        let mut f = std::fs::File::create(&tmp).map_err(io("cannot create"))?;
-        f.write_all(bytes).map_err(io("cannot write"))?;
-        f.sync_all().map_err(io("cannot sync"))?;
-        std::fs::rename(&tmp, &path).map_err(io("cannot rename"))?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
+        if !dir.join(&sha).exists() {
+            write_durably(&dir, &sha, bytes)?;
         }
         Ok(sha)
+    }
+
+    /// Keep the PNG of what a station's screen shows now (the kiosk mirror).
+    pub fn put_station_mirror(&self, station: Uuid, png: &[u8]) -> Result<(), StoreError> {
+        let dir = self.dir.join(MIRROR_DIR);
+        std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+            context: format!("cannot create {}", dir.display()),
+            source,
+        })?;
+        write_durably(&dir, &format!("{station}.png"), png)
+    }
+
+    /// The PNG a station last showed, if any.
+    pub fn station_mirror(&self, station: Uuid) -> Result<Option<Vec<u8>>, StoreError> {
+        let path = self.dir.join(MIRROR_DIR).join(format!("{station}.png"));
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(StoreError::Io {
+                context: format!("cannot read {}", path.display()),
+                source,
+            }),
+        }
     }
 
     /// Read an attachment's bytes.

@@ -83,7 +83,8 @@ impl TestServer {
         };
         let mut resp = resp.expect("request");
         let status = resp.status().as_u16();
-        let text = resp.body_mut().read_to_string().expect("body");
+        let text =
+            String::from_utf8_lossy(&resp.body_mut().read_to_vec().expect("body")).into_owned();
         let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
         (status, json)
     }
@@ -96,13 +97,31 @@ impl TestServer {
         content_type: &str,
         body: &[u8],
     ) -> (u16, Value) {
+        self.post_raw_method("POST", path, token, content_type, body)
+    }
+
+    /// Send raw bytes with a content type, by POST or PUT.
+    pub fn post_raw_method(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, Value) {
         let url = format!("{}{}", self.base, path);
-        let mut resp = with_auth(self.agent.post(&url), token)
+        let req = if method == "PUT" {
+            self.agent.put(&url)
+        } else {
+            self.agent.post(&url)
+        };
+        let mut resp = with_auth(req, token)
             .header("content-type", content_type)
             .send(body)
             .expect("request");
         let status = resp.status().as_u16();
-        let text = resp.body_mut().read_to_string().expect("body");
+        let text =
+            String::from_utf8_lossy(&resp.body_mut().read_to_vec().expect("body")).into_owned();
         (
             status,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
