@@ -6,5 +6,5 @@ use crate::api::{self, AppState};
 
 /// Every route the appliance serves, over one shared state.
 pub fn app(state: AppState) -> Router {
-    api::router(state)
+    api::router(state.clone()).merge(crate::web::router().with_state(state))
 }

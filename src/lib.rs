@@ -12,3 +12,4 @@ pub mod qualify;
 pub mod seed;
 pub mod service;
 pub mod store;
+pub mod web;

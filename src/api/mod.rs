@@ -39,15 +39,24 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// When the server started (for uptime).
     pub started: Instant,
+    /// Web UI settings, login throttling and public rate limits.
+    pub web: Arc<crate::web::WebState>,
 }
 
 impl AppState {
-    /// State over an open store.
+    /// State over an open store, with default web settings.
     pub fn new(store: Arc<Store>) -> Self {
         AppState {
             store,
             started: Instant::now(),
+            web: Arc::new(crate::web::WebState::new(crate::web::WebSettings::default())),
         }
+    }
+
+    /// The same state with other web settings (timeouts, public URL).
+    pub fn with_web(mut self, settings: crate::web::WebSettings) -> Self {
+        self.web = Arc::new(crate::web::WebState::new(settings));
+        self
     }
 }
 

@@ -10,6 +10,7 @@ mod verdict;
 
 pub use catalog::{Catalog, RequirementIndex};
 pub use expiry::{expires_at, format_date};
+pub use status::scope_label as scope_label_of;
 pub use status::{
     CertificationJudgement, Judged, Qualification, RequirementSource, SkillQualification,
     SkillStatus, judge_certification, judge_skills, qualify, retraining_needed,

@@ -271,7 +271,7 @@ fn demands(
 }
 
 /// `Site: Austin, Role: Technician`, or `Everyone` for a row without selectors.
-pub(crate) fn scope_label(catalog: &Catalog, row: &crate::domain::Requirement) -> String {
+pub fn scope_label(catalog: &Catalog, row: &crate::domain::Requirement) -> String {
     let mut parts = Vec::new();
     let name = |found: Option<&str>, id: Uuid| found.map_or_else(|| id.to_string(), str::to_owned);
     if let Some(id) = row.site_id {

@@ -26,8 +26,8 @@ pub use people::{
     update_user, verify_login,
 };
 pub use queries::{
-    EmployeeQualification, Matrix, MatrixCell, MatrixFilter, MatrixRow, MatrixSkill,
-    employee_qualification, matrix,
+    EmployeeQualification, Matrix, MatrixCell, MatrixFilter, MatrixRow, MatrixSkill, PublicBadge,
+    employee_qualification, live_employee, matrix, public_badge,
 };
 pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
 pub use secrets::{hash_password, new_secret, secret_hash, verify_password};

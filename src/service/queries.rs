@@ -226,3 +226,65 @@ fn matrix_rows(
     }
     rows
 }
+
+/// What the public badge page shows: no number, email or ids.
+#[derive(Debug, Clone)]
+pub struct PublicBadge {
+    /// Name.
+    pub name: String,
+    /// Site name.
+    pub site: String,
+    /// Department name.
+    pub department: Option<String>,
+    /// Role name.
+    pub role: Option<String>,
+    /// Active (not on leave).
+    pub active: bool,
+    /// Required skills only.
+    pub skills: Vec<crate::qualify::SkillQualification>,
+}
+
+/// The public view of a badge: `None` for unknown, regenerated-away or terminated badges.
+pub fn public_badge(
+    store: &Store,
+    token: &BadgeToken,
+    now: Timestamp,
+) -> Result<Option<PublicBadge>> {
+    let r = store.read()?;
+    let Some(e) = r.by_unique::<Employee>(super::people::BADGE, token.as_str())? else {
+        return Ok(None);
+    };
+    if e.deleted_at.is_some() || e.status == EmployeeStatus::Terminated {
+        return Ok(None);
+    }
+    let catalog = store.catalog();
+    let certs = r.certifications_of(e.id)?;
+    let q = crate::qualify::qualify(&catalog, &e, &certs, None, now);
+    Ok(Some(PublicBadge {
+        name: e.name.clone(),
+        site: catalog
+            .sites
+            .get(&e.site_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        department: e
+            .department_id
+            .and_then(|d| catalog.departments.get(&d))
+            .map(|d| d.name.clone()),
+        role: e
+            .role_id
+            .and_then(|d| catalog.roles.get(&d))
+            .map(|d| d.name.clone()),
+        active: e.status == EmployeeStatus::Active,
+        skills: q
+            .skills
+            .into_iter()
+            .filter(|l| l.required_level.is_some())
+            .collect(),
+    }))
+}
+
+/// A live employee by id.
+pub fn live_employee(store: &Store, id: Uuid) -> Result<Employee> {
+    live(&store.read()?, id)
+}

@@ -9,6 +9,7 @@ mod catalog;
 mod error;
 mod record;
 pub mod schema;
+mod sessions;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use uuid::Uuid;
 pub use audit::{ChainHead, ChainReport, GENESIS, event_hash, hex, verify_chain};
 pub use error::StoreError;
 pub use record::Record;
+pub use sessions::Session;
 
 use crate::domain::{Attachment, AuditEvent, Certification, Requirement, SkillRevision};
 use crate::qualify::Catalog;
@@ -222,6 +224,14 @@ impl Store {
             self.update_cached_certifications(certifications);
         }
         Ok(out)
+    }
+
+    /// A write that by design has no audit event (session bookkeeping only).
+    fn write_unaudited(
+        &self,
+        f: impl FnOnce(&mut Writer) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.write(&Actor::named("session"), f)
     }
 
     /// Every non-deleted certification grouped by employee, as committed. Built from the

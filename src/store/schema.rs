@@ -55,6 +55,7 @@ pub fn create_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(AUDIT)?;
     tx.open_table(UNIQUE)?;
     tx.open_table(RETIRED_BADGES)?;
+    tx.open_table(SESSIONS)?;
     for t in [
         CERTS_BY_EMPLOYEE,
         CERTS_BY_SKILL,

@@ -47,3 +47,6 @@ pub const CERTS_BY_SKILL: PairIndex = TableDefinition::new("certs_by_skill");
 pub const REQUIREMENTS_BY_SKILL: PairIndex = TableDefinition::new("requirements_by_skill");
 /// Revisions by skill.
 pub const REVISIONS_BY_SKILL: PairIndex = TableDefinition::new("revisions_by_skill");
+
+/// Web sessions: SHA-256 (hex) of the session id → postcard [`crate::store::Session`].
+pub const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");

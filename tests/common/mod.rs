@@ -160,6 +160,11 @@ fn with_auth<B>(req: ureq::RequestBuilder<B>, token: Option<&str>) -> ureq::Requ
 
 /// Serve `store` on an ephemeral port in a background thread; returns the base URL.
 pub fn serve(store: Arc<Store>) -> String {
+    serve_state(AppState::new(store))
+}
+
+/// Serve an app state on an ephemeral port in a background thread; returns the base URL.
+pub fn serve_state(state: AppState) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -172,7 +177,7 @@ pub fn serve(store: Arc<Store>) -> String {
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = app(AppState::new(store));
+            let app = app(state);
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),

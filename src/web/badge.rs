@@ -1,0 +1,211 @@
+//! Badges: the public badge page a phone opens from the QR code, the QR code itself as SVG and
+//! PNG, and a printable sheet of CR80 cards.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+use maud::{PreEscaped, html};
+use qrcode::{EcLevel, QrCode};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::WebUser;
+use super::layout::{self, WebError, WebResult};
+use crate::api::AppState;
+use crate::domain::{BadgeToken, Employee, EmployeeStatus};
+use crate::service;
+
+/// The URL a badge's QR code carries.
+fn badge_url(st: &AppState, headers: &HeaderMap, token: &str) -> String {
+    let base = st.web.settings.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("caliber.local");
+        format!("http://{host}")
+    });
+    format!("{}/b/{token}", base.trim_end_matches('/'))
+}
+
+fn qr(url: &str) -> Result<QrCode, WebError> {
+    QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|_| WebError::Internal)
+}
+
+fn svg(code: &QrCode) -> String {
+    code.render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build()
+}
+
+async fn employee(st: &AppState, id: Uuid) -> Result<Employee, WebError> {
+    let store = st.store.clone();
+    let e = tokio::task::spawn_blocking(move || service::live_employee(&store, id))
+        .await
+        .map_err(|_| WebError::Internal)??;
+    Ok(e)
+}
+
+/// `GET /employees/{id}/qr.svg`
+pub async fn qr_svg(
+    State(st): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "print badges")?;
+    let e = employee(&st, id).await?;
+    let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg(&code)).into_response())
+}
+
+/// `GET /employees/{id}/qr.png`
+pub async fn qr_png(
+    State(st): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "print badges")?;
+    let e = employee(&st, id).await?;
+    let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+    let n = code.width() as u32;
+    let scale = 8u32;
+    let quiet = 4u32;
+    let side = (n + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (
+            (x / scale) as i64 - quiet as i64,
+            (y / scale) as i64 - quiet as i64,
+        );
+        let dark = mx >= 0
+            && my >= 0
+            && (mx as u32) < n
+            && (my as u32) < n
+            && colors[(my as u32 * n + mx as u32) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|_| WebError::Internal)?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], out.into_inner()).into_response())
+}
+
+/// Which employees to print.
+#[derive(Debug, Deserialize)]
+pub struct PrintQuery {
+    /// Comma-separated employee ids; empty prints every active employee.
+    #[serde(default)]
+    ids: String,
+}
+
+/// `GET /badges/print`: CR80 cards, one per employee, with print CSS.
+pub async fn print_sheet(
+    State(st): State<AppState>,
+    user: WebUser,
+    headers: HeaderMap,
+    Query(q): Query<PrintQuery>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "print badges")?;
+    let wanted: Vec<Uuid> = q
+        .ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let store = st.store.clone();
+    let people: Vec<Employee> =
+        tokio::task::spawn_blocking(move || -> Result<Vec<Employee>, WebError> {
+            Ok(store
+                .read()?
+                .list::<Employee>()?
+                .into_iter()
+                .filter(|e| e.deleted_at.is_none() && e.status != EmployeeStatus::Terminated)
+                .filter(|e| wanted.is_empty() || wanted.contains(&e.id))
+                .collect())
+        })
+        .await
+        .map_err(|_| WebError::Internal)??;
+    let catalog = st.store.catalog();
+    let mut cards = Vec::new();
+    for e in &people {
+        let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+        cards.push((e, svg(&code)));
+    }
+    let body = html! {
+        p.noprint { (cards.len()) " badge(s). Print at 100% scale on CR80 card stock or cut along the dashed lines. "
+            button onclick="window.print()" { "Print" } }
+        div.sheet {
+            @for (e, svg) in &cards {
+                div.cr80 {
+                    (PreEscaped(svg))
+                    div {
+                        div.n { (e.name) }
+                        div.s { (e.number) }
+                        div.s { (catalog.sites.get(&e.site_id).map(|s| s.name.as_str()).unwrap_or("")) }
+                        div.s { (e.role_id.and_then(|r| catalog.roles.get(&r)).map(|r| r.name.as_str()).unwrap_or("")) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, "Badges", body))
+}
+
+/// `GET /b/{token}`: what a badge says, for anyone holding it — no login, read-only, rate
+/// limited, and nothing internal (no employee number, email or ids).
+pub async fn public_badge(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+) -> WebResult {
+    if let Err(wait) = st
+        .web
+        .badge_limit
+        .take(&addr.ip().to_string(), Instant::now())
+    {
+        return Err(WebError::TooMany(wait.as_secs().max(1)));
+    }
+    let not_found = || WebError::NotFound("This badge is not valid.".into());
+    let token = BadgeToken::parse(&token).map_err(|_| not_found())?;
+    let store = st.store.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        service::public_badge(&store, &token, jiff::Timestamp::now())
+    })
+    .await
+    .map_err(|_| WebError::Internal)??;
+    let Some(b) = found else {
+        return Err(not_found());
+    };
+    let body = html! {
+        div.badge-page {
+            div.who {
+                h1 { (b.name) }
+                p { (b.site) @if let Some(d) = &b.department { " · " (d) } @if let Some(r) = &b.role { " · " (r) } }
+                @if b.active { p.notice { "Active employee" } } @else { p.error { "Not active (on leave)" } }
+            }
+            h2 { "Required skills" }
+            @if b.skills.is_empty() { p.muted { "No skills are required." } }
+            @else {
+                table {
+                    thead { tr { th { "Skill" } th { "Status" } th { "Level" } th { "Expires" } } }
+                    tbody {
+                        @for s in &b.skills {
+                            tr {
+                                td { (s.skill_name) }
+                                td { (layout::status(s.status)) }
+                                td { (s.achieved_level.map_or("—".into(), |l| l.to_string())) " / " (s.required_level.unwrap_or(0)) }
+                                td { (layout::date(s.expires_at)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.muted { "Checked " (jiff::Timestamp::now().strftime("%-d %b %Y %H:%M UTC")) }
+        }
+    };
+    Ok(layout::bare(&b.name, body).into_response())
+}

@@ -1,0 +1,267 @@
+//! The page shell, the stylesheet, errors as pages, and small pieces every page uses.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::WebUser;
+use crate::qualify::SkillStatus;
+use crate::service::ServiceError;
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not logged in: go to the login page, then back to this path.
+    Login(String),
+    /// Logged in but not allowed.
+    Forbidden(String),
+    /// No such record.
+    NotFound(String),
+    /// Bad input (shown to the person).
+    Invalid(String),
+    /// A conflict (duplicate, already revoked…).
+    Conflict(String),
+    /// Too many requests.
+    TooMany(u64),
+    /// Something broke; details are in the log.
+    Internal,
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound { .. } => WebError::NotFound(e.to_string()),
+            ServiceError::Invalid { message, .. } => WebError::Invalid(message),
+            ServiceError::Conflict(m) => WebError::Conflict(m),
+            ServiceError::Forbidden(m) | ServiceError::Unauthorized(m) => WebError::Forbidden(m),
+            ServiceError::Store(err) => {
+                tracing::error!("store failure: {err}");
+                WebError::Internal
+            }
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for WebError {
+    fn from(e: crate::store::StoreError) -> Self {
+        WebError::from(ServiceError::from(e))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            WebError::Login(next) => {
+                let to = format!("/login?next={}", urlencode(&next));
+                return Redirect::to(&to).into_response();
+            }
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
+            WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
+            WebError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", m),
+            WebError::Conflict(m) => (StatusCode::CONFLICT, "Cannot do that", m),
+            WebError::TooMany(secs) => {
+                let mut r = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    bare("Slow down", html! { main.narrow { h1 { "Too many requests" } p { "Please wait a moment and try again." } } }),
+                )
+                    .into_response();
+                if let Ok(v) = secs.to_string().parse() {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return r;
+            }
+            WebError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "The server could not complete the request; it has been logged.".into(),
+            ),
+        };
+        let body = html! {
+            main.narrow {
+                h1 { (title) }
+                p.error role="alert" { (message) }
+                p { a href="javascript:history.back()" { "← Back" } " · " a href="/" { "Dashboard" } }
+            }
+        };
+        (status, bare(title, body)).into_response()
+    }
+}
+
+/// Result of a page handler.
+pub type WebResult = Result<Response, WebError>;
+
+/// Percent-encode for a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A page without navigation (login, errors, the public badge page).
+pub fn bare(title: &str, body: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · Caliber" }
+                    link rel="stylesheet" href="/style.css";
+                }
+                body { (body) }
+            }
+        }
+        .into_string(),
+    )
+}
+
+/// A page with the navigation the user's role allows.
+pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
+    let r = user.role();
+    let nav: Vec<(&str, &str, bool)> = vec![
+        ("/", "Dashboard", r.can_view_all()),
+        ("/employees", "Employees", r.can_view_all()),
+        ("/matrix", "Matrix", r.can_view_all()),
+        ("/certify", "Certify", r.can_certify()),
+        ("/skills", "Skills", r.can_view_all()),
+        ("/requirements", "Requirements", r.can_view_all()),
+        ("/stations", "Stations", r.can_manage_catalog()),
+        ("/users", "Users", r.can_manage_users()),
+        ("/audit", "Audit log", r.can_view_audit()),
+        ("/me", "My qualifications", true),
+    ];
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · Caliber" }
+                    link rel="stylesheet" href="/style.css";
+                }
+                body {
+                    header.top {
+                        a.brand href="/" { "Caliber" }
+                        nav aria-label="Main" {
+                            @for (href, label, ok) in &nav {
+                                @if *ok { a href=(href) { (label) } }
+                            }
+                        }
+                        form.logout method="post" action="/logout" {
+                            span.who { (user.user.email) " · " (user.role().as_str()) }
+                            (csrf(user))
+                            button type="submit" { "Log out" }
+                        }
+                    }
+                    main { h1 { (title) } (body) }
+                }
+            }
+        }
+        .into_string(),
+    )
+    .into_response()
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf(user: &WebUser) -> Markup {
+    html! { input type="hidden" name="csrf" value=(user.csrf); }
+}
+
+/// A status as colour, symbol and word (never colour alone).
+pub fn status(s: SkillStatus) -> Markup {
+    let (class, symbol, word) = match s {
+        SkillStatus::Valid => ("ok", "✔", "Valid"),
+        SkillStatus::ExpiringSoon => ("soon", "◔", "Expiring"),
+        SkillStatus::InsufficientLevel => ("low", "▽", "Level low"),
+        SkillStatus::Outdated => ("old", "↻", "Outdated"),
+        SkillStatus::Expired => ("bad", "✖", "Expired"),
+        SkillStatus::Missing => ("bad", "○", "Missing"),
+        SkillStatus::Extra => ("extra", "+", "Extra"),
+    };
+    html! { span class={"st " (class)} { span aria-hidden="true" { (symbol) } " " (word) } }
+}
+
+/// A date as `3 Nov 2026` (UTC; sites' own zones are used where a site is known).
+pub fn date(t: Option<Timestamp>) -> String {
+    t.map(|t| t.strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+/// `GET /style.css`
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        PreEscaped(STYLE).into_string(),
+    )
+        .into_response()
+}
+
+const STYLE: &str = r#"
+:root { --ink:#0f172a; --muted:#475569; --line:#cbd5e1; --bg:#f8fafc; --brand:#1d4ed8;
+  --ok:#166534; --okbg:#dcfce7; --soon:#854d0e; --soonbg:#fef9c3; --bad:#991b1b; --badbg:#fee2e2;
+  --low:#9a3412; --lowbg:#ffedd5; --old:#6b21a8; --oldbg:#f3e8ff; }
+* { box-sizing: border-box; }
+body { margin:0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
+a { color: var(--brand); }
+header.top { display:flex; align-items:center; gap:1.2rem; padding:.6rem 1.2rem; background:#0f172a; color:#fff; flex-wrap:wrap; }
+header.top a { color:#e2e8f0; text-decoration:none; padding:.3rem .1rem; }
+header.top a:hover, header.top a:focus { color:#fff; text-decoration:underline; }
+header.top .brand { font-weight:700; font-size:1.15rem; color:#fff; }
+header.top nav { display:flex; gap:1rem; flex-wrap:wrap; flex:1; }
+form.logout { display:flex; gap:.6rem; align-items:center; }
+form.logout .who { color:#cbd5e1; font-size:.85rem; }
+main { padding: 1.2rem 1.6rem; max-width: 1400px; }
+main.narrow, main.login { max-width: 28rem; margin: 4rem auto; background:#fff; padding:2rem; border:1px solid var(--line); border-radius:8px; }
+h1 { font-size:1.5rem; margin:.2rem 0 1rem; }
+h2 { font-size:1.15rem; margin:1.6rem 0 .6rem; }
+.muted { color: var(--muted); }
+.error { background:var(--badbg); color:var(--bad); padding:.6rem .8rem; border-radius:6px; border:1px solid #fca5a5; }
+.notice { background:var(--okbg); color:var(--ok); padding:.6rem .8rem; border-radius:6px; border:1px solid #86efac; }
+table { border-collapse: collapse; width:100%; background:#fff; }
+th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
+th { background:#f1f5f9; font-weight:600; position:sticky; top:0; }
+form.inline { display:inline; }
+form.grid { display:grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap:.8rem 1rem; align-items:end; background:#fff; padding:1rem; border:1px solid var(--line); border-radius:8px; }
+label { display:block; font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
+input, select, textarea { font: inherit; padding:.45rem .55rem; border:1px solid #94a3b8; border-radius:6px; width:100%; background:#fff; }
+input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #93c5fd; outline-offset:1px; }
+button { font:inherit; padding:.45rem .9rem; border-radius:6px; border:1px solid #64748b; background:#fff; cursor:pointer; }
+button.primary { background:var(--brand); border-color:var(--brand); color:#fff; font-weight:600; }
+button.danger { background:var(--bad); border-color:var(--bad); color:#fff; }
+.cards { display:grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap:1rem; }
+.card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; }
+.card .big { font-size:2rem; font-weight:700; }
+.st { display:inline-block; padding:.05rem .45rem; border-radius:999px; font-size:.85rem; font-weight:600; white-space:nowrap; }
+.st.ok { background:var(--okbg); color:var(--ok); } .st.soon { background:var(--soonbg); color:var(--soon); }
+.st.bad { background:var(--badbg); color:var(--bad); } .st.low { background:var(--lowbg); color:var(--low); }
+.st.old { background:var(--oldbg); color:var(--old); } .st.extra { background:#e2e8f0; color:#334155; }
+.matrix-wrap { overflow:auto; max-height:75vh; border:1px solid var(--line); }
+table.matrix td, table.matrix th { padding:.2rem .35rem; font-size:.8rem; text-align:center; border-right:1px solid #e2e8f0; }
+table.matrix th.name, table.matrix td.name { text-align:left; position:sticky; left:0; background:#fff; z-index:1; white-space:nowrap; }
+table.matrix th { writing-mode: vertical-rl; transform: rotate(180deg); height:9rem; }
+table.matrix th.name { writing-mode: horizontal-tb; transform:none; height:auto; }
+.c { display:block; min-width:1.6rem; border-radius:4px; font-weight:700; }
+.c.ok { background:var(--okbg); color:var(--ok); } .c.soon { background:var(--soonbg); color:var(--soon); }
+.c.bad { background:var(--badbg); color:var(--bad); } .c.low { background:var(--lowbg); color:var(--low); }
+.c.old { background:var(--oldbg); color:var(--old); } .c.extra { background:#f1f5f9; color:#334155; }
+.legend span { margin-right: .8rem; }
+.pager { margin: .8rem 0; display:flex; gap:1rem; }
+.badge-page { max-width: 34rem; margin: 0 auto; padding: 1rem; }
+.badge-page .who { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; }
+.sheet { display:flex; flex-wrap:wrap; gap:6mm; }
+.cr80 { width:85.6mm; height:54mm; border:1px dashed #94a3b8; border-radius:3mm; padding:3mm; display:flex; gap:3mm; align-items:center; background:#fff; page-break-inside:avoid; }
+.cr80 svg { width:38mm; height:38mm; }
+.cr80 .n { font-weight:700; font-size:12pt; } .cr80 .s { font-size:9pt; color:#334155; }
+@media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
+"#;

@@ -1,0 +1,357 @@
+//! Users, stations and the audit log.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{blocking, opt_id};
+use crate::api::AppState;
+use crate::domain::{AppRole, AuditEvent, Station, User};
+use crate::service::{self, StationInput, UserInput, UserUpdate};
+use crate::web::WebUser;
+use crate::web::layout::{self, WebError, WebResult, csrf};
+
+/// `GET /users`
+pub async fn users(State(st): State<AppState>, user: WebUser) -> WebResult {
+    user.require(user.role().can_manage_users(), "manage users")?;
+    let store = st.store.clone();
+    let list: Vec<User> = blocking(move || Ok(store.read()?.list()?)).await?;
+    let roles = AppRole::ALL;
+    let body = html! {
+        table {
+            thead { tr { th { "Email" } th { "Role" } th { "Active" } th { "Employee" } th { "Change" } } }
+            tbody {
+                @for u in &list {
+                    tr {
+                        td { (u.email) }
+                        td { (u.role.as_str()) }
+                        td { (if u.active { "yes" } else { "disabled" }) }
+                        td { (u.employee_id.map_or("—".into(), |e| e.to_string())) }
+                        td {
+                            form.inline method="post" action={"/users/" (u.id)} {
+                                (csrf(&user))
+                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (r.as_str()) } } }
+                                select name="active" aria-label="Active" { option value="yes" selected[u.active] { "active" } option value="no" selected[!u.active] { "disabled" } }
+                                input type="password" name="password" placeholder="New password (optional)" aria-label="New password" autocomplete="new-password";
+                                input name="employee_number" placeholder="Link employee number" aria-label="Employee number";
+                                button type="submit" { "Save" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "New user" }
+        form.grid method="post" action="/users" {
+            (csrf(&user))
+            div { label for="email" { "Email" } input #email type="email" name="email" required; }
+            div { label for="password" { "Password (10+ characters)" } input #password type="password" name="password" minlength="10" required autocomplete="new-password"; }
+            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (r.as_str()) } } } }
+            div { label for="employee_number" { "Employee number (optional)" } input #employee_number name="employee_number"; }
+            div { button.primary type="submit" { "Create user" } }
+        }
+    };
+    Ok(layout::page(&user, "Users", body))
+}
+
+/// User forms.
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    role: String,
+    #[serde(default)]
+    active: String,
+    #[serde(default)]
+    employee_number: String,
+}
+
+fn role_of(s: &str) -> Result<AppRole, WebError> {
+    AppRole::parse(s).ok_or_else(|| WebError::Invalid(format!("unknown role '{s}'")))
+}
+
+/// `POST /users`
+pub async fn create_user(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<UserForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_users(), "manage users")?;
+    user.check_csrf(&f.csrf)?;
+    let role = role_of(&f.role)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    blocking(move || {
+        let employee_id = match f.employee_number.trim() {
+            "" => None,
+            n => Some(service::employee_by_badge_or_number(&store.read()?, n)?.id),
+        };
+        service::create_user(
+            &store,
+            &actor,
+            UserInput {
+                email: f.email,
+                password: f.password,
+                role,
+                employee_id,
+            },
+        )
+    })
+    .await?;
+    Ok(Redirect::to("/users").into_response())
+}
+
+/// `POST /users/{id}`: role, active, password, employee link. Disabling ends the user's sessions.
+pub async fn update_user(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<UserForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_users(), "manage users")?;
+    user.check_csrf(&f.csrf)?;
+    let role = role_of(&f.role)?;
+    let active = f.active != "no";
+    if id == user.user.id && (!active || role != AppRole::Admin) {
+        return Err(WebError::Conflict(
+            "You cannot disable or demote yourself; ask another administrator.".into(),
+        ));
+    }
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    blocking(move || {
+        let employee_id = match f.employee_number.trim() {
+            "" => None,
+            n => Some(service::employee_by_badge_or_number(&store.read()?, n)?.id),
+        };
+        let password = (!f.password.is_empty()).then_some(f.password);
+        let ends_sessions = !active || password.is_some();
+        service::update_user(
+            &store,
+            &actor,
+            id,
+            UserUpdate {
+                role: Some(role),
+                active: Some(active),
+                employee_id,
+                password,
+            },
+        )?;
+        if ends_sessions {
+            store.write(&actor, |w| w.delete_sessions_of(id))?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(Redirect::to("/users").into_response())
+}
+
+/// `GET /stations`
+pub async fn stations(State(st): State<AppState>, user: WebUser) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage stations")?;
+    let c = st.store.catalog();
+    let mut list: Vec<&Station> = c
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut projects: Vec<_> = c
+        .projects
+        .values()
+        .filter(|p| p.deleted_at.is_none())
+        .collect();
+    projects.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut skills: Vec<_> = c
+        .skills
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    skills.sort_by(|a, b| a.name.cmp(&b.name));
+    let body = html! {
+        table {
+            thead { tr { th { "Station" } th { "Project" } th { "Extra skills" } th { "Screen now" } th { "Key" } } }
+            tbody {
+                @for s in &list {
+                    tr {
+                        td { (s.name) }
+                        td { (s.project_id.and_then(|p| c.projects.get(&p)).map_or("—", |p| p.name.as_str())) }
+                        td { @for (i, x) in s.extra_skills.iter().enumerate() { @if i > 0 { ", " } (c.skills.get(&x.skill_id).map_or("?", |k| k.name.as_str())) " L" (x.level) } }
+                        td { a href={"/api/v1/stations/" (s.id) "/mirror.png"} { "mirror" } }
+                        td { form.inline method="post" action={"/stations/" (s.id) "/key"} { (csrf(&user)) button type="submit" { "Rotate key" } } }
+                    }
+                }
+            }
+        }
+        h2 { "New station" }
+        form.grid method="post" action="/stations" {
+            (csrf(&user))
+            div { label for="name" { "Name" } input #name name="name" required; }
+            div { label for="project" { "Project" } select #project name="project_id" { option value="" { "—" } @for p in &projects { option value=(p.id) { (p.name) } } } }
+            div { label for="extra" { "Extra skill (level 1)" } select #extra name="extra_skill" { option value="" { "—" } @for s in &skills { option value=(s.id) { (s.name) } } } }
+            div { button.primary type="submit" { "Create station" } }
+        }
+    };
+    Ok(layout::page(&user, "Stations", body))
+}
+
+/// The new-station form.
+#[derive(Debug, Deserialize)]
+pub struct StationForm {
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    extra_skill: String,
+}
+
+fn key_page(user: &WebUser, name: &str, key: &str) -> axum::response::Response {
+    let body = html! {
+        p { "The key of " strong { (name) } " is shown only now. Put it in the kiosk's " code { "/etc/caliber/station.key" } "." }
+        p { code style="font-size:1.1rem;user-select:all" { (key) } }
+        p { a href="/stations" { "Back to stations" } }
+    };
+    (StatusCode::OK, layout::page(user, "Station key", body)).into_response()
+}
+
+/// `POST /stations`
+pub async fn create_station(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<StationForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage stations")?;
+    user.check_csrf(&f.csrf)?;
+    let input = StationInput {
+        name: f.name,
+        project_id: opt_id(&f.project_id)?,
+        extra_skills: opt_id(&f.extra_skill)?
+            .map(|s| crate::domain::StationSkill {
+                skill_id: s,
+                level: 1,
+            })
+            .into_iter()
+            .collect(),
+    };
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let created = blocking(move || service::create_station(&store, &actor, input)).await?;
+    Ok(key_page(&user, &created.station.name, &created.key))
+}
+
+/// A form with only the CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// `POST /stations/{id}/key`
+pub async fn rotate_key(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfOnly>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage stations")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let created = blocking(move || service::rotate_station_key(&store, &actor, id)).await?;
+    Ok(key_page(&user, &created.station.name, &created.key))
+}
+
+/// Audit filters.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    entity: String,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// `GET /audit`: filtered events, old → new, and the chain verification.
+pub async fn audit(
+    State(st): State<AppState>,
+    user: WebUser,
+    Query(q): Query<AuditQuery>,
+) -> WebResult {
+    user.require(user.role().can_view_audit(), "view the audit log")?;
+    let day = |s: &str, end: bool| -> Result<Option<jiff::Timestamp>, WebError> {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        let d: jiff::civil::Date = s
+            .trim()
+            .parse()
+            .map_err(|_| WebError::Invalid(format!("'{s}' is not a date")))?;
+        let t = if end {
+            d.at(23, 59, 59, 0)
+        } else {
+            d.at(0, 0, 0, 0)
+        };
+        Ok(Some(
+            t.to_zoned(jiff::tz::TimeZone::UTC)
+                .map_err(|_| WebError::Internal)?
+                .timestamp(),
+        ))
+    };
+    let (from, to) = (day(&q.from, false)?, day(&q.to, true)?);
+    let store = st.store.clone();
+    let (events, report) = blocking(move || {
+        let r = store.read()?;
+        Ok((r.audit_events(1..=u64::MAX)?, r.verify_audit()?))
+    })
+    .await?;
+    let shown: Vec<&AuditEvent> = events
+        .iter()
+        .rev()
+        .filter(|e| q.entity.is_empty() || e.entity == q.entity)
+        .filter(|e| q.actor.is_empty() || e.actor.contains(q.actor.trim()))
+        .filter(|e| from.is_none_or(|f| e.at >= f))
+        .filter(|e| to.is_none_or(|t| e.at <= t))
+        .take(300)
+        .collect();
+    let mut entities: Vec<&str> = events.iter().map(|e| e.entity.as_str()).collect();
+    entities.sort_unstable();
+    entities.dedup();
+    let body = html! {
+        @if report.intact {
+            p.notice role="status" { "✔ Audit chain verified: " (report.events) " events, none altered or missing." }
+        } @else {
+            p.error role="alert" { "✖ AUDIT CHAIN BROKEN: " (report.problem.clone().unwrap_or_default()) }
+        }
+        form.grid method="get" action="/audit" {
+            div { label for="entity" { "Entity" } select #entity name="entity" { option value="" { "All" } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
+            div { label for="actor" { "Actor contains" } input #actor name="actor" value=(q.actor); }
+            div { label for="from" { "From" } input #from type="date" name="from" value=(q.from); }
+            div { label for="to" { "To" } input #to type="date" name="to" value=(q.to); }
+            div { button.primary type="submit" { "Filter" } }
+        }
+        table {
+            thead { tr { th { "#" } th { "When (UTC)" } th { "Who" } th { "What" } th { "Old → new" } } }
+            tbody {
+                @for e in &shown {
+                    tr {
+                        td { (e.seq) }
+                        td { (e.at.strftime("%Y-%m-%d %H:%M:%S")) }
+                        td { (e.actor) @if let Some(ip) = &e.ip { br; small.muted { (ip) } } }
+                        td { (e.action) }
+                        td { small { code { (e.old_value.as_deref().unwrap_or("—")) } " → " code { (e.new_value.as_deref().unwrap_or("—")) } } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, "Audit log", body))
+}

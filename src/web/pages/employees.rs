@@ -1,0 +1,533 @@
+//! Employees: the list with filters, create and edit, and the detail page.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use jiff::Timestamp;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{blocking, opt_id};
+use crate::api::AppState;
+use crate::domain::{AuditEvent, Certification, Employee, EmployeeStatus};
+use crate::qualify::Catalog;
+use crate::service::{self, EmployeeInput, ServiceError};
+use crate::web::WebUser;
+use crate::web::layout::{self, WebError, WebResult, csrf, date, urlencode};
+
+const PAGE: usize = 50;
+
+/// Filters of the employee list.
+#[derive(Debug, Default, Deserialize)]
+pub struct EmployeeQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    project: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: usize,
+}
+
+fn select(
+    name: &str,
+    label: &str,
+    current: &str,
+    options: &[(String, String)],
+    any: &str,
+) -> Markup {
+    html! {
+        div {
+            label for=(name) { (label) }
+            select id=(name) name=(name) {
+                option value="" { (any) }
+                @for (id, text) in options {
+                    option value=(id) selected[id == current] { (text) }
+                }
+            }
+        }
+    }
+}
+
+fn options(c: &Catalog) -> [Vec<(String, String)>; 4] {
+    let mut sites: Vec<_> = c
+        .sites
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect();
+    let mut depts: Vec<_> = c
+        .departments
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect();
+    let mut roles: Vec<_> = c
+        .roles
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect();
+    let mut projects: Vec<_> = c
+        .projects
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect();
+    for v in [&mut sites, &mut depts, &mut roles, &mut projects] {
+        v.sort_by(|a, b| a.1.cmp(&b.1));
+    }
+    [sites, depts, roles, projects]
+}
+
+/// `GET /employees`
+pub async fn employees(
+    State(st): State<AppState>,
+    user: WebUser,
+    Query(f): Query<EmployeeQuery>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "view employees")?;
+    let store = st.store.clone();
+    let all: Vec<Employee> = blocking(move || Ok(store.read()?.list::<Employee>()?)).await?;
+    let c = st.store.catalog();
+    let needle = f.q.trim().to_lowercase();
+    let matches: Vec<&Employee> = all
+        .iter()
+        .filter(|e| e.deleted_at.is_none())
+        .filter(|e| {
+            needle.is_empty()
+                || e.name.to_lowercase().contains(&needle)
+                || e.number.to_lowercase().contains(&needle)
+        })
+        .filter(|e| f.site.is_empty() || e.site_id.to_string() == f.site)
+        .filter(|e| {
+            f.department.is_empty()
+                || e.department_id.map(|d| d.to_string()) == Some(f.department.clone())
+        })
+        .filter(|e| f.role.is_empty() || e.role_id.map(|d| d.to_string()) == Some(f.role.clone()))
+        .filter(|e| {
+            f.project.is_empty() || e.project_ids.iter().any(|p| p.to_string() == f.project)
+        })
+        .filter(|e| f.status.is_empty() || e.status.as_str() == f.status)
+        .collect();
+    let mut sorted = matches;
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let pages = sorted.len().div_ceil(PAGE).max(1);
+    let page = f.page.min(pages - 1);
+    let shown = &sorted[(page * PAGE).min(sorted.len())..((page + 1) * PAGE).min(sorted.len())];
+    let [sites, depts, roles, projects] = options(&c);
+    let statuses: Vec<(String, String)> = ["active", "leave", "terminated"]
+        .iter()
+        .map(|s| (s.to_string(), s.to_string()))
+        .collect();
+    let query = |p: usize| {
+        format!(
+            "/employees?q={}&site={}&department={}&role={}&project={}&status={}&page={p}",
+            urlencode(&f.q),
+            f.site,
+            f.department,
+            f.role,
+            f.project,
+            f.status
+        )
+    };
+    let name = |m: &std::collections::HashMap<Uuid, String>, id: Option<Uuid>| {
+        id.and_then(|i| m.get(&i).cloned()).unwrap_or_default()
+    };
+    let dn: std::collections::HashMap<Uuid, String> = c
+        .departments
+        .values()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    let rn: std::collections::HashMap<Uuid, String> =
+        c.roles.values().map(|d| (d.id, d.name.clone())).collect();
+    let body = html! {
+        form.grid method="get" action="/employees" role="search" {
+            div { label for="q" { "Name or number" } input #q type="search" name="q" value=(f.q); }
+            (select("site", "Site", &f.site, &sites, "All sites"))
+            (select("department", "Department", &f.department, &depts, "All departments"))
+            (select("role", "Role", &f.role, &roles, "All roles"))
+            (select("project", "Project", &f.project, &projects, "All projects"))
+            (select("status", "Status", &f.status, &statuses, "Any status"))
+            div { button.primary type="submit" { "Filter" } }
+        }
+        p {
+            (sorted.len()) " employee(s)"
+            @if user.role().can_manage_catalog() { " · " a href="/employees/new" { "New employee" } " · " a href="/badges/print" { "Print badges" } }
+        }
+        table {
+            thead { tr { th { "Number" } th { "Name" } th { "Site" } th { "Department" } th { "Role" } th { "Status" } } }
+            tbody {
+                @for e in shown {
+                    tr {
+                        td { (e.number) }
+                        td { a href={"/employees/" (e.id)} { (e.name) } }
+                        td { (c.sites.get(&e.site_id).map_or("", |s| s.name.as_str())) }
+                        td { (name(&dn, e.department_id)) }
+                        td { (name(&rn, e.role_id)) }
+                        td { (e.status.as_str()) }
+                    }
+                }
+            }
+        }
+        div.pager {
+            @if page > 0 { a href=(query(page - 1)) { "← Previous" } }
+            span { "Page " (page + 1) " of " (pages) }
+            @if page + 1 < pages { a href=(query(page + 1)) { "Next →" } }
+        }
+    };
+    Ok(layout::page(&user, "Employees", body))
+}
+
+/// The create/edit form.
+#[derive(Debug, Default, Deserialize)]
+pub struct EmployeeForm {
+    csrf: String,
+    number: String,
+    name: String,
+    site_id: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    role_id: String,
+    #[serde(default)]
+    project_ids: Vec<String>,
+    #[serde(default)]
+    status: String,
+}
+
+fn employee_form(
+    user: &WebUser,
+    c: &Catalog,
+    action: &str,
+    f: &EmployeeForm,
+    error: Option<(Option<&str>, &str)>,
+) -> Markup {
+    let [sites, depts, roles, projects] = options(c);
+    let err = |field: &str| -> Markup {
+        match error {
+            Some((Some(f), m)) if f == field => html! { p.error role="alert" { (m) } },
+            _ => html! {},
+        }
+    };
+    html! {
+        @if let Some((None, m)) = error { p.error role="alert" { (m) } }
+        form.grid method="post" action=(action) {
+            (csrf(user))
+            div { label for="number" { "Employee number" } input #number name="number" value=(f.number) required; (err("number")) }
+            div { label for="name" { "Full name" } input #name name="name" value=(f.name) required; (err("name")) }
+            div { label for="site_id" { "Site" }
+                select #site_id name="site_id" required { @for (id, n) in &sites { option value=(id) selected[*id == f.site_id] { (n) } } }
+                (err("site_id")) }
+            div { label for="department_id" { "Department" }
+                select #department_id name="department_id" { option value="" { "—" } @for (id, n) in &depts { option value=(id) selected[*id == f.department_id] { (n) } } } }
+            div { label for="role_id" { "Role" }
+                select #role_id name="role_id" { option value="" { "—" } @for (id, n) in &roles { option value=(id) selected[*id == f.role_id] { (n) } } } }
+            div { label for="status" { "Status" }
+                select #status name="status" {
+                    @for s in ["active", "leave", "terminated"] { option value=(s) selected[f.status == s] { (s) } }
+                } }
+            fieldset {
+                legend { "Projects" }
+                @for (id, n) in &projects {
+                    label { input type="checkbox" name="project_ids" value=(id) checked[f.project_ids.contains(id)] style="width:auto"; " " (n) }
+                }
+                (err("project_ids"))
+            }
+            div { button.primary type="submit" { "Save" } }
+        }
+    }
+}
+
+fn input_of(f: &EmployeeForm) -> Result<EmployeeInput, WebError> {
+    let site_id = f
+        .site_id
+        .trim()
+        .parse()
+        .map_err(|_| WebError::Invalid("Choose a site.".into()))?;
+    let mut project_ids = Vec::new();
+    for p in &f.project_ids {
+        if let Some(id) = opt_id(p)? {
+            project_ids.push(id);
+        }
+    }
+    Ok(EmployeeInput {
+        number: f.number.clone(),
+        name: f.name.clone(),
+        site_id,
+        department_id: opt_id(&f.department_id)?,
+        role_id: opt_id(&f.role_id)?,
+        project_ids,
+        status: match f.status.as_str() {
+            "leave" => Some(EmployeeStatus::Leave),
+            "terminated" => Some(EmployeeStatus::Terminated),
+            _ => Some(EmployeeStatus::Active),
+        },
+        user_id: None,
+    })
+}
+
+/// `GET /employees/new`
+pub async fn new_employee(State(st): State<AppState>, user: WebUser) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "create employees")?;
+    let f = EmployeeForm {
+        status: "active".into(),
+        ..EmployeeForm::default()
+    };
+    Ok(layout::page(
+        &user,
+        "New employee",
+        employee_form(&user, &st.store.catalog(), "/employees", &f, None),
+    ))
+}
+
+fn form_error(e: &ServiceError) -> Option<(Option<&'static str>, String)> {
+    match e {
+        ServiceError::Invalid { field, message } => Some((*field, message.clone())),
+        ServiceError::Conflict(m) => Some((Some("number"), m.clone())),
+        _ => None,
+    }
+}
+
+/// `POST /employees`
+pub async fn create_employee(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<EmployeeForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "create employees")?;
+    user.check_csrf(&f.csrf)?;
+    let input = input_of(&f)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let res =
+        tokio::task::spawn_blocking(move || service::create::<Employee>(&store, &actor, input))
+            .await
+            .map_err(|_| WebError::Internal)?;
+    match res {
+        Ok(e) => Ok(Redirect::to(&format!("/employees/{}", e.id)).into_response()),
+        Err(e) => match form_error(&e) {
+            Some((field, msg)) => Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                layout::page(
+                    &user,
+                    "New employee",
+                    employee_form(
+                        &user,
+                        &st.store.catalog(),
+                        "/employees",
+                        &f,
+                        Some((field, &msg)),
+                    ),
+                ),
+            )
+                .into_response()),
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// `GET /employees/{id}/edit`
+pub async fn edit_employee(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "edit employees")?;
+    let store = st.store.clone();
+    let e = blocking(move || service::live_employee(&store, id)).await?;
+    let f = EmployeeForm {
+        csrf: String::new(),
+        number: e.number.clone(),
+        name: e.name.clone(),
+        site_id: e.site_id.to_string(),
+        department_id: e.department_id.map(|x| x.to_string()).unwrap_or_default(),
+        role_id: e.role_id.map(|x| x.to_string()).unwrap_or_default(),
+        project_ids: e.project_ids.iter().map(Uuid::to_string).collect(),
+        status: e.status.as_str().into(),
+    };
+    let action = format!("/employees/{id}");
+    Ok(layout::page(
+        &user,
+        &format!("Edit {}", e.name),
+        employee_form(&user, &st.store.catalog(), &action, &f, None),
+    ))
+}
+
+/// `POST /employees/{id}`
+pub async fn update_employee(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<EmployeeForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "edit employees")?;
+    user.check_csrf(&f.csrf)?;
+    let input = input_of(&f)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let res =
+        tokio::task::spawn_blocking(move || service::update::<Employee>(&store, &actor, id, input))
+            .await
+            .map_err(|_| WebError::Internal)?;
+    match res {
+        Ok(_) => Ok(Redirect::to(&format!("/employees/{id}")).into_response()),
+        Err(e) => match form_error(&e) {
+            Some((field, msg)) => {
+                let action = format!("/employees/{id}");
+                Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    layout::page(
+                        &user,
+                        "Edit employee",
+                        employee_form(&user, &st.store.catalog(), &action, &f, Some((field, &msg))),
+                    ),
+                )
+                    .into_response())
+            }
+            None => Err(e.into()),
+        },
+    }
+}
+
+/// The confirmation form.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /employees/{id}/badge`: regenerate after an explicit confirmation.
+pub async fn regenerate_badge(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<ConfirmForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "regenerate badges")?;
+    user.check_csrf(&f.csrf)?;
+    if f.confirm != "yes" {
+        return Err(WebError::Invalid(
+            "Tick the box to confirm that the old badge stops working.".into(),
+        ));
+    }
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    blocking(move || service::regenerate_badge(&store, &actor, id)).await?;
+    Ok(Redirect::to(&format!("/employees/{id}")).into_response())
+}
+
+/// `GET /employees/{id}`
+pub async fn employee(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+) -> WebResult {
+    user.require(
+        user.role().can_view_all() || user.user.employee_id == Some(id),
+        "view employees",
+    )?;
+    let store = st.store.clone();
+    let audit_ok = user.role().can_view_audit();
+    let (q, certs, history) = blocking(move || {
+        let q = service::employee_qualification(&store, id, None, Timestamp::now())?;
+        let r = store.read()?;
+        let certs: Vec<Certification> = r.certifications_of(id)?;
+        let mut ids: Vec<Uuid> = certs.iter().map(|c| c.id).collect();
+        ids.push(id);
+        let history: Vec<AuditEvent> = if audit_ok {
+            r.audit_events(1..=u64::MAX)?
+                .into_iter()
+                .rev()
+                .filter(|e| e.entity_id.is_some_and(|x| ids.contains(&x)))
+                .take(50)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok((q, certs, history))
+    })
+    .await?;
+    let c = st.store.catalog();
+    let e = &q.employee;
+    let skill_name = |id: Uuid| c.skills.get(&id).map_or("?".to_owned(), |s| s.name.clone());
+    let body = html! {
+        div.cards {
+            div.card {
+                div.muted { "Employee " (e.number) }
+                div { strong { (c.sites.get(&e.site_id).map_or("", |s| s.name.as_str())) }
+                    @if let Some(d) = e.department_id.and_then(|d| c.departments.get(&d)) { " · " (d.name) }
+                    @if let Some(r) = e.role_id.and_then(|d| c.roles.get(&d)) { " · " (r.name) } }
+                div { "Projects: " @for (i, p) in e.project_ids.iter().filter_map(|p| c.projects.get(p)).enumerate() { @if i > 0 { ", " } (p.name) } }
+                div { "Status: " strong { (e.status.as_str()) } }
+                div { "Verdict for own assignments: " strong { (q.verdict.verdict.as_str().to_uppercase()) } }
+            }
+            div.card {
+                img src={"/employees/" (e.id) "/qr.svg"} alt={"Badge QR code of " (e.name)} width="140" height="140";
+                div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { "Print badge" } }
+            }
+        }
+        @if user.role().can_manage_catalog() {
+            p { a href={"/employees/" (e.id) "/edit"} { "Edit" } " · " @if user.role().can_certify() { a href={"/certify?employee=" (e.number)} { "Certify" } } }
+            details {
+                summary { "Regenerate badge (lost badge)" }
+                form method="post" action={"/employees/" (e.id) "/badge"} {
+                    (csrf(&user))
+                    label { input type="checkbox" name="confirm" value="yes" style="width:auto" required; " The old badge stops working at once. A new badge must be printed." }
+                    button.danger type="submit" { "Regenerate badge" }
+                }
+            }
+        }
+        h2 { "Qualification" }
+        table {
+            thead { tr { th { "Skill" } th { "Status" } th { "Achieved / required" } th { "Achieved" } th { "Expires" } th { "Required by" } } }
+            tbody {
+                @for l in &q.qualification.skills {
+                    tr {
+                        td { (l.skill_name) }
+                        td { (layout::status(l.status))
+                            @if let Some(r) = &l.retraining_revision_label { br; small { (r) " needs retraining" } } }
+                        td { (l.achieved_level.map_or("—".into(), |v| v.to_string())) " / " (l.required_level.map_or("—".into(), |v| v.to_string())) }
+                        td { (date(l.achieved_at)) }
+                        td { (date(l.expires_at)) }
+                        td { @for (i, s) in l.sources.iter().enumerate() { @if i > 0 { ", " } (s.scope) " (L" (s.level) ")" } }
+                    }
+                }
+            }
+        }
+        h2 { "Certification history" }
+        table {
+            thead { tr { th { "Skill" } th { "Level" } th { "Achieved" } th { "Expires" } th { "By" } th { "State" } th {} } }
+            tbody {
+                @for cert in certs.iter().rev() {
+                    tr {
+                        td { (skill_name(cert.skill_id)) }
+                        td { (cert.level) }
+                        td { (date(Some(cert.achieved_at))) }
+                        td { (date(cert.expires_at)) }
+                        td { (cert.certified_by) }
+                        td { @if let Some(r) = &cert.revoked { "Revoked " (date(Some(r.at))) " by " (r.by) ": " (r.reason) } @else { "Live" } }
+                        td { @if cert.revoked.is_none() && user.role().can_revoke() { a href={"/certifications/" (cert.id) "/revoke"} { "Revoke" } } }
+                    }
+                }
+            }
+        }
+        @if audit_ok {
+            h2 { "Audit history" }
+            table {
+                thead { tr { th { "When" } th { "Who" } th { "What" } } }
+                tbody { @for ev in &history { tr { td { (ev.at.strftime("%-d %b %Y %H:%M")) } td { (ev.actor) } td { (ev.action) } } } }
+            }
+        }
+    };
+    Ok(layout::page(&user, &e.name, body))
+}

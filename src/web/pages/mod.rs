@@ -1,0 +1,47 @@
+//! The supervisor pages. Each handler: check the role, run the service call off the async
+//! threads, render.
+
+mod admin;
+mod catalog;
+mod certs;
+mod dashboard;
+mod employees;
+mod matrix;
+
+pub use admin::{audit, create_station, create_user, rotate_key, stations, update_user, users};
+pub use catalog::{
+    activate, activation_preview, create_requirement, create_revision, create_skill,
+    delete_requirement, requirements, skill, skills,
+};
+pub use certs::{certify, certify_form, revoke, revoke_form};
+pub use dashboard::{dashboard, me};
+pub use employees::{
+    create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
+    update_employee,
+};
+pub use matrix::{matrix, matrix_csv};
+
+use super::layout::WebError;
+use crate::service::ServiceError;
+
+/// Run store work on a blocking thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(WebError::from)
+}
+
+/// An optional id from a form select ("" means none).
+pub(crate) fn opt_id(s: &str) -> Result<Option<uuid::Uuid>, WebError> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        s.trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::Invalid(format!("'{s}' is not a valid choice")))
+    }
+}

@@ -1,0 +1,340 @@
+//! Logging in and out, the session cookie, and the logged-in user every page takes.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::{SignedDuration, Timestamp};
+use maud::html;
+use serde::Deserialize;
+
+use super::layout::{self, WebError};
+use crate::api::AppState;
+use crate::domain::{AppRole, User};
+use crate::service::{self, ServiceError, new_secret, secret_hash};
+use crate::store::{Actor, Session};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "caliber_session";
+
+/// The logged-in user of a request.
+#[derive(Debug, Clone)]
+pub struct WebUser {
+    /// The user.
+    pub user: User,
+    /// The form token of the session.
+    pub csrf: String,
+    /// Hash of the session id (to log out).
+    pub session_hash: String,
+    /// Client address and agent, for the audit trail.
+    pub actor: Actor,
+}
+
+impl WebUser {
+    /// The user's role.
+    pub fn role(&self) -> AppRole {
+        self.user.role
+    }
+
+    /// Refuse with a 403 page unless `allowed`.
+    pub fn require(&self, allowed: bool, action: &str) -> Result<(), WebError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(format!(
+                "Your role ({}) may not {action}.",
+                self.user.role
+            )))
+        }
+    }
+
+    /// Refuse a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        let a = token.as_bytes();
+        let b = self.csrf.as_bytes();
+        let same =
+            a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(
+                "This form has expired or did not come from Caliber. Go back, reload the page and try again."
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// The session id in a request's cookies.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn client(parts: &Parts) -> Actor {
+    let (ip, user_agent) = crate::api::client(parts);
+    Actor {
+        name: String::new(),
+        ip,
+        user_agent,
+    }
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        let login = || WebError::Login(next.clone());
+        let id = session_cookie(&parts.headers).ok_or_else(login)?;
+        let hash = secret_hash(&id);
+        let store = state.store.clone();
+        let settings = state.web.settings.clone();
+        let mut actor = client(parts);
+        let h = hash.clone();
+        let found = tokio::task::spawn_blocking(
+            move || -> Result<Option<(Session, User)>, ServiceError> {
+                let r = store.read()?;
+                let Some(mut s) = r.session(&h)? else {
+                    return Ok(None);
+                };
+                let now = Timestamp::now();
+                let idle =
+                    SignedDuration::try_from(settings.idle_timeout).unwrap_or(SignedDuration::MAX);
+                let absolute = SignedDuration::try_from(settings.absolute_timeout)
+                    .unwrap_or(SignedDuration::MAX);
+                let user: Option<User> = r.get(s.user_id)?;
+                drop(r);
+                let expired = s.last_seen.duration_until(now) > idle
+                    || s.created_at.duration_until(now) > absolute;
+                match user {
+                    Some(u) if u.active && !expired => {
+                        if s.last_seen.duration_until(now) > SignedDuration::from_secs(30) {
+                            s.last_seen = now;
+                            store.touch_session(&h, &s)?;
+                        }
+                        Ok(Some((s, u)))
+                    }
+                    _ => {
+                        store.expire_session(&h)?;
+                        Ok(None)
+                    }
+                }
+            },
+        )
+        .await
+        .map_err(|_| WebError::Internal)?
+        .map_err(WebError::from)?;
+        let (session, user) = found.ok_or_else(login)?;
+        actor.name = user.email.clone();
+        Ok(WebUser {
+            user,
+            csrf: session.csrf,
+            session_hash: hash,
+            actor,
+        })
+    }
+}
+
+/// Login page query.
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    /// Where to go after logging in.
+    pub next: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirects).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn login_page(status: StatusCode, next: &str, email: &str, error: Option<&str>) -> Response {
+    let body = html! {
+        main.login {
+            h1 { "Caliber" }
+            p.muted { "Skill and qualification matrix" }
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form method="post" action="/login" {
+                input type="hidden" name="next" value=(next);
+                label for="email" { "Email" }
+                input #email type="email" name="email" value=(email) autocomplete="username" required autofocus;
+                label for="password" { "Password" }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button.primary type="submit" { "Log in" }
+            }
+        }
+    };
+    (status, layout::bare("Log in", body)).into_response()
+}
+
+/// `GET /login`
+pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+    login_page(StatusCode::OK, &safe_next(q.next.as_deref()), "", None)
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: throttled per account and per address; failures are audited.
+pub async fn login(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let email = f.email.trim().to_lowercase();
+    let ip = addr.ip().to_string();
+    let now = Instant::now();
+    let (acct_key, ip_key) = (format!("account:{email}"), format!("ip:{ip}"));
+    let wait = st
+        .web
+        .logins
+        .locked(&acct_key, now)
+        .max(st.web.logins.locked(&ip_key, now));
+    if let Some(w) = wait {
+        let minutes = w.as_secs().div_ceil(60).max(1);
+        return login_page(
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            &email,
+            Some(&format!(
+                "Too many failed logins. Try again in {minutes} minute(s), or ask an administrator."
+            )),
+        );
+    }
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let actor = Actor {
+        name: email.clone(),
+        ip: Some(ip.clone()),
+        user_agent: ua,
+    };
+    let store = st.store.clone();
+    let password = f.password;
+    let e2 = email.clone();
+    let result = tokio::task::spawn_blocking(move || -> Result<(User, String), ServiceError> {
+        let verdict = service::verify_login(&store.read()?, &e2, &password);
+        match verdict {
+            Ok(user) => {
+                let id = new_secret("s");
+                let now = Timestamp::now();
+                let session = Session {
+                    user_id: user.id,
+                    csrf: new_secret("csrf"),
+                    created_at: now,
+                    last_seen: now,
+                };
+                store.write(&actor, |w| {
+                    w.put_session(&secret_hash(&id), &session)?;
+                    w.audit(
+                        "user.login",
+                        "user",
+                        Some(user.id),
+                        None::<&()>,
+                        None::<&()>,
+                    )?;
+                    Ok::<_, ServiceError>(())
+                })?;
+                Ok((user, id))
+            }
+            Err(e) => {
+                let _ = store.write(&actor, |w| {
+                    w.audit("user.login_failed", "user", None, None::<&()>, None::<&()>)
+                });
+                Err(e)
+            }
+        }
+    })
+    .await;
+    match result {
+        Ok(Ok((_, id))) => {
+            st.web.logins.clear(&acct_key);
+            let secure = headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+            let cookie = format!(
+                "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{}",
+                if secure { "; Secure" } else { "" }
+            );
+            let mut resp = Redirect::to(&next).into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                resp.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Ok(Err(ServiceError::Unauthorized(msg))) => {
+            st.web.logins.fail(&acct_key, now);
+            st.web.login_ips.fail(&ip_key, now);
+            let msg = if msg.contains("disabled") {
+                "This account is disabled. Ask an administrator.".to_owned()
+            } else {
+                "Wrong email or password.".to_owned()
+            };
+            login_page(StatusCode::UNAUTHORIZED, &next, &email, Some(&msg))
+        }
+        _ => WebError::Internal.into_response(),
+    }
+}
+
+/// The logout form.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /logout`
+pub async fn logout(
+    State(st): State<AppState>,
+    user: WebUser,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let u = user.clone();
+    tokio::task::spawn_blocking(move || {
+        store.write(&u.actor, |w| {
+            w.delete_session(&u.session_hash)?;
+            w.audit(
+                "user.logout",
+                "user",
+                Some(u.user.id),
+                None::<&()>,
+                None::<&()>,
+            )?;
+            Ok::<_, ServiceError>(())
+        })
+    })
+    .await
+    .map_err(|_| WebError::Internal)??;
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("caliber_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(resp)
+}
