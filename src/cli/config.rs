@@ -19,6 +19,10 @@ pub struct FileConfig {
     pub listen: Option<SocketAddr>,
     /// Public base URL printed on badges, e.g. `https://caliber.plant.local`.
     pub public_url: Option<String>,
+    /// Public badge page requests allowed per client address per minute (default 60).
+    pub badge_per_minute: Option<u32>,
+    /// Minutes a web session may sit idle before it ends (default 30).
+    pub session_idle_minutes: Option<u64>,
 }
 
 impl FileConfig {

@@ -196,6 +196,20 @@ impl Resolved {
             .unwrap_or_else(|| PathBuf::from(default))
     }
 
+    fn web(&self) -> crate::web::WebSettings {
+        let mut w = crate::web::WebSettings {
+            public_url: self.file.public_url.clone(),
+            ..crate::web::WebSettings::default()
+        };
+        if let Some(n) = self.file.badge_per_minute {
+            w.badge_per_minute = n;
+        }
+        if let Some(m) = self.file.session_idle_minutes {
+            w.idle_timeout = std::time::Duration::from_secs(m * 60);
+        }
+        w
+    }
+
     fn listen(&self, flag: &Listen) -> anyhow::Result<SocketAddr> {
         match flag.listen.or(self.file.listen) {
             Some(a) => Ok(a),
@@ -229,7 +243,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { data, listen } => {
             let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
-            serve::serve(Arc::new(store), cfg.listen(&listen)?, None)?;
+            serve::serve(Arc::new(store), cfg.web(), cfg.listen(&listen)?, None)?;
         }
         Command::Seed { data } => {
             let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
@@ -262,7 +276,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 banner.push_str("(existing demo data kept; delete the folder to start over)\n");
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
-            serve::serve(Arc::new(store), cfg.listen(&listen)?, Some(banner))?;
+            serve::serve(
+                Arc::new(store),
+                cfg.web(),
+                cfg.listen(&listen)?,
+                Some(banner),
+            )?;
         }
         Command::User { command } => match command {
             UserCommand::Add { data, email, role } => {

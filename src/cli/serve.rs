@@ -10,7 +10,12 @@ use crate::app::app;
 use crate::store::Store;
 
 /// Serve the API until a shutdown signal; prints `banner` and the URL once listening.
-pub fn serve(store: Arc<Store>, listen: SocketAddr, banner: Option<String>) -> anyhow::Result<()> {
+pub fn serve(
+    store: Arc<Store>,
+    web: crate::web::WebSettings,
+    listen: SocketAddr,
+    banner: Option<String>,
+) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -25,7 +30,7 @@ pub fn serve(store: Arc<Store>, listen: SocketAddr, banner: Option<String>) -> a
         }
         println!("Caliber listening on http://{addr}/");
         tracing::info!(%addr, "listening");
-        let app = app(AppState::new(store));
+        let app = app(AppState::new(store).with_web(web));
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -35,6 +35,9 @@ pub struct MatrixQuery {
     /// At most this many employees (default 500).
     #[serde(default)]
     limit: Option<usize>,
+    /// At most this many skill columns.
+    #[serde(default)]
+    columns: Option<usize>,
 }
 
 impl MatrixQuery {
@@ -57,9 +60,9 @@ impl MatrixQuery {
 }
 
 /// The matrix cut to the skill filter: columns shown and the rows' cells for them.
-fn view(m: &Matrix, skill: &str, limit: usize) -> (Vec<usize>, usize) {
+fn view(m: &Matrix, skill: &str, limit: usize, columns: Option<usize>) -> (Vec<usize>, usize) {
     let needle = skill.trim().to_lowercase();
-    let cols: Vec<usize> = (0..m.skills.len())
+    let mut cols: Vec<usize> = (0..m.skills.len())
         .filter(|&i| {
             needle.is_empty()
                 || m.skills[i].name.to_lowercase().contains(&needle)
@@ -67,6 +70,9 @@ fn view(m: &Matrix, skill: &str, limit: usize) -> (Vec<usize>, usize) {
         })
         .filter(|&i| m.rows.iter().any(|r| r.cells.iter().any(|c| c.skill == i)))
         .collect();
+    if let Some(n) = columns {
+        cols.truncate(n.max(1));
+    }
     (cols, m.rows.len().min(limit))
 }
 
@@ -97,7 +103,7 @@ pub async fn matrix(
     user.require(user.role().can_view_all(), "view the matrix")?;
     let m = load(&st, &q).await?;
     let limit = q.limit.unwrap_or(500).clamp(1, 5000);
-    let (cols, rows) = view(&m, &q.skill, limit);
+    let (cols, rows) = view(&m, &q.skill, limit, q.columns);
     let c = st.store.catalog();
     let opts = |v: Vec<(Uuid, String)>| {
         let mut v = v;
@@ -193,7 +199,12 @@ pub async fn matrix_csv(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "export the matrix")?;
     let m = load(&st, &q).await?;
-    let (cols, rows) = view(&m, &q.skill, q.limit.unwrap_or(500).clamp(1, 5000));
+    let (cols, rows) = view(
+        &m,
+        &q.skill,
+        q.limit.unwrap_or(500).clamp(1, 5000),
+        q.columns,
+    );
     let mut out = String::from("\"Employee number\",\"Employee\"");
     for i in &cols {
         out.push(',');

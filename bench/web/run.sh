@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Web UI benchmark on a generated 5000 x 300 site, in one run on this machine:
+#  - server time of the matrix page for 500 employees x 50 skills (median of 7 requests),
+#  - public badge page requests/s with wrk, beside the same bytes from a static file server
+#    (python3 -m http.server); the ratio is the figure.
+# Run from the repository root: bash bench/web/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+cargo build --release -q --bin caliber
+bin=target/release/caliber
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+data="$work/data"
+"$bin" generate --data-dir "$data" --employees 5000 --skills 300 --seed 1
+echo "bench-password-123" | "$bin" user add --data-dir "$data" --email bench@caliber.local --role auditor
+api=$("$bin" token create --data-dir "$data" --role auditor --name bench 2>/dev/null)
+printf 'badge_per_minute = 100000000\n' > "$work/caliber.toml"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" serve --config "$work/caliber.toml" --data-dir "$data" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+curl -s -c "$work/cj" -o /dev/null -d "email=bench@caliber.local&password=bench-password-123" "http://127.0.0.1:$port/login"
+
+echo "== matrix page, 500 employees x 50 skills: time to first byte (s)"
+curl -s -b "$work/cj" -o /dev/null "http://127.0.0.1:$port/matrix?limit=500&columns=50"   # builds the cache
+for _ in $(seq 7); do
+  curl -s -b "$work/cj" -o /dev/null -w "%{time_starttransfer}\n" "http://127.0.0.1:$port/matrix?limit=500&columns=50"
+done | sort -n | awk '{a[NR]=$1} END {print "median", a[int((NR+1)/2)], "min", a[1], "max", a[NR]}'
+
+echo "== badge page vs the same bytes from a static file server (wrk -t2 -c16 -d10s)"
+token=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees" \
+  | python3 -c 'import json,sys; print(next(e["badge_token"] for e in json.load(sys.stdin) if e["status"]=="active"))')
+mkdir -p "$work/static/b"
+curl -s "http://127.0.0.1:$port/b/$token" > "$work/static/b/$token"
+sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd "$work/static" && python3 -m http.server "$sport" --bind 127.0.0.1 >/dev/null 2>&1) &
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$sport/b/$token" >/dev/null && break; sleep 0.2; done
+ours=$(wrk -t2 -c16 -d10s "http://127.0.0.1:$port/b/$token" | awk '/Requests\/sec/ {print $2}')
+static=$(wrk -t2 -c16 -d10s "http://127.0.0.1:$sport/b/$token" | awk '/Requests\/sec/ {print $2}')
+echo "caliber badge page: $ours req/s; static file server: $static req/s"
+python3 -c "print(f'ratio: {float(\"$ours\")/float(\"$static\"):.2f}x of static')"

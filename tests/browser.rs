@@ -1,0 +1,204 @@
+//! The web UI in a real browser (headless Debian Chromium driven through chromedriver):
+//! log in → create an employee → certify → the matrix shows it → revoke → the matrix shows
+//! MISSING → the public badge page; with screenshots of the main pages into `docs/screens/`.
+
+mod common;
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use caliber::api::AppState;
+use caliber::domain::Employee;
+use caliber::store::Store;
+use fantoccini::{ClientBuilder, Locator};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn start_driver() -> (Driver, String) {
+    assert!(
+        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
+        "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)"
+    );
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (Driver(child), format!("http://127.0.0.1:{port}"))
+}
+
+fn screens() -> PathBuf {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
+    std::fs::create_dir_all(&d).expect("docs/screens");
+    d
+}
+
+/// Wait (up to 10 s) until the page's source contains `text`: clicks navigate asynchronously.
+async fn wait_for(c: &fantoccini::Client, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(src) = c.source().await
+            && src.contains(text)
+        {
+            return src;
+        }
+        assert!(Instant::now() < deadline, "page never showed {text:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn supervisor_flow_in_a_real_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
+    let base = common::serve_state(AppState::new(store.clone()));
+    let (_driver, webdriver) = start_driver();
+    let profile = tempfile::tempdir().expect("profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async move {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--window-size=1366,900",
+                         format!("--user-data-dir={}", profile.path().display())]
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&webdriver)
+            .await
+            .expect("browser session");
+        let shot = |name: &'static str| {
+            let c = c.clone();
+            async move {
+                let png = c.screenshot().await.expect("screenshot");
+                std::fs::write(screens().join(name), png).expect("save screenshot");
+            }
+        };
+
+        // Log in.
+        c.goto(&format!("{base}/login")).await.expect("login page");
+        c.find(Locator::Id("email")).await.expect("email").send_keys("admin@caliber.local").await.expect("type");
+        c.find(Locator::Id("password")).await.expect("pw").send_keys("caliber-admin-demo").await.expect("type");
+        c.find(Locator::Css("button.primary")).await.expect("button").click().await.expect("click");
+        wait_for(&c, "<h1>Dashboard</h1>").await;
+        shot("dashboard.png").await;
+
+        // Create an employee.
+        c.goto(&format!("{base}/employees/new")).await.expect("new");
+        c.find(Locator::Id("number")).await.expect("n").send_keys("E9001").await.expect("type");
+        c.find(Locator::Id("name")).await.expect("n").send_keys("Nadia Browser").await.expect("type");
+        c.find(Locator::Css("form.grid button.primary")).await.expect("save").click().await.expect("click");
+        wait_for(&c, "<h1>Nadia Browser</h1>").await;
+
+        // Every employee needs Safety Protocols: she is MISSING it in the matrix.
+        let missing = format!("{base}/matrix?status=MISSING&skill=Safety");
+        c.goto(&missing).await.expect("matrix");
+        assert!(c.source().await.expect("src").contains("Nadia Browser"));
+
+        // Certify her.
+        c.goto(&format!("{base}/certify?employee=E9001")).await.expect("certify");
+        c.find(Locator::Id("skill")).await.expect("skill").select_by_label("Safety Protocols (max L1)").await.expect("select");
+        c.find(Locator::Css("form.grid button.primary")).await.expect("certify").click().await.expect("click");
+        wait_for(&c, "Certified: Nadia Browser").await;
+        c.goto(&missing).await.expect("matrix");
+        assert!(!c.source().await.expect("src").contains("Nadia Browser"), "certified: no longer missing");
+        c.goto(&format!("{base}/matrix?status=VALID&skill=Safety")).await.expect("matrix");
+        assert!(c.source().await.expect("src").contains("Nadia Browser"));
+
+        // Revoke it again, giving a reason.
+        let nadia: Employee = store
+            .read()
+            .expect("r")
+            .by_unique("employee number", "E9001")
+            .expect("lookup")
+            .expect("nadia");
+        c.goto(&format!("{base}/employees/{}", nadia.id)).await.expect("detail");
+        wait_for(&c, ">Revoke<").await;
+        c.find(Locator::LinkText("Revoke")).await.expect("revoke link").click().await.expect("click");
+        wait_for(&c, "Reason (required)").await;
+        c.find(Locator::Id("reason")).await.expect("reason").send_keys("Trained on the wrong line").await.expect("type");
+        c.find(Locator::Css("input[name=confirm]")).await.expect("confirm").click().await.expect("tick");
+        c.find(Locator::Css("button.danger")).await.expect("revoke").click().await.expect("click");
+        wait_for(&c, "Trained on the wrong line").await;
+        c.goto(&missing).await.expect("matrix");
+        assert!(c.source().await.expect("src").contains("Nadia Browser"), "revoked: MISSING again");
+
+        // Her public badge page.
+        c.goto(&format!("{base}/b/{}", nadia.badge_token)).await.expect("badge");
+        let page = c.source().await.expect("src");
+        assert!(page.contains("Nadia Browser") && page.contains("Safety Protocols"));
+        assert!(!page.contains("E9001"));
+
+        // Screenshots of the main pages on demo data.
+        let maria = demo.employees.iter().find(|e| e.number == "E1001").expect("maria");
+        let maria_id = store
+            .read()
+            .expect("r")
+            .by_unique::<Employee>("employee number", "E1001")
+            .expect("lookup")
+            .expect("maria")
+            .id;
+        c.goto(&format!("{base}/employees/{maria_id}")).await.expect("detail");
+        shot("employee-detail.png").await;
+        c.goto(&format!("{base}/matrix")).await.expect("matrix");
+        shot("matrix.png").await;
+        // A draft revision that needs retraining, and its activation preview.
+        let safety = store
+            .catalog()
+            .skills
+            .values()
+            .find(|s| s.code == "SAFE")
+            .map(|s| s.id)
+            .expect("safety");
+        c.goto(&format!("{base}/skills/{safety}")).await.expect("skill");
+        c.find(Locator::Id("label")).await.expect("label").send_keys("Rev C").await.expect("type");
+        c.find(Locator::Css("input[name=requires_retraining]")).await.expect("box").click().await.expect("tick");
+        c.find(Locator::Css("form.grid button.primary")).await.expect("add").click().await.expect("click");
+        wait_for(&c, "Activate…").await;
+        c.find(Locator::Css("a[href$=\"/activate\"]")).await.expect("activate link").click().await.expect("click");
+        wait_for(&c, "become OUTDATED").await;
+        shot("revision-activation-preview.png").await;
+        c.set_window_size(412, 860).await.expect("phone size");
+        c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
+        shot("badge-page.png").await;
+        c.close().await.expect("close");
+    });
+}
