@@ -140,6 +140,7 @@ fn every_route_checks_the_role_on_the_server() {
     let skill = r.list::<caliber::domain::Skill>().expect("s")[0].id;
     let station = r.list::<caliber::domain::Station>().expect("s")[0].id;
     let user = r.list::<caliber::domain::User>().expect("u")[1].id;
+    let req = r.list::<caliber::domain::Requirement>().expect("r")[0].id;
     drop(r);
     let all = &ROLES[..];
     let staff = &ROLES[..4];
@@ -226,6 +227,16 @@ fn every_route_checks_the_role_on_the_server() {
             catalog,
         ),
         (format!("/skills/{skill}"), vec![("label", "")], catalog),
+        (
+            format!("/skills/{skill}/edit"),
+            vec![("code", ""), ("name", ""), ("max_level", "0")],
+            catalog,
+        ),
+        (
+            format!("/requirements/{req}/level"),
+            vec![("level", "0")],
+            catalog,
+        ),
         ("/requirements".into(), vec![("skill_id", "")], catalog),
         (
             "/users".into(),

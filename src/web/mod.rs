@@ -116,6 +116,8 @@ pub fn router() -> Router<AppState> {
             "/requirements",
             get(pages::requirements).post(pages::create_requirement),
         )
+        .route("/skills/{id}/edit", post(pages::update_skill))
+        .route("/requirements/{id}/level", post(pages::update_requirement))
         .route("/requirements/{id}/delete", post(pages::delete_requirement))
         .route("/users", get(pages::users).post(pages::create_user))
         .route("/users/{id}", post(pages::update_user))

@@ -91,6 +91,42 @@ pub struct SkillForm {
     description: String,
 }
 
+fn skill_input(f: SkillForm) -> Result<SkillInput, WebError> {
+    let validity = if f.validity_months.trim().is_empty() {
+        None
+    } else {
+        Some(
+            f.validity_months
+                .trim()
+                .parse()
+                .map_err(|_| WebError::Invalid("Validity must be a number of months.".into()))?,
+        )
+    };
+    Ok(SkillInput {
+        code: f.code,
+        name: f.name,
+        description: f.description,
+        max_level: f.max_level,
+        validity_months: validity,
+    })
+}
+
+/// `POST /skills/{id}/edit`
+pub async fn update_skill(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SkillForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage skills")?;
+    user.check_csrf(&f.csrf)?;
+    let input = skill_input(f)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let _: Skill = blocking(move || service::update(&store, &actor, id, input)).await?;
+    Ok(Redirect::to(&format!("/skills/{id}")).into_response())
+}
+
 /// `POST /skills`
 pub async fn create_skill(
     State(st): State<AppState>,
@@ -155,6 +191,19 @@ pub async fn skill(State(st): State<AppState>, user: WebUser, Path(id): Path<Uui
             }
         }
         @if user.role().can_manage_catalog() {
+            details {
+                summary { "Edit skill" }
+                form.grid method="post" action={"/skills/" (skill.id) "/edit"} {
+                    (csrf(&user))
+                    div { label for="e_code" { "Code" } input #e_code name="code" value=(skill.code) required; }
+                    div { label for="e_name" { "Name" } input #e_name name="name" value=(skill.name) required; }
+                    div { label for="e_max" { "Levels" } input #e_max type="number" name="max_level" min="1" max="10" value=(skill.max_level) required; }
+                    div { label for="e_validity" { "Valid for (months, empty = never)" }
+                        input #e_validity type="number" name="validity_months" min="1" max="600" value=(skill.validity_months.map_or(String::new(), |m| m.to_string())); }
+                    div { label for="e_desc" { "Description" } input #e_desc name="description" value=(skill.description); }
+                    div { button.primary type="submit" { "Save" } }
+                }
+            }
             h2 { "New revision (draft)" }
             form.grid method="post" action={"/skills/" (skill.id)} {
                 (csrf(&user))
@@ -400,7 +449,15 @@ pub async fn requirements(
                 @for r in &sorted {
                     tr {
                         td { (c.skills.get(&r.skill_id).map_or("?", |s| s.name.as_str())) }
-                        td { (r.level) }
+                        td {
+                            @if user.role().can_manage_catalog() {
+                                form.inline method="post" action={"/requirements/" (r.id) "/level"} {
+                                    (csrf(&user))
+                                    input type="number" name="level" min="1" max="10" value=(r.level) style="width:4.5rem" aria-label="Required level";
+                                    " " button type="submit" { "Change" }
+                                }
+                            } @else { (r.level) }
+                        }
                         td { (crate::qualify::scope_label_of(&c, r)) }
                         td { @if user.role().can_manage_catalog() {
                             form.inline method="post" action={"/requirements/" (r.id) "/delete"} { (csrf(&user)) button type="submit" { "Delete" } } } }
@@ -469,6 +526,43 @@ pub async fn create_requirement(
     let store = st.store.clone();
     let actor = user.actor.clone();
     let _: Requirement = blocking(move || service::create(&store, &actor, input)).await?;
+    Ok(Redirect::to("/requirements").into_response())
+}
+
+/// The level-change form.
+#[derive(Debug, Deserialize)]
+pub struct LevelForm {
+    csrf: String,
+    level: u8,
+}
+
+/// `POST /requirements/{id}/level`: change a row's required level (its scope stays).
+pub async fn update_requirement(
+    State(st): State<AppState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<LevelForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage requirements")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let _: Requirement = blocking(move || {
+        let r: Requirement = store
+            .read()?
+            .get(id)?
+            .ok_or_else(|| ServiceError::not_found("requirement", id))?;
+        let input = RequirementInput {
+            skill_id: r.skill_id,
+            level: f.level,
+            site_id: r.site_id,
+            department_id: r.department_id,
+            role_id: r.role_id,
+            project_id: r.project_id,
+        };
+        service::update(&store, &actor, id, input)
+    })
+    .await?;
     Ok(Redirect::to("/requirements").into_response())
 }
 

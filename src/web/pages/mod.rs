@@ -11,7 +11,7 @@ mod matrix;
 pub use admin::{audit, create_station, create_user, rotate_key, stations, update_user, users};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
-    delete_requirement, requirements, skill, skills,
+    delete_requirement, requirements, skill, skills, update_requirement, update_skill,
 };
 pub use certs::{certify, certify_form, revoke, revoke_form};
 pub use dashboard::{dashboard, me};
