@@ -25,8 +25,14 @@ pub struct KioskConfig {
     pub camera_width: u32,
     /// Camera resolution.
     pub camera_height: u32,
-    /// `fb:/dev/fb0` or `png:/path/screen.png`.
+    /// `fb:/dev/fb0`, `spi:/dev/spidev0.0` (feature `spi-panel`) or `png:/path/screen.png`.
     pub display: String,
+    /// SPI panel model: `st7789` or `ili9341`.
+    pub panel_model: String,
+    /// SPI panel data/command GPIO line.
+    pub panel_dc_line: Option<u32>,
+    /// SPI panel reset GPIO line.
+    pub panel_reset_line: Option<u32>,
     /// Screen size in pixels (the framebuffer's own size wins when it is known).
     pub width: u32,
     /// Screen size in pixels.
@@ -72,6 +78,9 @@ impl Default for KioskConfig {
             camera_width: 1280,
             camera_height: 720,
             display: "fb:/dev/fb0".into(),
+            panel_model: "st7789".into(),
+            panel_dc_line: None,
+            panel_reset_line: None,
             width: 800,
             height: 480,
             outputs: "gpio".into(),

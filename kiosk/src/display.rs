@@ -145,3 +145,127 @@ impl<T: Display + ?Sized> Display for Box<T> {
         (**self).show(canvas)
     }
 }
+
+/// SPI panels (ST7789, ILI9341) through linux-embedded-hal and the mipidsi driver.
+#[cfg(feature = "spi-panel")]
+pub mod spi_panel {
+    use embedded_graphics::pixelcolor::{Rgb565, RgbColor};
+    use linux_embedded_hal::gpio_cdev::{Chip, LineRequestFlags};
+    use linux_embedded_hal::spidev::{SpiModeFlags, SpidevOptions};
+    use linux_embedded_hal::{CdevPin, Delay, SpidevDevice};
+    use mipidsi::interface::SpiInterface;
+    use mipidsi::models::{ILI9341Rgb565, ST7789};
+    use mipidsi::options::ColorInversion;
+    use mipidsi::{Builder, Display as Panel};
+
+    use super::Display;
+    use crate::render::Canvas;
+
+    type Di = SpiInterface<'static, SpidevDevice, CdevPin>;
+
+    enum Model {
+        St7789(Panel<Di, ST7789, CdevPin>),
+        Ili9341(Panel<Di, ILI9341Rgb565, CdevPin>),
+    }
+
+    /// A panel on an SPI bus with data/command and reset GPIO lines.
+    pub struct SpiPanelDisplay {
+        panel: Model,
+        width: u16,
+        height: u16,
+    }
+
+    impl std::fmt::Debug for SpiPanelDisplay {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "SpiPanelDisplay({}x{})", self.width, self.height)
+        }
+    }
+
+    fn err(e: impl std::fmt::Debug) -> std::io::Error {
+        std::io::Error::other(format!("{e:?}"))
+    }
+
+    fn pin(chip: &mut Chip, line: u32) -> std::io::Result<CdevPin> {
+        let handle = chip
+            .get_line(line)
+            .and_then(|l| l.request(LineRequestFlags::OUTPUT, 0, "caliber-kiosk"))
+            .map_err(err)?;
+        CdevPin::new(handle).map_err(err)
+    }
+
+    impl SpiPanelDisplay {
+        /// Open the panel `model` (`st7789` or `ili9341`) on `spidev` (e.g. `/dev/spidev0.0`).
+        pub fn open(
+            spidev: &str,
+            gpio_chip: &str,
+            dc_line: u32,
+            reset_line: u32,
+            model: &str,
+            width: u16,
+            height: u16,
+        ) -> std::io::Result<Self> {
+            let mut spi = SpidevDevice::open(spidev).map_err(err)?;
+            let options = SpidevOptions::new()
+                .max_speed_hz(40_000_000)
+                .mode(SpiModeFlags::SPI_MODE_0)
+                .build();
+            spi.0.configure(&options)?;
+            let mut chip = Chip::new(gpio_chip).map_err(err)?;
+            let dc = pin(&mut chip, dc_line)?;
+            let rst = pin(&mut chip, reset_line)?;
+            // The interface's transfer buffer lives as long as the process.
+            let buffer: &'static mut [u8] = Box::leak(vec![0u8; 4096].into_boxed_slice());
+            let di = SpiInterface::new(spi, dc, buffer);
+            let mut delay = Delay;
+            let panel = match model {
+                "st7789" => Model::St7789(
+                    Builder::new(ST7789, di)
+                        .display_size(width, height)
+                        .invert_colors(ColorInversion::Inverted)
+                        .reset_pin(rst)
+                        .init(&mut delay)
+                        .map_err(err)?,
+                ),
+                "ili9341" => Model::Ili9341(
+                    Builder::new(ILI9341Rgb565, di)
+                        .display_size(width, height)
+                        .reset_pin(rst)
+                        .init(&mut delay)
+                        .map_err(err)?,
+                ),
+                other => {
+                    return Err(std::io::Error::other(format!(
+                        "unknown panel '{other}' (st7789 or ili9341)"
+                    )));
+                }
+            };
+            Ok(SpiPanelDisplay {
+                panel,
+                width,
+                height,
+            })
+        }
+    }
+
+    impl Display for SpiPanelDisplay {
+        fn size(&self) -> (u32, u32) {
+            (u32::from(self.width), u32::from(self.height))
+        }
+
+        fn show(&mut self, canvas: &Canvas) -> std::io::Result<()> {
+            let (w, h) = (self.width, self.height);
+            let pixels = (0..u32::from(h)).flat_map(|y| {
+                (0..u32::from(w)).map(move |x| {
+                    let p = canvas
+                        .pixel(x, y)
+                        .unwrap_or(embedded_graphics::pixelcolor::Rgb888::BLACK);
+                    Rgb565::new(p.r() >> 3, p.g() >> 2, p.b() >> 3)
+                })
+            });
+            match &mut self.panel {
+                Model::St7789(d) => d.set_pixels(0, 0, w - 1, h - 1, pixels).map_err(err),
+                Model::Ili9341(d) => d.set_pixels(0, 0, w - 1, h - 1, pixels).map_err(err),
+            }
+        }
+    }
+}

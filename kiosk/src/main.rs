@@ -148,7 +148,11 @@ fn run() -> anyhow::Result<()> {
         Some(("fb", dev)) => Box::new(
             FramebufferDisplay::open(dev.as_ref()).with_context(|| format!("framebuffer {dev}"))?,
         ),
-        _ => anyhow::bail!("display '{}' must be png:FILE or fb:/dev/fbN", cfg.display),
+        Some(("spi", dev)) => spi_panel(&cfg, dev)?,
+        _ => anyhow::bail!(
+            "display '{}' must be png:FILE, fb:/dev/fbN or spi:/dev/spidevB.C",
+            cfg.display
+        ),
     };
     let outputs: Box<dyn Outputs> = match cfg.outputs.split_once(':') {
         Some(("log", path)) => Box::new(LogOutputs::new(path.as_ref())),
@@ -156,6 +160,34 @@ fn run() -> anyhow::Result<()> {
         _ => anyhow::bail!("outputs '{}' must be gpio or log:FILE", cfg.outputs),
     };
     Station::new(settings, reader, display, outputs, client).run(source)
+}
+
+#[cfg(feature = "spi-panel")]
+fn spi_panel(cfg: &KioskConfig, dev: &str) -> anyhow::Result<Box<dyn Display>> {
+    let dc = cfg
+        .panel_dc_line
+        .context("panel_dc_line is required for an SPI panel")?;
+    let rst = cfg
+        .panel_reset_line
+        .context("panel_reset_line is required for an SPI panel")?;
+    let w = u16::try_from(cfg.width).context("panel width")?;
+    let h = u16::try_from(cfg.height).context("panel height")?;
+    let d = caliber_kiosk::display::spi_panel::SpiPanelDisplay::open(
+        dev,
+        &cfg.gpio_chip,
+        dc,
+        rst,
+        &cfg.panel_model,
+        w,
+        h,
+    )
+    .with_context(|| format!("SPI panel {dev}"))?;
+    Ok(Box::new(d))
+}
+
+#[cfg(not(feature = "spi-panel"))]
+fn spi_panel(_cfg: &KioskConfig, _dev: &str) -> anyhow::Result<Box<dyn Display>> {
+    anyhow::bail!("this build has no SPI panel support (build with --features spi-panel)")
 }
 
 #[cfg(feature = "gpio")]
