@@ -30,6 +30,19 @@ pub fn serve(
         }
         println!("Caliber listening on http://{addr}/");
         tracing::info!(%addr, "listening");
+        // systemd (Type=notify): ready now, and a watchdog ping at half the configured interval
+        // while the runtime is alive.
+        let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+        let mut usec = 0u64;
+        if sd_notify::watchdog_enabled(false, &mut usec) && usec > 0 {
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_micros(usec / 2));
+                loop {
+                    tick.tick().await;
+                    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+                }
+            });
+        }
         let app = app(AppState::new(store).with_web(web));
         axum::serve(
             listener,
