@@ -191,7 +191,8 @@ fn supervisor_flow_in_a_real_browser() {
         c.goto(&format!("{base}/skills/{safety}")).await.expect("skill");
         c.find(Locator::Id("label")).await.expect("label").send_keys("Rev C").await.expect("type");
         c.find(Locator::Css("input[name=requires_retraining]")).await.expect("box").click().await.expect("tick");
-        c.find(Locator::Css("form.grid button.primary")).await.expect("add").click().await.expect("click");
+        let add_draft = format!("form[action=\"/skills/{safety}\"] button.primary");
+        c.find(Locator::Css(&add_draft)).await.expect("add").click().await.expect("click");
         wait_for(&c, "Activate…").await;
         c.find(Locator::Css("a[href$=\"/activate\"]")).await.expect("activate link").click().await.expect("click");
         wait_for(&c, "become OUTDATED").await;

@@ -3,7 +3,6 @@
 //! site and on a generated 5000-employee site. `cargo bench -p caliber-kiosk`.
 //! `CALIBER_BENCH_EMPLOYEES` sets the large site (default 5000).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,28 +20,7 @@ use caliber_kiosk::screen::Health;
 use caliber_kiosk::station::screen_for;
 
 fn serve(store: Arc<Store>) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = caliber::app::app(AppState::new(store));
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("address"))
+    caliber::app::spawn_local(AppState::new(store)).expect("start server")
 }
 
 fn measure(label: &str, base: &str, key: &str, tokens: &[String], rounds: usize) {

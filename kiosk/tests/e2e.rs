@@ -2,7 +2,6 @@
 //! reading synthetic badge photos from a folder, a PNG display and logged lamps. Each badge
 //! must give the right screen, words and lamps, and the server must record the scan.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -14,28 +13,7 @@ use caliber_badge_reader::synthetic::{Category, badge_url, render_badge_frame};
 use serde_json::Value;
 
 fn serve(store: Arc<Store>) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = caliber::app::app(AppState::new(store));
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("address"))
+    caliber::app::spawn_local(AppState::new(store)).expect("start server")
 }
 
 /// Write one badge frame then blank frames (the badge taken away) per token.

@@ -2,11 +2,9 @@
 
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use caliber::api::AppState;
-use caliber::app::app;
 use caliber::domain::AppRole;
 use caliber::service::{self, TokenInput};
 use caliber::store::{Actor, Store};
@@ -165,29 +163,7 @@ pub fn serve(store: Arc<Store>) -> String {
 
 /// Serve an app state on an ephemeral port in a background thread; returns the base URL.
 pub fn serve_state(state: AppState) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = app(state);
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
-    });
-    let addr = rx.recv().expect("server address");
-    format!("http://{addr}")
+    caliber::app::spawn_local(state).expect("start server")
 }
 
 /// The `id` field of a JSON record.
