@@ -20,6 +20,10 @@ struct Args {
     /// Camera resolution, e.g. 1280x720.
     #[arg(long, default_value = "1280x720")]
     resolution: String,
+    /// Decode files as the kiosk decodes camera frames (fast attempts only) instead of trying
+    /// everything on each photograph.
+    #[arg(long)]
+    stream: bool,
 }
 
 /// Escape tabs, newlines and backslashes so every result stays on one line.
@@ -53,11 +57,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Single images: there is no next frame, so try everything.
-    let mut decoder = Decoder::new(DecodeOptions::exhaustive());
+    // Single images: there is no next frame, so try everything (unless asked not to).
+    let options = if args.stream {
+        DecodeOptions::default()
+    } else {
+        DecodeOptions::exhaustive()
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     while let Some((path, frame)) = source.next_file() {
+        // Each file is a first sighting: no region carried over from the previous one.
+        let mut decoder = Decoder::new(options.clone());
         let text = match frame {
             Ok(frame) => decoder.decode(&frame).map(|d| d.text).unwrap_or_default(),
             Err(e) => {
