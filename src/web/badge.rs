@@ -41,12 +41,17 @@ fn svg(code: &QrCode) -> String {
         .build()
 }
 
-async fn employee(st: &AppState, id: Uuid) -> Result<Employee, WebError> {
+/// The QR code of an employee's badge, for users who may see every employee.
+async fn employee_code(
+    st: &AppState,
+    user: &WebUser,
+    headers: &HeaderMap,
+    id: Uuid,
+) -> Result<QrCode, WebError> {
+    user.require(user.role().can_view_all(), "print badges")?;
     let store = st.store.clone();
-    let e = tokio::task::spawn_blocking(move || service::live_employee(&store, id))
-        .await
-        .map_err(|_| WebError::Internal)??;
-    Ok(e)
+    let e = super::pages::blocking(move || service::live_employee(&store, id)).await?;
+    qr(&badge_url(st, headers, e.badge_token.as_str()))
 }
 
 /// `GET /employees/{id}/qr.svg`
@@ -56,9 +61,7 @@ pub async fn qr_svg(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> WebResult {
-    user.require(user.role().can_view_all(), "print badges")?;
-    let e = employee(&st, id).await?;
-    let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+    let code = employee_code(&st, &user, &headers, id).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg(&code)).into_response())
 }
 
@@ -69,9 +72,7 @@ pub async fn qr_png(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> WebResult {
-    user.require(user.role().can_view_all(), "print badges")?;
-    let e = employee(&st, id).await?;
-    let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+    let code = employee_code(&st, &user, &headers, id).await?;
     let n = code.width() as u32;
     let scale = 8u32;
     let quiet = 4u32;

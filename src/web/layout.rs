@@ -170,6 +170,13 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
     .into_response()
 }
 
+/// A form whose only field is the CSRF token (logout, activate, delete, rotate).
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    /// The session's form token.
+    pub csrf: String,
+}
+
 /// The hidden CSRF field every form carries.
 pub fn csrf(user: &WebUser) -> Markup {
     html! { input type="hidden" name="csrf" value=(user.csrf); }

@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use maud::html;
 use serde::Deserialize;
 
-use super::layout::{self, WebError};
+use super::layout::{self, CsrfForm, WebError};
 use crate::api::AppState;
 use crate::domain::{AppRole, User};
 use crate::service::{self, ServiceError, new_secret, secret_hash};
@@ -299,12 +299,6 @@ pub async fn login(
         }
         _ => WebError::Internal.into_response(),
     }
-}
-
-/// The logout form.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 /// `POST /logout`

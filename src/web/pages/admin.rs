@@ -12,7 +12,7 @@ use crate::api::AppState;
 use crate::domain::{AppRole, AuditEvent, Station, User};
 use crate::service::{self, StationInput, UserInput, UserUpdate};
 use crate::web::WebUser;
-use crate::web::layout::{self, WebError, WebResult, csrf};
+use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
 /// `GET /users`
 pub async fn users(State(st): State<AppState>, user: WebUser) -> WebResult {
@@ -246,18 +246,12 @@ pub async fn create_station(
     Ok(key_page(&user, &created.station.name, &created.key))
 }
 
-/// A form with only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 /// `POST /stations/{id}/key`
 pub async fn rotate_key(
     State(st): State<AppState>,
     user: WebUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage stations")?;
     user.check_csrf(&f.csrf)?;

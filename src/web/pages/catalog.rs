@@ -14,7 +14,7 @@ use crate::domain::{Employee, EmployeeStatus, Requirement, RevisionStatus, Skill
 use crate::qualify::{RequirementIndex, judge_skills};
 use crate::service::{self, RequirementInput, RevisionInput, ServiceError, SkillInput};
 use crate::web::WebUser;
-use crate::web::layout::{self, WebError, WebResult, csrf};
+use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
 /// Skill search.
 #[derive(Debug, Default, Deserialize)]
@@ -285,18 +285,12 @@ pub async fn activation_preview(
     Ok(layout::page(&user, "Activate revision", body))
 }
 
-/// A form with only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 /// `POST /revisions/{id}/activate`
 pub async fn activate(
     State(st): State<AppState>,
     user: WebUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage revisions")?;
     user.check_csrf(&f.csrf)?;
@@ -571,7 +565,7 @@ pub async fn delete_requirement(
     State(st): State<AppState>,
     user: WebUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage requirements")?;
     user.check_csrf(&f.csrf)?;
