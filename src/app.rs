@@ -1,12 +1,63 @@
-//! The whole HTTP application: the JSON API and, beside it, the web UI.
+//! The whole HTTP application: the state every handler shares, and the JSON API and the web
+//! UI side by side over it. `api` and `web` are siblings: each gets the part of [`AppState`]
+//! it needs, and neither imports the other.
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 
-use crate::api::{self, AppState};
+use crate::api::{self, ApiState};
+use crate::store::Store;
+use crate::web::{self, UiState, WebSettings, WebState};
+
+/// The state of the running appliance.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+    /// When the server started (for uptime).
+    pub started: Instant,
+    /// Web UI settings, login throttling and public rate limits.
+    pub web: Arc<WebState>,
+}
+
+impl AppState {
+    /// State over an open store, with default web settings.
+    pub fn new(store: Arc<Store>) -> Self {
+        AppState {
+            store,
+            started: Instant::now(),
+            web: Arc::new(WebState::new(WebSettings::default())),
+        }
+    }
+
+    /// The same state with other web settings (timeouts, public URL).
+    pub fn with_web(mut self, settings: WebSettings) -> Self {
+        self.web = Arc::new(WebState::new(settings));
+        self
+    }
+
+    /// The part the JSON API sees.
+    pub fn api(&self) -> ApiState {
+        ApiState {
+            store: self.store.clone(),
+            started: self.started,
+        }
+    }
+
+    /// The part the web UI sees.
+    pub fn ui(&self) -> UiState {
+        UiState {
+            store: self.store.clone(),
+            web: self.web.clone(),
+        }
+    }
+}
 
 /// Every route the appliance serves, over one shared state.
 pub fn app(state: AppState) -> Router {
-    api::router(state.clone()).merge(crate::web::router().with_state(state))
+    api::router(state.api()).merge(web::router(state.ui()))
 }
 
 /// Serve `state` on an ephemeral loopback port from a background thread with its own runtime,

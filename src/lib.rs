@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod http;
 pub mod qualify;
 pub mod seed;
 pub mod service;

@@ -224,7 +224,10 @@ fn a_failed_write_leaves_nothing_behind() {
             Some(&employee),
             Some(&e),
         )?;
-        w.claim_unique("employee number", "E7", new_id())?;
+        // A second employee with the same number: the store refuses the duplicate key.
+        let mut twin = employee.clone();
+        twin.id = new_id();
+        w.put(&twin)?;
         Ok(())
     });
     assert!(matches!(result, Err(StoreError::Duplicate { .. })));

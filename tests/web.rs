@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use caliber::api::AppState;
+use caliber::app::AppState;
 use caliber::store::Store;
 use caliber::web::WebSettings;
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use caliber::api::AppState;
+use caliber::app::AppState;
 use caliber::domain::Employee;
 use caliber::service::{self, StationInput};
 use caliber::store::{Actor, Store};

@@ -1,13 +1,11 @@
 //! Who is calling: a bearer API token (role-carrying), or a station key for scans.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
-use super::{ApiError, AppState};
+use super::{ApiError, ApiState};
 use crate::domain::AppRole;
 use crate::store::Actor;
 
@@ -34,6 +32,7 @@ impl Principal {
             name: self.name.clone(),
             ip: self.ip.clone(),
             user_agent: self.user_agent.clone(),
+            user_id: None,
         }
     }
 
@@ -60,25 +59,11 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Client address and user agent of a request.
-pub fn client(parts: &Parts) -> (Option<String>, Option<String>) {
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    let ua = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(200).collect());
-    (ip, ua)
-}
-
-impl FromRequestParts<AppState> for Principal {
+impl FromRequestParts<ApiState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (ip, user_agent) = client(parts);
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let (ip, user_agent) = crate::http::client(parts);
         let secret = bearer(parts).ok_or_else(|| {
             ApiError::unauthorized("send an API token as 'Authorization: Bearer <token>'")
         })?;
@@ -101,10 +86,10 @@ impl FromRequestParts<AppState> for Principal {
 #[derive(Debug, Clone)]
 pub struct StationKey(pub String);
 
-impl FromRequestParts<AppState> for StationKey {
+impl FromRequestParts<ApiState> for StationKey {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &ApiState) -> Result<Self, ApiError> {
         let key = parts
             .headers
             .get("x-station-key")

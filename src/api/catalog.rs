@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, AppState, Principal, blocking};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
 use crate::domain::{Certification, Skill, SkillRevision};
 use crate::service::{
     self, ActivationPreview, CertifyInput, RevisionInput, RevokeInput, ServiceError,
@@ -19,7 +19,7 @@ use crate::service::{
     security(("bearer" = [])))]
 /// A skill's revisions, oldest first.
 pub async fn list_revisions(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Vec<SkillRevision>>> {
@@ -40,7 +40,7 @@ pub async fn list_revisions(
     security(("bearer" = [])))]
 /// Add a draft revision (or the first, active one).
 pub async fn create_revision(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<RevisionInput>,
@@ -57,7 +57,7 @@ pub async fn create_revision(
     security(("bearer" = [])))]
 /// Who would become OUTDATED if this draft were activated.
 pub async fn activation_preview(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<ActivationPreview>> {
@@ -71,7 +71,7 @@ pub async fn activation_preview(
     security(("bearer" = [])))]
 /// Activate a draft; the current active revision is archived.
 pub async fn activate_revision(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<ActivationPreview>> {
@@ -98,7 +98,7 @@ pub struct CertQuery {
     security(("bearer" = [])))]
 /// Certifications, by employee or skill.
 pub async fn list_certifications(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<CertQuery>,
 ) -> ApiResult<ApiJson<Vec<Certification>>> {
@@ -127,7 +127,7 @@ pub async fn list_certifications(
     security(("bearer" = [])))]
 /// One certification.
 pub async fn get_certification(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Certification>> {
@@ -147,7 +147,7 @@ pub async fn get_certification(
     security(("bearer" = [])))]
 /// Certify an employee in a skill.
 pub async fn certify(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiJson(input): ApiJson<CertifyInput>,
 ) -> ApiResult<(StatusCode, ApiJson<Certification>)> {
@@ -164,7 +164,7 @@ pub async fn certify(
     security(("bearer" = [])))]
 /// Revoke a certification (reason required).
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<RevokeInput>,
@@ -180,7 +180,7 @@ pub async fn revoke(
     security(("bearer" = [])))]
 /// Create a station; its key is in the response only.
 pub async fn create_station(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiJson(input): ApiJson<StationInput>,
 ) -> ApiResult<(StatusCode, ApiJson<StationCreated>)> {
@@ -195,7 +195,7 @@ pub async fn create_station(
     security(("bearer" = [])))]
 /// Give a station a new key; the old one stops working.
 pub async fn rotate_station_key(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<StationCreated>> {

@@ -18,7 +18,7 @@ macro_rules! crud {
             use uuid::Uuid;
 
             use crate::api::error::ErrorBody;
-            use crate::api::{ApiJson, ApiPath, ApiQuery, ApiResult, AppState, Principal, blocking};
+            use crate::api::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
             use crate::domain::$ty;
             use crate::service::{self, $input};
 
@@ -36,7 +36,7 @@ macro_rules! crud {
                 security(("bearer" = [])))]
             /// Every record, oldest first.
             pub async fn list(
-                State(st): State<AppState>,
+                State(st): State<ApiState>,
                 p: Principal,
                 ApiQuery(q): ApiQuery<ListQuery>,
             ) -> ApiResult<ApiJson<Vec<$ty>>> {
@@ -57,7 +57,7 @@ macro_rules! crud {
                 security(("bearer" = [])))]
             /// One record (deleted ones too, for history).
             pub async fn get(
-                State(st): State<AppState>,
+                State(st): State<ApiState>,
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
             ) -> ApiResult<ApiJson<$ty>> {
@@ -81,7 +81,7 @@ macro_rules! crud {
                 security(("bearer" = [])))]
             /// Replace a record's fields.
             pub async fn update(
-                State(st): State<AppState>,
+                State(st): State<ApiState>,
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
                 ApiJson(input): ApiJson<$input>,
@@ -97,7 +97,7 @@ macro_rules! crud {
                 security(("bearer" = [])))]
             /// Soft-delete a record: kept for the audit trail, gone everywhere else.
             pub async fn delete(
-                State(st): State<AppState>,
+                State(st): State<ApiState>,
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
             ) -> ApiResult<ApiJson<$ty>> {
@@ -117,7 +117,7 @@ macro_rules! crud {
             security(("bearer" = [])))]
         /// Create a record.
         pub async fn create(
-            State(st): State<AppState>,
+            State(st): State<ApiState>,
             p: Principal,
             ApiJson(input): ApiJson<$input>,
         ) -> ApiResult<(StatusCode, ApiJson<$ty>)> {

@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiError, ApiPath, ApiResult, AppState, Principal, StationKey, blocking};
+use super::{ApiError, ApiPath, ApiResult, ApiState, Principal, StationKey, blocking};
 use crate::service::{self, ServiceError};
 
 /// Largest screen image accepted.
@@ -23,7 +23,7 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
     security(("station_key" = [])))]
 /// A kiosk reports the screen it shows now (PNG).
 pub async fn put_mirror(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     StationKey(key): StationKey,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
@@ -51,7 +51,7 @@ pub async fn put_mirror(
     security(("bearer" = [])))]
 /// What a station's screen showed last.
 pub async fn get_mirror(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<impl IntoResponse> {

@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use auth::{Principal, StationKey, bearer, client};
+pub use auth::{Principal, StationKey, bearer};
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use reports::Health;
@@ -32,32 +32,13 @@ pub use reports::Health;
 use crate::service::ServiceError;
 use crate::store::Store;
 
-/// Shared state of every handler.
+/// What every API handler shares: the store and the server's start time (for uptime).
 #[derive(Clone)]
-pub struct AppState {
+pub struct ApiState {
     /// The store.
     pub store: Arc<Store>,
-    /// When the server started (for uptime).
+    /// When the server started.
     pub started: Instant,
-    /// Web UI settings, login throttling and public rate limits.
-    pub web: Arc<crate::web::WebState>,
-}
-
-impl AppState {
-    /// State over an open store, with default web settings.
-    pub fn new(store: Arc<Store>) -> Self {
-        AppState {
-            store,
-            started: Instant::now(),
-            web: Arc::new(crate::web::WebState::new(crate::web::WebSettings::default())),
-        }
-    }
-
-    /// The same state with other web settings (timeouts, public URL).
-    pub fn with_web(mut self, settings: crate::web::WebSettings) -> Self {
-        self.web = Arc::new(crate::web::WebState::new(settings));
-        self
-    }
 }
 
 /// Run store work off the async threads: redb commits fsync and argon2 is slow on purpose.
@@ -101,7 +82,7 @@ impl Modify for Security {
     }
 }
 
-fn api_router() -> OpenApiRouter<AppState> {
+fn api_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(reports::health))
         .routes(routes!(crud::sites::list, crud::sites::create))
@@ -185,7 +166,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The API router (health, `/api/v1/…`, and the OpenAPI document) over `state`.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: ApiState) -> Router {
     let (router, doc) = api_router().split_for_parts();
     let doc = Arc::new(doc);
     router

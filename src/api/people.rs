@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, AppState, Principal, blocking};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
 use crate::domain::{ApiToken, Certification, Employee};
 use crate::service::{
     self, EmployeeQualification, ServiceError, TokenInput, UserInput, UserUpdate, UserView,
@@ -27,7 +27,7 @@ pub struct QualificationQuery {
     security(("bearer" = [])))]
 /// Per-skill statuses with their requirement sources, and the verdict (at a station if given).
 pub async fn qualification(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<QualificationQuery>,
@@ -49,7 +49,7 @@ pub async fn qualification(
     security(("bearer" = [])))]
 /// Every certification of an employee, revoked ones included.
 pub async fn certifications(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Vec<Certification>>> {
@@ -76,7 +76,7 @@ pub async fn certifications(
     security(("bearer" = [])))]
 /// Issue a new badge token; the old badge stops working at once.
 pub async fn regenerate_badge(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Employee>> {
@@ -91,7 +91,7 @@ pub async fn regenerate_badge(
     security(("bearer" = [])))]
 /// Every login.
 pub async fn list_users(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
 ) -> ApiResult<ApiJson<Vec<UserView>>> {
     p.require(p.role.can_manage_users(), "manage users")?;
@@ -113,7 +113,7 @@ pub async fn list_users(
     security(("bearer" = [])))]
 /// Create a login.
 pub async fn create_user(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiJson(input): ApiJson<UserInput>,
 ) -> ApiResult<(StatusCode, ApiJson<UserView>)> {
@@ -129,7 +129,7 @@ pub async fn create_user(
     security(("bearer" = [])))]
 /// Change a login's role, active flag, employee link or password.
 pub async fn update_user(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<UserUpdate>,
@@ -154,7 +154,7 @@ pub struct TokenCreated {
     security(("bearer" = [])))]
 /// Every API token (without secrets).
 pub async fn list_tokens(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
 ) -> ApiResult<ApiJson<Vec<ApiToken>>> {
     p.require(p.role.can_manage_users(), "manage API tokens")?;
@@ -167,7 +167,7 @@ pub async fn list_tokens(
     security(("bearer" = [])))]
 /// Create an API token; the secret is in the response only.
 pub async fn create_token(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> ApiResult<(StatusCode, ApiJson<TokenCreated>)> {
@@ -182,7 +182,7 @@ pub async fn create_token(
     security(("bearer" = [])))]
 /// Revoke an API token.
 pub async fn revoke_token(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<ApiToken>> {

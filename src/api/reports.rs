@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::error::ErrorBody;
 use super::{
-    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AppState, Principal, StationKey, blocking,
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, StationKey, blocking,
 };
 use crate::domain::{Attachment, AuditEvent, ScanEvent};
 use crate::service::{self, Matrix, MatrixFilter, ScanInput, ScanOutcome, ScanQuery, ServiceError};
@@ -21,7 +21,7 @@ use crate::store::{ChainReport, Counts};
     security(("bearer" = [])))]
 /// Employees × skills with each cell's status, filtered.
 pub async fn matrix(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiQuery(filter): ApiQuery<MatrixFilter>,
 ) -> ApiResult<ApiJson<Matrix>> {
@@ -35,7 +35,7 @@ pub async fn matrix(
     security(("station_key" = [])))]
 /// A kiosk reports a badge; the answer is the verdict, and the scan is recorded.
 pub async fn post_scan(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     StationKey(key): StationKey,
     ApiJson(input): ApiJson<ScanInput>,
 ) -> ApiResult<ApiJson<ScanOutcome>> {
@@ -48,7 +48,7 @@ pub async fn post_scan(
     security(("bearer" = [])))]
 /// Recent scans, newest first.
 pub async fn list_scans(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<ScanQuery>,
 ) -> ApiResult<ApiJson<Vec<ScanEvent>>> {
@@ -65,7 +65,7 @@ pub struct AuditQuery {
     pub entity: Option<String>,
     /// Only this record.
     pub entity_id: Option<Uuid>,
-    /// Only this actor (exact).
+    /// Only actors whose name contains this text (ignoring case).
     pub actor: Option<String>,
     /// From this time (RFC 3339).
     #[param(value_type = Option<String>)]
@@ -82,26 +82,20 @@ pub struct AuditQuery {
     security(("bearer" = [])))]
 /// The audit trail, newest first.
 pub async fn audit(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<ApiJson<Vec<AuditEvent>>> {
     p.require(p.role.can_view_audit(), "view the audit log")?;
-    let limit = q.limit.unwrap_or(200).min(5000);
-    let out = blocking(move || {
-        let events = st.store.read()?.audit_events(1..=u64::MAX)?;
-        Ok(events
-            .into_iter()
-            .rev()
-            .filter(|e| q.entity.as_ref().is_none_or(|x| &e.entity == x))
-            .filter(|e| q.entity_id.is_none_or(|x| e.entity_id == Some(x)))
-            .filter(|e| q.actor.as_ref().is_none_or(|x| &e.actor == x))
-            .filter(|e| q.from.is_none_or(|x| e.at >= x))
-            .filter(|e| q.to.is_none_or(|x| e.at <= x))
-            .take(limit)
-            .collect())
-    })
-    .await?;
+    let filter = service::AuditFilter {
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor: q.actor,
+        from: q.from,
+        to: q.to,
+        limit: q.limit.unwrap_or(200),
+    };
+    let out = blocking(move || service::audit_log(&st.store, &filter)).await?;
     Ok(ApiJson(out))
 }
 
@@ -110,7 +104,7 @@ pub async fn audit(
     security(("bearer" = [])))]
 /// Check the audit hash chain end to end.
 pub async fn verify_audit(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
 ) -> ApiResult<ApiJson<ChainReport>> {
     p.require(p.role.can_view_audit(), "verify the audit log")?;
@@ -135,47 +129,21 @@ pub struct UploadQuery {
     security(("bearer" = [])))]
 /// Upload evidence (raw body); reference it by SHA-256 when certifying.
 pub async fn upload_attachment(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<(StatusCode, ApiJson<Attachment>)> {
     p.require(p.role.can_certify(), "upload evidence")?;
-    if body.is_empty() {
-        return Err(ServiceError::invalid("body", "the file is empty").into());
-    }
     let mime = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_owned();
     let actor = p.actor();
-    let a = blocking(move || {
-        let name = service::sanitize_file_name(&q.name)?;
-        let sha = st.store.put_attachment_file(&body)?;
-        st.store.write(&actor, |w| {
-            let att = Attachment {
-                sha256: sha.clone(),
-                name,
-                mime,
-                size: body.len() as u64,
-                created_at: w.now(),
-            };
-            if w.attachment(&sha)?.is_none() {
-                w.put_attachment(&att)?;
-                w.audit(
-                    "attachment.create",
-                    "attachment",
-                    None,
-                    None::<&Attachment>,
-                    Some(&att),
-                )?;
-            }
-            Ok::<_, ServiceError>(att)
-        })
-    })
-    .await?;
+    let a = blocking(move || service::store_attachment(&st.store, &actor, &q.name, &mime, &body))
+        .await?;
     Ok((StatusCode::CREATED, ApiJson(a)))
 }
 
@@ -185,7 +153,7 @@ pub async fn upload_attachment(
     security(("bearer" = [])))]
 /// Download an attachment.
 pub async fn get_attachment(
-    State(st): State<AppState>,
+    State(st): State<ApiState>,
     p: Principal,
     ApiPath(sha): ApiPath<String>,
 ) -> ApiResult<impl IntoResponse> {
@@ -233,7 +201,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 /// Liveness and size of the appliance; no login needed.
-pub async fn health(State(st): State<AppState>) -> ApiResult<ApiJson<Health>> {
+pub async fn health(State(st): State<ApiState>) -> ApiResult<ApiJson<Health>> {
     let uptime = st.started.elapsed().as_secs();
     let h = blocking(move || {
         let counts = st.store.read()?.counts()?;

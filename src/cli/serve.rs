@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::api::AppState;
+use crate::app::AppState;
 use crate::app::app;
 use crate::store::Store;
 

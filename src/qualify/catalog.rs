@@ -43,6 +43,11 @@ impl RequirementIndex {
         self.len == 0
     }
 
+    /// Every live row, in no particular order.
+    pub fn rows(&self) -> impl Iterator<Item = &Requirement> {
+        self.by_scope.values().flatten()
+    }
+
     /// Every live row whose set selectors all match: site, department, role, and a project
     /// among `projects`.
     pub fn applicable<'a>(

@@ -17,7 +17,6 @@ use uuid::Uuid;
 use crate::domain::*;
 use crate::qualify::{RequirementIndex, expires_at};
 use crate::service::*;
-use crate::store::tables::{CERTS_BY_EMPLOYEE, CERTS_BY_SKILL, REQUIREMENTS_BY_SKILL};
 use crate::store::{Actor, Store, Writer};
 
 /// What `generate` wrote.
@@ -267,7 +266,6 @@ pub fn generate(
         store.write(&a, |w| {
             for r in chunk {
                 w.put(r)?;
-                w.index_pair(REQUIREMENTS_BY_SKILL, r.skill_id, r.id)?;
             }
             batch_audit(w, "requirement", chunk.len())
         })?;
@@ -313,8 +311,6 @@ pub fn generate(
     for chunk in people.chunks(BATCH / 4) {
         store.write(&a, |w| {
             for e in chunk {
-                w.claim_unique("employee number", &e.number, e.id)?;
-                w.claim_unique("badge token", e.badge_token.as_str(), e.id)?;
                 w.put(e)?;
             }
             batch_audit(w, "employee", chunk.len())
@@ -397,8 +393,6 @@ pub fn generate(
         store.write(&a, |w| {
             for c in chunk {
                 w.put(c)?;
-                w.index_pair(CERTS_BY_EMPLOYEE, c.employee_id, c.id)?;
-                w.index_pair(CERTS_BY_SKILL, c.skill_id, c.id)?;
             }
             batch_audit(w, "certification", chunk.len())
         })?;

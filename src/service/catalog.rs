@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::{Editable, Result, ServiceError, live, required_text};
 use crate::domain::*;
 use crate::qualify::retraining_needed;
-use crate::store::tables::{REQUIREMENTS_BY_SKILL, REVISIONS_BY_SKILL};
 use crate::store::{Actor, Store, Writer};
 
 /// Highest level any skill may have.
@@ -65,10 +64,6 @@ impl Editable for Skill {
             validity_months: i.validity_months,
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
-    }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![("skill code", self.code.to_lowercase())]
     }
 }
 
@@ -129,10 +124,6 @@ impl Editable for Requirement {
             project_id: i.project_id,
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
-    }
-
-    fn index(&self, w: &mut Writer) -> Result<()> {
-        Ok(w.index_pair(REQUIREMENTS_BY_SKILL, self.skill_id, self.id)?)
     }
 }
 
@@ -216,7 +207,6 @@ pub fn create_revision(
             requires_retraining: input.requires_retraining,
         };
         w.put(&rev)?;
-        w.index_pair(REVISIONS_BY_SKILL, skill_id, rev.id)?;
         w.audit(
             "skill_revision.create",
             "skill_revision",
@@ -359,5 +349,81 @@ pub fn activate_revision(
             revision: active,
             ..preview
         })
+    })
+}
+
+/// What a requirement row would change: how many active employees it applies to, and how
+/// many of them would then have a gap in its skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RequirementImpact {
+    /// Active employees the row applies to.
+    pub applies: usize,
+    /// Of those, how many would not be qualified in the skill at the row's level.
+    pub gaps: usize,
+}
+
+/// The impact of a requirement row as if it were the only row of its skill, judged at `now`
+/// by the engine over the committed certifications.
+pub fn requirement_impact(
+    store: &Store,
+    input: &RequirementInput,
+    now: Timestamp,
+) -> Result<RequirementImpact> {
+    let people: Vec<Employee> = store.read()?.list()?;
+    let mut catalog = (*store.catalog()).clone();
+    let row = Requirement {
+        id: new_id(),
+        skill_id: input.skill_id,
+        level: input.level,
+        site_id: input.site_id,
+        department_id: input.department_id,
+        role_id: input.role_id,
+        project_id: input.project_id,
+        deleted_at: None,
+    };
+    catalog.requirements = crate::qualify::RequirementIndex::new([row.clone()]);
+    let certs = store.certifications_by_employee()?;
+    let none = Vec::new();
+    let mut impact = RequirementImpact {
+        applies: 0,
+        gaps: 0,
+    };
+    for e in people
+        .iter()
+        .filter(|e| e.deleted_at.is_none() && e.status == EmployeeStatus::Active)
+    {
+        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
+        let judged = crate::qualify::judge_skills(&catalog, e, mine, now);
+        if let Some(j) = judged
+            .iter()
+            .find(|j| j.skill.id == row.skill_id && j.required_level.is_some())
+        {
+            impact.applies += 1;
+            if !j.status.is_ok() {
+                impact.gaps += 1;
+            }
+        }
+    }
+    Ok(impact)
+}
+
+/// Change a requirement row's level (its scope stays), read and written in one transaction.
+pub fn set_requirement_level(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    level: u8,
+) -> Result<Requirement> {
+    store.write(actor, |w| {
+        let old: Requirement = live(w, id)?;
+        let input = RequirementInput {
+            skill_id: old.skill_id,
+            level,
+            site_id: old.site_id,
+            department_id: old.department_id,
+            role_id: old.role_id,
+            project_id: old.project_id,
+        };
+        super::edit::update_in(w, id, input)
     })
 }

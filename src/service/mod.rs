@@ -1,6 +1,8 @@
 //! The service layer: every validated read and write, shared by the JSON API, the web UI and
 //! the CLI, so rules live in one place and never in a handler or template.
 
+mod attachments;
+mod audit;
 mod catalog;
 mod certify;
 mod edit;
@@ -9,15 +11,22 @@ mod people;
 mod queries;
 mod scans;
 mod secrets;
+mod sessions;
 mod stations;
 
 use uuid::Uuid;
 
+pub use attachments::{sanitize_file_name, store_attachment};
+pub use audit::{AuditFilter, MAX_AUDIT_PAGE, audit_entities, audit_log};
 pub use catalog::{
-    ActivationPreview, RequirementInput, RevisionInput, SkillInput, activate_revision,
-    activation_preview, create_revision,
+    ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
+    activate_revision, activation_preview, create_revision, requirement_impact,
+    set_requirement_level,
 };
-pub use certify::{CertifyInput, RevokeInput, certify, revoke};
+pub use certify::{
+    BatchCertifyInput, CertifyInput, RevokeInput, RevokePreview, certify, certify_batch, revoke,
+    revoke_preview,
+};
 pub use edit::{Editable, create, delete, update};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
@@ -26,11 +35,13 @@ pub use people::{
     update_user, verify_login,
 };
 pub use queries::{
-    EmployeeQualification, Matrix, MatrixCell, MatrixFilter, MatrixRow, MatrixSkill, PublicBadge,
-    employee_qualification, live_employee, matrix, public_badge,
+    DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,
+    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, dashboard_figures, employee_qualification,
+    live_employee, matrix, public_badge,
 };
 pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
 pub use secrets::{hash_password, new_secret, secret_hash, verify_password};
+pub use sessions::{LiveSession, LoginOutcome, SessionLimits, login, logout, resume};
 pub use stations::{
     StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
 };
@@ -147,19 +158,32 @@ deleted!(
 pub trait Fetch {
     /// The record, deleted or not.
     fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError>;
+    /// The record holding a unique key of a kind.
+    fn fetch_unique<R: crate::store::Record>(
+        &self,
+        kind: &str,
+        value: &str,
+    ) -> Result<Option<R>, StoreError>;
 }
 
-impl Fetch for crate::store::Reader {
-    fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
-        self.get(id)
-    }
+macro_rules! fetch_impl {
+    ($ty:ty) => {
+        impl Fetch for $ty {
+            fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
+                self.get(id)
+            }
+            fn fetch_unique<R: crate::store::Record>(
+                &self,
+                kind: &str,
+                value: &str,
+            ) -> Result<Option<R>, StoreError> {
+                self.by_unique(kind, value)
+            }
+        }
+    };
 }
-
-impl Fetch for crate::store::Writer {
-    fn fetch<R: crate::store::Record>(&self, id: Uuid) -> Result<Option<R>, StoreError> {
-        self.get(id)
-    }
-}
+fetch_impl!(crate::store::Reader);
+fetch_impl!(crate::store::Writer);
 
 /// A trimmed, non-empty text field.
 pub(crate) fn required_text(field: &'static str, value: &str, max: usize) -> Result<String> {
@@ -180,18 +204,4 @@ pub(crate) fn required_text(field: &'static str, value: &str, max: usize) -> Res
         ));
     }
     Ok(v.to_owned())
-}
-
-/// A file name safe to show and to put in a download header: no path, no control characters.
-pub fn sanitize_file_name(name: &str) -> Result<String> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let clean: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    if clean.is_empty() || clean == "." || clean == ".." {
-        return Err(ServiceError::invalid("name", "the file needs a name"));
-    }
-    Ok(clean)
 }

@@ -50,10 +50,6 @@ impl Editable for Site {
         })
     }
 
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![("site code", self.code.to_lowercase())]
-    }
-
     fn check_delete(&self, w: &Writer) -> Result<()> {
         let used = w
             .list::<Employee>()?
@@ -81,10 +77,6 @@ impl Editable for Department {
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
     }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![("department name", self.name.to_lowercase())]
-    }
 }
 
 /// Fields of a role (job title).
@@ -103,10 +95,6 @@ impl Editable for Role {
             name: required_text("name", &i.name, 100)?,
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
-    }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![("role name", self.name.to_lowercase())]
     }
 }
 
@@ -135,9 +123,5 @@ impl Editable for Project {
             site_id: i.site_id,
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
-    }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![("project code", self.code.to_lowercase())]
     }
 }

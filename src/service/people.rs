@@ -5,17 +5,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    Editable, Result, ServiceError, hash_password, live, new_secret, required_text, secret_hash,
-    verify_password,
+    Editable, Fetch, Result, ServiceError, hash_password, live, new_secret, required_text,
+    secret_hash, verify_password,
 };
 use crate::domain::*;
 use crate::store::{Actor, Reader, Store, Writer};
 
 /// Unique-key kinds.
-pub(crate) const EMPLOYEE_NUMBER: &str = "employee number";
-pub(crate) const BADGE: &str = "badge token";
-const EMAIL: &str = "email";
-const TOKEN: &str = "api token";
+use crate::store::keys::{BADGE, EMAIL, EMPLOYEE_NUMBER, TOKEN};
 
 /// Fields of an employee. The badge token is made by the server, never supplied.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -89,13 +86,6 @@ impl Editable for Employee {
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
     }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        vec![
-            (EMPLOYEE_NUMBER, self.number.clone()),
-            (BADGE, self.badge_token.to_string()),
-        ]
-    }
 }
 
 /// Give an employee a new badge token; the old one is void from now on (a kiosk reports it as
@@ -105,8 +95,6 @@ pub fn regenerate_badge(store: &Store, actor: &Actor, id: Uuid) -> Result<Employ
         let old: Employee = live(w, id)?;
         let mut new = old.clone();
         new.badge_token = BadgeToken::generate();
-        w.release_unique(BADGE, old.badge_token.as_str())?;
-        w.claim_unique(BADGE, new.badge_token.as_str(), id)?;
         w.retire_badge(old.badge_token.as_str(), id)?;
         w.put(&new)?;
         w.audit(
@@ -122,11 +110,11 @@ pub fn regenerate_badge(store: &Store, actor: &Actor, id: Uuid) -> Result<Employ
 
 /// Find a live employee by employee number or badge token (CLI and certify forms accept
 /// either).
-pub fn employee_by_badge_or_number(r: &Reader, key: &str) -> Result<Employee> {
+pub fn employee_by_badge_or_number(r: &impl Fetch, key: &str) -> Result<Employee> {
     let key = key.trim();
-    let found = match r.by_unique::<Employee>(EMPLOYEE_NUMBER, key)? {
+    let found = match r.fetch_unique::<Employee>(EMPLOYEE_NUMBER, key)? {
         Some(e) => Some(e),
-        None => r.by_unique::<Employee>(BADGE, key)?,
+        None => r.fetch_unique::<Employee>(BADGE, key)?,
     };
     found
         .filter(|e| e.deleted_at.is_none())
@@ -227,7 +215,6 @@ pub fn create_user(store: &Store, actor: &Actor, input: UserInput) -> Result<Use
             employee_id: input.employee_id,
             created_at: w.now(),
         };
-        w.claim_unique(EMAIL, &user.email, user.id)?;
         w.put(&user)?;
         w.audit(
             "user.create",
@@ -242,6 +229,13 @@ pub fn create_user(store: &Store, actor: &Actor, input: UserInput) -> Result<Use
 
 /// Change a user's role, active flag, employee link or password.
 pub fn update_user(store: &Store, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<User> {
+    if actor.user_id == Some(id)
+        && (change.active == Some(false) || change.role.is_some_and(|r| r != AppRole::Admin))
+    {
+        return Err(ServiceError::Conflict(
+            "You cannot disable or demote yourself; ask another administrator.".into(),
+        ));
+    }
     let password_hash = change.password.as_deref().map(hash_password).transpose()?;
     store.write(actor, |w| {
         let old: User = w
@@ -258,11 +252,17 @@ pub fn update_user(store: &Store, actor: &Actor, id: Uuid, change: UserUpdate) -
         if change.employee_id.is_some() {
             new.employee_id = change.employee_id;
         }
+        let password_changed = password_hash.is_some();
         if let Some(h) = password_hash {
             new.password_hash = h;
         }
         w.put(&new)?;
         w.audit("user.update", "user", Some(id), Some(&old), Some(&new))?;
+        // A disabled account or a changed password ends every session of that user, in the
+        // same transaction: whoever held the old password is out at once.
+        if !new.active || password_changed {
+            w.delete_sessions_of(id)?;
+        }
         Ok(new)
     })
 }
@@ -332,7 +332,6 @@ pub fn create_token(store: &Store, actor: &Actor, input: TokenInput) -> Result<(
             created_at: w.now(),
             revoked_at: None,
         };
-        w.claim_unique(TOKEN, &token.token_hash, token.id)?;
         w.put(&token)?;
         w.audit(
             "api_token.create",
@@ -358,7 +357,6 @@ pub fn revoke_token(store: &Store, actor: &Actor, id: Uuid) -> Result<ApiToken> 
         }
         let mut new = old.clone();
         new.revoked_at = Some(w.now());
-        w.release_unique(TOKEN, &old.token_hash)?;
         w.put(&new)?;
         w.audit(
             "api_token.revoke",

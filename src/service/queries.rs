@@ -251,7 +251,7 @@ pub fn public_badge(
     now: Timestamp,
 ) -> Result<Option<PublicBadge>> {
     let r = store.read()?;
-    let Some(e) = r.by_unique::<Employee>(super::people::BADGE, token.as_str())? else {
+    let Some(e) = r.by_unique::<Employee>(crate::store::keys::BADGE, token.as_str())? else {
         return Ok(None);
     };
     if e.deleted_at.is_some() || e.status == EmployeeStatus::Terminated {
@@ -287,4 +287,92 @@ pub fn public_badge(
 /// A live employee by id.
 pub fn live_employee(store: &Store, id: Uuid) -> Result<Employee> {
     live(&store.read()?, id)
+}
+
+/// One site's compliance: employees whose every required skill is OK.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SiteCompliance {
+    /// Site name.
+    pub site: String,
+    /// Active employees judged.
+    pub employees: usize,
+    /// Of those, fully qualified.
+    pub qualified: usize,
+}
+
+impl SiteCompliance {
+    /// Fully qualified share, whole percent (100 for a site with nobody to judge).
+    pub fn percent(&self) -> usize {
+        (self.qualified * 100)
+            .checked_div(self.employees)
+            .unwrap_or(100)
+    }
+}
+
+/// The figures of the dashboard, from the same matrix the matrix page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct DashboardFigures {
+    /// Compliance per site, by site name.
+    pub sites: Vec<SiteCompliance>,
+    /// Required certifications expiring within (days, count): 30, 60 and 90 days.
+    pub expiring: Vec<(i64, usize)>,
+    /// Employees not qualified, by skill name, most first.
+    pub gaps: Vec<(String, usize)>,
+}
+
+/// Windows the dashboard counts expiring certifications in, in days.
+pub const EXPIRY_WINDOWS: [i64; 3] = [30, 60, 90];
+
+/// Compute the dashboard figures at `now`.
+pub fn dashboard_figures(store: &Store, now: Timestamp) -> Result<DashboardFigures> {
+    let m = matrix(store, &MatrixFilter::default(), now)?;
+    let catalog = store.catalog();
+    let sites_of: std::collections::HashMap<Uuid, Uuid> = store
+        .read()?
+        .list::<Employee>()?
+        .into_iter()
+        .map(|e| (e.id, e.site_id))
+        .collect();
+    let mut per_site: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut gaps: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut expiring = [0usize; EXPIRY_WINDOWS.len()];
+    for row in &m.rows {
+        let site = sites_of
+            .get(&row.employee_id)
+            .and_then(|s| catalog.sites.get(s))
+            .map_or_else(|| "—".to_owned(), |s| s.name.clone());
+        let required = || row.cells.iter().filter(|c| c.required_level.is_some());
+        let entry = per_site.entry(site).or_default();
+        entry.0 += usize::from(required().all(|c| c.status.is_ok()));
+        entry.1 += 1;
+        for c in required() {
+            if !c.status.is_ok() {
+                *gaps.entry(m.skills[c.skill].name.clone()).or_default() += 1;
+            }
+            if let Some(exp) = c.expires_at
+                && exp > now
+            {
+                let left = now.duration_until(exp);
+                for (i, d) in EXPIRY_WINDOWS.iter().enumerate() {
+                    if left <= jiff::SignedDuration::from_hours(24 * d) {
+                        expiring[i] += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut gaps: Vec<(String, usize)> = gaps.into_iter().collect();
+    gaps.sort_by_key(|g| std::cmp::Reverse(g.1));
+    Ok(DashboardFigures {
+        sites: per_site
+            .into_iter()
+            .map(|(site, (qualified, employees))| SiteCompliance {
+                site,
+                employees,
+                qualified,
+            })
+            .collect(),
+        expiring: EXPIRY_WINDOWS.iter().copied().zip(expiring).collect(),
+        gaps,
+    })
 }

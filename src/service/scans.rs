@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::people::BADGE;
 use super::{Result, ServiceError, authenticate_station};
 use crate::domain::*;
 use crate::qualify::{StationVerdict, station_verdict};
+use crate::store::keys::BADGE;
 use crate::store::{Actor, Store};
 
 /// What a kiosk sends: the QR payload (badge URL or bare token) it read.

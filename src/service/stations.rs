@@ -9,8 +9,7 @@ use super::{Editable, Result, ServiceError, live, new_secret, required_text, sec
 use crate::domain::*;
 use crate::store::{Actor, Reader, Store, Writer};
 
-const STATION_NAME: &str = "station name";
-const STATION_KEY: &str = "station key";
+use crate::store::keys::STATION_KEY;
 
 /// Fields of a station.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -59,14 +58,6 @@ impl Editable for Station {
             deleted_at: existing.and_then(|e| e.deleted_at),
         })
     }
-
-    fn unique_keys(&self) -> Vec<(&'static str, String)> {
-        let mut keys = vec![(STATION_NAME, self.name.to_lowercase())];
-        if !self.key_hash.is_empty() {
-            keys.push((STATION_KEY, self.key_hash.clone()));
-        }
-        keys
-    }
 }
 
 /// A station just created or re-keyed, with its key shown this once.
@@ -84,9 +75,6 @@ pub fn create_station(store: &Store, actor: &Actor, input: StationInput) -> Resu
     store.write(actor, |w| {
         let mut station = Station::build(w, new_id(), input, None)?;
         station.key_hash = secret_hash(&key);
-        for (kind, value) in station.unique_keys() {
-            w.claim_unique(kind, &value, station.id)?;
-        }
         w.put(&station)?;
         w.audit(
             "station.create",
@@ -109,8 +97,6 @@ pub fn rotate_station_key(store: &Store, actor: &Actor, id: Uuid) -> Result<Stat
         let old: Station = live(w, id)?;
         let mut new = old.clone();
         new.key_hash = secret_hash(&key);
-        w.release_unique(STATION_KEY, &old.key_hash)?;
-        w.claim_unique(STATION_KEY, &new.key_hash, id)?;
         w.put(&new)?;
         w.audit(
             "station.rotate_key",

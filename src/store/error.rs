@@ -14,6 +14,17 @@ pub enum StoreError {
         /// What the decoder said.
         message: String,
     },
+    /// A record could not be encoded; nothing was written.
+    #[error("cannot encode a {entity}: {message}")]
+    Encode {
+        /// Which kind of record.
+        entity: &'static str,
+        /// What the encoder said.
+        message: String,
+    },
+    /// A write transaction changed records without an audit event; it was rolled back.
+    #[error("a change without an audit event was refused ({0})")]
+    Unaudited(String),
     /// The data directory was written by a newer Caliber.
     #[error(
         "the data was written by a newer Caliber (schema {found}, this build knows up to {supported})"

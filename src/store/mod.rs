@@ -16,13 +16,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::Timestamp;
-use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableHandle,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
 pub use audit::{ChainHead, ChainReport, GENESIS, event_hash, hex, verify_chain};
 pub use error::StoreError;
-pub use record::Record;
+pub use record::{Record, keys};
 pub use sessions::Session;
 
 use crate::domain::{Attachment, AuditEvent, Certification, Requirement, SkillRevision};
@@ -67,6 +69,9 @@ pub struct Actor {
     pub ip: Option<String>,
     /// Client user agent, where known.
     pub user_agent: Option<String>,
+    /// The login behind the change, when a logged-in user makes it (rules such as "you may
+    /// not demote yourself" need to know who that is).
+    pub user_id: Option<Uuid>,
 }
 
 impl Actor {
@@ -90,6 +95,9 @@ pub struct Store {
     migrated_from: Option<u32>,
     /// Certifications by employee, built on first use and kept in step by every write.
     certs: RwLock<Option<Arc<CertificationsByEmployee>>>,
+    /// The catalog snapshot missed a committed change (its refresh failed) and must be
+    /// rebuilt before it is used again.
+    catalog_stale: std::sync::atomic::AtomicBool,
 }
 
 /// Every non-deleted certification, grouped by employee: the matrix judges thousands of
@@ -106,9 +114,11 @@ fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    // postcard only fails on types it cannot represent, which no domain record is.
-    postcard::to_stdvec(value).unwrap_or_default()
+fn encode<T: Serialize>(entity: &'static str, value: &T) -> Result<Vec<u8>, StoreError> {
+    postcard::to_stdvec(value).map_err(|e| StoreError::Encode {
+        entity,
+        message: e.to_string(),
+    })
 }
 
 /// The unique-key table entry for a key of a kind.
@@ -153,6 +163,7 @@ impl Store {
             write_lock: Mutex::new(()),
             migrated_from,
             certs: RwLock::new(None),
+            catalog_stale: std::sync::atomic::AtomicBool::new(false),
         };
         store.refresh_catalog()?;
         Ok(store)
@@ -175,6 +186,15 @@ impl Store {
 
     /// The current rules snapshot the engine judges against.
     pub fn catalog(&self) -> Arc<Catalog> {
+        if self.catalog_stale.load(std::sync::atomic::Ordering::SeqCst) {
+            let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+            match self.refresh_catalog() {
+                Ok(()) => self
+                    .catalog_stale
+                    .store(false, std::sync::atomic::Ordering::SeqCst),
+                Err(e) => tracing::error!("rules snapshot still stale: {e}"),
+            }
+        }
         match self.catalog.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -212,18 +232,35 @@ impl Store {
             now: Timestamp::now(),
             catalog_dirty: false,
             certifications: Vec::new(),
+            unaudited: false,
         };
         let out = f(&mut w)?;
+        if w.unaudited {
+            // Dropping the transaction rolls it back.
+            return Err(StoreError::Unaudited(actor.name.clone()).into());
+        }
+        self.commit(w).map_err(E::from)?;
+        Ok(out)
+    }
+
+    /// Commit `w`, then bring the in-memory caches up to date. The commit is what counts:
+    /// a cache that cannot be refreshed is marked stale and rebuilt on next use, and the
+    /// change is still reported as committed.
+    fn commit(&self, mut w: Writer) -> Result<(), StoreError> {
         let dirty = w.catalog_dirty;
         let certifications = std::mem::take(&mut w.certifications);
-        w.tx.commit().map_err(StoreError::from)?;
-        if dirty {
-            self.refresh_catalog()?;
+        w.tx.commit()?;
+        if dirty && let Err(e) = self.refresh_catalog() {
+            tracing::error!(
+                "rules snapshot not refreshed after a commit, rebuilding on next use: {e}"
+            );
+            self.catalog_stale
+                .store(true, std::sync::atomic::Ordering::SeqCst);
         }
         if !certifications.is_empty() {
             self.update_cached_certifications(certifications);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// A write that by design has no audit event (session bookkeeping only).
@@ -231,7 +268,11 @@ impl Store {
         &self,
         f: impl FnOnce(&mut Writer) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.write(&Actor::named("session"), f)
+        self.write(&Actor::named("session"), |w| {
+            f(w)?;
+            w.unaudited = false;
+            Ok(())
+        })
     }
 
     /// Every non-deleted certification grouped by employee, as committed. Built from the
@@ -258,6 +299,64 @@ impl Store {
             Arc::new(map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect());
         *self.certs.write().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
         Ok(built)
+    }
+
+    /// Where the in-memory caches (the rules snapshot and the certifications by employee)
+    /// differ from what is committed on disk; empty when they agree. For consistency tests
+    /// and diagnostics: it rebuilds both from the file.
+    pub fn cache_mismatches(&self) -> Result<Vec<String>, StoreError> {
+        // What a reader would get (rebuilt first if a refresh had failed), then no commit
+        // may slip in while the disk side is read.
+        let mem = self.catalog();
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let r = self.read()?;
+        let disk = catalog::load(&r)?;
+        let mut out = Vec::new();
+        macro_rules! same {
+            ($field:ident) => {
+                if disk.$field != mem.$field {
+                    out.push(format!("catalog {} differ", stringify!($field)));
+                }
+            };
+        }
+        same!(skills);
+        same!(revisions);
+        same!(sites);
+        same!(departments);
+        same!(roles);
+        same!(projects);
+        same!(stations);
+        let sorted = |c: &Catalog| {
+            let mut v: Vec<Requirement> = c.requirements.rows().cloned().collect();
+            v.sort_by_key(|r| r.id);
+            v
+        };
+        if sorted(&disk) != sorted(&mem) {
+            out.push("catalog requirements differ".into());
+        }
+        let cached = self.certs.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(cached) = cached {
+            let mut on_disk: std::collections::HashMap<Uuid, Vec<Certification>> =
+                std::collections::HashMap::new();
+            for c in r.list::<Certification>()? {
+                if c.deleted_at.is_none() {
+                    on_disk.entry(c.employee_id).or_default().push(c);
+                }
+            }
+            let mut employees: Vec<Uuid> = on_disk.keys().chain(cached.keys()).copied().collect();
+            employees.sort();
+            employees.dedup();
+            for e in employees {
+                let mut a = on_disk.get(&e).cloned().unwrap_or_default();
+                let mut b = cached.get(&e).map(|v| v.to_vec()).unwrap_or_default();
+                a.sort_by_key(|c| c.id);
+                b.sort_by_key(|c| c.id);
+                if a != b {
+                    out.push(format!("cached certifications of employee {e} differ"));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Apply committed certification writes to the cache (copy on write: readers holding
@@ -293,6 +392,7 @@ impl Store {
             now: Timestamp::now(),
             catalog_dirty: false,
             certifications: Vec::new(),
+            unaudited: false,
         };
         let out = f(&mut w);
         w.tx.abort().map_err(StoreError::from)?;
@@ -362,6 +462,9 @@ pub struct Writer {
     catalog_dirty: bool,
     /// Certifications written, for the cache after commit.
     certifications: Vec<Certification>,
+    /// Something was written since the last audit event. A transaction that ends in this
+    /// state is refused (architecture invariant: every change commits with its audit event).
+    unaudited: bool,
 }
 
 /// Read operations shared by [`Reader`] and [`Writer`], written once over redb's
@@ -511,6 +614,25 @@ macro_rules! read_ops {
                 Ok(out)
             }
 
+            /// Audit events from the newest backwards, while `f` returns `true`.
+            pub fn audit_newest_first(
+                &self,
+                mut f: impl FnMut(AuditEvent) -> bool,
+            ) -> Result<(), StoreError> {
+                let t = self.tx.open_table(AUDIT)?;
+                for row in t.iter()?.rev() {
+                    let (_, v) = row?;
+                    let e = serde_json::from_slice(v.value()).map_err(|e| StoreError::Decode {
+                        entity: "audit event",
+                        message: e.to_string(),
+                    })?;
+                    if !f(e) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+
             /// Check the whole audit chain.
             pub fn verify_audit(&self) -> Result<ChainReport, StoreError> {
                 let events = self.audit_events(1..=u64::MAX)?;
@@ -571,19 +693,64 @@ impl Writer {
         &self.actor
     }
 
-    /// Insert or replace a record.
+    /// Insert or replace a record, keeping its unique keys and pair-index entries in step in
+    /// the same transaction: keys the old version held and the new one does not are released,
+    /// new keys are claimed (a key held by another record fails with
+    /// [`StoreError::Duplicate`]), and index entries follow owner changes.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<(), StoreError> {
-        let mut t = self.tx.open_table(R::TABLE)?;
-        t.insert(record.id().as_u128(), encode(record).as_slice())?;
+        let id = record.id();
+        let all_keys = record.unique_keys();
+        let new_owners = record.owners();
+        if !all_keys.is_empty() || !new_owners.is_empty() {
+            let new_keys = if record.is_live() {
+                all_keys
+            } else {
+                Vec::new()
+            };
+            let old: Option<R> = self.get(id)?;
+            if let Some(old) = &old {
+                if old.is_live() {
+                    for (kind, value) in old.unique_keys() {
+                        if !new_keys.iter().any(|(k, v)| *k == kind && *v == value) {
+                            self.release_unique(kind, &value)?;
+                        }
+                    }
+                }
+                for (index, owner) in old.owners() {
+                    if !new_owners
+                        .iter()
+                        .any(|(i, o)| i.name() == index.name() && *o == owner)
+                    {
+                        self.tx
+                            .open_table(index)?
+                            .remove((owner.as_u128(), id.as_u128()))?;
+                    }
+                }
+            }
+            for (kind, value) in &new_keys {
+                self.claim_unique(kind, value, id)?;
+            }
+            for (index, owner) in new_owners {
+                self.tx
+                    .open_table(index)?
+                    .insert((owner.as_u128(), id.as_u128()), ())?;
+            }
+        }
+        let bytes = encode(R::ENTITY, record)?;
+        self.tx
+            .open_table(R::TABLE)?
+            .insert(id.as_u128(), bytes.as_slice())?;
         self.catalog_dirty |= R::IN_CATALOG;
-        if let Some(c) = record.as_certification() {
-            self.certifications.push(c.clone());
+        self.unaudited = true;
+        if record.as_certification().is_some() {
+            // The cache holds what the file holds (timestamps as stored, not as passed in).
+            self.certifications.push(decode(R::ENTITY, &bytes)?);
         }
         Ok(())
     }
 
     /// Claim a unique key for `id`; fails if another record holds it.
-    pub fn claim_unique(
+    fn claim_unique(
         &mut self,
         kind: &'static str,
         value: &str,
@@ -603,8 +770,8 @@ impl Writer {
         Ok(())
     }
 
-    /// Release a unique key (when a record changes the value or is deleted).
-    pub fn release_unique(&mut self, kind: &str, value: &str) -> Result<(), StoreError> {
+    /// Release a unique key (when a record changes the value or stops counting).
+    fn release_unique(&mut self, kind: &str, value: &str) -> Result<(), StoreError> {
         let mut t = self.tx.open_table(UNIQUE)?;
         t.remove(unique_key(kind, value).as_str())?;
         Ok(())
@@ -614,25 +781,16 @@ impl Writer {
     pub fn retire_badge(&mut self, token: &str, employee: Uuid) -> Result<(), StoreError> {
         let mut t = self.tx.open_table(RETIRED_BADGES)?;
         t.insert(token, employee.as_u128())?;
-        Ok(())
-    }
-
-    /// Add `(owner, id)` to a pair index.
-    pub fn index_pair(
-        &mut self,
-        index: PairIndex,
-        owner: Uuid,
-        id: Uuid,
-    ) -> Result<(), StoreError> {
-        let mut t = self.tx.open_table(index)?;
-        t.insert((owner.as_u128(), id.as_u128()), ())?;
+        self.unaudited = true;
         Ok(())
     }
 
     /// Store attachment metadata.
     pub fn put_attachment(&mut self, a: &Attachment) -> Result<(), StoreError> {
+        let bytes = encode("attachment", a)?;
         let mut t = self.tx.open_table(ATTACHMENTS)?;
-        t.insert(a.sha256.as_str(), encode(a).as_slice())?;
+        t.insert(a.sha256.as_str(), bytes.as_slice())?;
+        self.unaudited = true;
         Ok(())
     }
 
@@ -661,7 +819,7 @@ impl Writer {
             hash: String::new(),
         };
         event.hash = event_hash(&event);
-        let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Decode {
+        let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Encode {
             entity: "audit event",
             message: e.to_string(),
         })?;
@@ -672,15 +830,22 @@ impl Writer {
             seq: event.seq,
             hash: event.hash.clone(),
         };
-        let head_bytes = serde_json::to_vec(&new_head).unwrap_or_default();
+        let head_bytes = serde_json::to_vec(&new_head).map_err(|e| StoreError::Encode {
+            entity: "audit head",
+            message: e.to_string(),
+        })?;
         self.tx
             .open_table(META)?
             .insert(AUDIT_HEAD_KEY, head_bytes.as_slice())?;
+        self.unaudited = false;
         Ok(event)
     }
 
     /// Append a scan event (not audited: scans are their own append-only log).
     pub fn record_scan(&mut self, scan: &crate::domain::ScanEvent) -> Result<(), StoreError> {
-        self.put(scan)
+        let was = self.unaudited;
+        self.put(scan)?;
+        self.unaudited = was;
+        Ok(())
     }
 }

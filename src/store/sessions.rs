@@ -28,7 +28,7 @@ impl Writer {
     /// Store a session under the hash of its id.
     pub fn put_session(&mut self, id_hash: &str, session: &Session) -> Result<(), StoreError> {
         let mut t = self.tx.open_table(SESSIONS)?;
-        t.insert(id_hash, encode(session).as_slice())?;
+        t.insert(id_hash, encode("session", session)?.as_slice())?;
         Ok(())
     }
 

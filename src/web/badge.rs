@@ -12,14 +12,14 @@ use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::UiState;
 use super::WebUser;
 use super::layout::{self, WebError, WebResult};
-use crate::api::AppState;
 use crate::domain::{BadgeToken, Employee, EmployeeStatus};
 use crate::service;
 
 /// The URL a badge's QR code carries.
-fn badge_url(st: &AppState, headers: &HeaderMap, token: &str) -> String {
+fn badge_url(st: &UiState, headers: &HeaderMap, token: &str) -> String {
     let base = st.web.settings.public_url.clone().unwrap_or_else(|| {
         let host = headers
             .get(header::HOST)
@@ -43,7 +43,7 @@ fn svg(code: &QrCode) -> String {
 
 /// The QR code of an employee's badge, for users who may see every employee.
 async fn employee_code(
-    st: &AppState,
+    st: &UiState,
     user: &WebUser,
     headers: &HeaderMap,
     id: Uuid,
@@ -56,7 +56,7 @@ async fn employee_code(
 
 /// `GET /employees/{id}/qr.svg`
 pub async fn qr_svg(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     headers: HeaderMap,
     Path(id): Path<Uuid>,
@@ -67,7 +67,7 @@ pub async fn qr_svg(
 
 /// `GET /employees/{id}/qr.png`
 pub async fn qr_png(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     headers: HeaderMap,
     Path(id): Path<Uuid>,
@@ -106,7 +106,7 @@ pub struct PrintQuery {
 
 /// `GET /badges/print`: CR80 cards, one per employee, with print CSS.
 pub async fn print_sheet(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     headers: HeaderMap,
     Query(q): Query<PrintQuery>,
@@ -159,7 +159,7 @@ pub async fn print_sheet(
 /// `GET /b/{token}`: what a badge says, for anyone holding it — no login, read-only, rate
 /// limited, and nothing internal (no employee number, email or ids).
 pub async fn public_badge(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> WebResult {

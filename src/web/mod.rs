@@ -8,6 +8,7 @@ mod pages;
 mod session;
 mod throttle;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -16,7 +17,7 @@ use axum::routing::{get, post};
 pub use session::{SESSION_COOKIE, WebUser};
 pub use throttle::{LoginThrottle, RateLimit};
 
-use crate::api::AppState;
+use crate::store::Store;
 
 /// Web UI settings.
 #[derive(Debug, Clone)]
@@ -49,6 +50,16 @@ impl Default for WebSettings {
     }
 }
 
+impl WebSettings {
+    /// The session timeouts, for the service layer.
+    pub fn session_limits(&self) -> crate::service::SessionLimits {
+        crate::service::SessionLimits {
+            idle: self.idle_timeout,
+            absolute: self.absolute_timeout,
+        }
+    }
+}
+
 /// Web settings with their in-memory guards.
 #[derive(Debug)]
 pub struct WebState {
@@ -75,8 +86,17 @@ impl WebState {
     }
 }
 
-/// Every web route over `state`'s store.
-pub fn router() -> Router<AppState> {
+/// What every web handler shares: the store and the web settings with their guards.
+#[derive(Clone)]
+pub struct UiState {
+    /// The store.
+    pub store: Arc<Store>,
+    /// Settings, login throttling and public rate limits.
+    pub web: Arc<WebState>,
+}
+
+/// Every web route over `state`.
+pub fn router(state: UiState) -> Router {
     Router::new()
         .route("/", get(pages::dashboard))
         .route("/style.css", get(layout::stylesheet))
@@ -129,4 +149,5 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(pages::audit))
         .route("/me", get(pages::me))
         .route("/b/{token}", get(badge::public_badge))
+        .with_state(state)
 }

@@ -7,15 +7,14 @@ use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::{SignedDuration, Timestamp};
 use maud::html;
 use serde::Deserialize;
 
+use super::UiState;
 use super::layout::{self, CsrfForm, WebError};
-use crate::api::AppState;
 use crate::domain::{AppRole, User};
-use crate::service::{self, ServiceError, new_secret, secret_hash};
-use crate::store::{Actor, Session};
+use crate::service::{self, ServiceError};
+use crate::store::Actor;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "caliber_session";
@@ -81,18 +80,19 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 fn client(parts: &Parts) -> Actor {
-    let (ip, user_agent) = crate::api::client(parts);
+    let (ip, user_agent) = crate::http::client(parts);
     Actor {
         name: String::new(),
         ip,
         user_agent,
+        user_id: None,
     }
 }
 
-impl FromRequestParts<AppState> for WebUser {
+impl FromRequestParts<UiState> for WebUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+    async fn from_request_parts(parts: &mut Parts, state: &UiState) -> Result<Self, WebError> {
         let next = parts
             .uri
             .path_and_query()
@@ -100,46 +100,17 @@ impl FromRequestParts<AppState> for WebUser {
             .unwrap_or_default();
         let login = || WebError::Login(next.clone());
         let id = session_cookie(&parts.headers).ok_or_else(login)?;
-        let hash = secret_hash(&id);
         let store = state.store.clone();
-        let settings = state.web.settings.clone();
+        let limits = state.web.settings.session_limits();
         let mut actor = client(parts);
-        let h = hash.clone();
-        let found = tokio::task::spawn_blocking(
-            move || -> Result<Option<(Session, User)>, ServiceError> {
-                let r = store.read()?;
-                let Some(mut s) = r.session(&h)? else {
-                    return Ok(None);
-                };
-                let now = Timestamp::now();
-                let idle =
-                    SignedDuration::try_from(settings.idle_timeout).unwrap_or(SignedDuration::MAX);
-                let absolute = SignedDuration::try_from(settings.absolute_timeout)
-                    .unwrap_or(SignedDuration::MAX);
-                let user: Option<User> = r.get(s.user_id)?;
-                drop(r);
-                let expired = s.last_seen.duration_until(now) > idle
-                    || s.created_at.duration_until(now) > absolute;
-                match user {
-                    Some(u) if u.active && !expired => {
-                        if s.last_seen.duration_until(now) > SignedDuration::from_secs(30) {
-                            s.last_seen = now;
-                            store.touch_session(&h, &s)?;
-                        }
-                        Ok(Some((s, u)))
-                    }
-                    _ => {
-                        store.expire_session(&h)?;
-                        Ok(None)
-                    }
-                }
-            },
-        )
-        .await
-        .map_err(|_| WebError::Internal)?
-        .map_err(WebError::from)?;
-        let (session, user) = found.ok_or_else(login)?;
+        let found = tokio::task::spawn_blocking(move || service::resume(&store, &id, limits))
+            .await
+            .map_err(|_| WebError::Internal)?
+            .map_err(WebError::from)?;
+        let live = found.ok_or_else(login)?;
+        let (session, user, hash) = (live.session, live.user, live.hash);
         actor.name = user.email.clone();
+        actor.user_id = Some(user.id);
         Ok(WebUser {
             user,
             csrf: session.csrf,
@@ -198,7 +169,7 @@ pub struct LoginForm {
 
 /// `POST /login`: throttled per account and per address; failures are audited.
 pub async fn login(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
@@ -232,46 +203,16 @@ pub async fn login(
         name: email.clone(),
         ip: Some(ip.clone()),
         user_agent: ua,
+        user_id: None,
     };
     let store = st.store.clone();
     let password = f.password;
     let e2 = email.clone();
-    let result = tokio::task::spawn_blocking(move || -> Result<(User, String), ServiceError> {
-        let verdict = service::verify_login(&store.read()?, &e2, &password);
-        match verdict {
-            Ok(user) => {
-                let id = new_secret("s");
-                let now = Timestamp::now();
-                let session = Session {
-                    user_id: user.id,
-                    csrf: new_secret("csrf"),
-                    created_at: now,
-                    last_seen: now,
-                };
-                store.write(&actor, |w| {
-                    w.put_session(&secret_hash(&id), &session)?;
-                    w.audit(
-                        "user.login",
-                        "user",
-                        Some(user.id),
-                        None::<&()>,
-                        None::<&()>,
-                    )?;
-                    Ok::<_, ServiceError>(())
-                })?;
-                Ok((user, id))
-            }
-            Err(e) => {
-                let _ = store.write(&actor, |w| {
-                    w.audit("user.login_failed", "user", None, None::<&()>, None::<&()>)
-                });
-                Err(e)
-            }
-        }
-    })
-    .await;
+    let result =
+        tokio::task::spawn_blocking(move || service::login(&store, &actor, &e2, &password)).await;
     match result {
-        Ok(Ok((_, id))) => {
+        Ok(Ok(outcome)) => {
+            let id = outcome.secret;
             st.web.logins.clear(&acct_key);
             let secure = headers
                 .get("x-forwarded-proto")
@@ -303,7 +244,7 @@ pub async fn login(
 
 /// `POST /logout`
 pub async fn logout(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
@@ -311,17 +252,7 @@ pub async fn logout(
     let store = st.store.clone();
     let u = user.clone();
     tokio::task::spawn_blocking(move || {
-        store.write(&u.actor, |w| {
-            w.delete_session(&u.session_hash)?;
-            w.audit(
-                "user.logout",
-                "user",
-                Some(u.user.id),
-                None::<&()>,
-                None::<&()>,
-            )?;
-            Ok::<_, ServiceError>(())
-        })
+        service::logout(&store, &u.actor, &u.session_hash, u.user.id)
     })
     .await
     .map_err(|_| WebError::Internal)??;

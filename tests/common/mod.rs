@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use caliber::api::AppState;
+use caliber::app::AppState;
 use caliber::domain::AppRole;
 use caliber::service::{self, TokenInput};
 use caliber::store::{Actor, Store};

@@ -8,14 +8,14 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{blocking, opt_id};
-use crate::api::AppState;
-use crate::domain::{AppRole, AuditEvent, Station, User};
+use crate::domain::{AppRole, Station, User};
 use crate::service::{self, StationInput, UserInput, UserUpdate};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
 /// `GET /users`
-pub async fn users(State(st): State<AppState>, user: WebUser) -> WebResult {
+pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_users(), "manage users")?;
     let store = st.store.clone();
     let list: Vec<User> = blocking(move || Ok(store.read()?.list()?)).await?;
@@ -78,7 +78,7 @@ fn role_of(s: &str) -> Result<AppRole, WebError> {
 
 /// `POST /users`
 pub async fn create_user(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<UserForm>,
 ) -> WebResult {
@@ -109,7 +109,7 @@ pub async fn create_user(
 
 /// `POST /users/{id}`: role, active, password, employee link. Disabling ends the user's sessions.
 pub async fn update_user(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<UserForm>,
@@ -118,11 +118,6 @@ pub async fn update_user(
     user.check_csrf(&f.csrf)?;
     let role = role_of(&f.role)?;
     let active = f.active != "no";
-    if id == user.user.id && (!active || role != AppRole::Admin) {
-        return Err(WebError::Conflict(
-            "You cannot disable or demote yourself; ask another administrator.".into(),
-        ));
-    }
     let store = st.store.clone();
     let actor = user.actor.clone();
     blocking(move || {
@@ -131,7 +126,6 @@ pub async fn update_user(
             n => Some(service::employee_by_badge_or_number(&store.read()?, n)?.id),
         };
         let password = (!f.password.is_empty()).then_some(f.password);
-        let ends_sessions = !active || password.is_some();
         service::update_user(
             &store,
             &actor,
@@ -143,9 +137,6 @@ pub async fn update_user(
                 password,
             },
         )?;
-        if ends_sessions {
-            store.write(&actor, |w| w.delete_sessions_of(id))?;
-        }
         Ok(())
     })
     .await?;
@@ -153,7 +144,7 @@ pub async fn update_user(
 }
 
 /// `GET /stations`
-pub async fn stations(State(st): State<AppState>, user: WebUser) -> WebResult {
+pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage stations")?;
     let c = st.store.catalog();
     let mut list: Vec<&Station> = c
@@ -223,7 +214,7 @@ fn key_page(user: &WebUser, name: &str, key: &str) -> axum::response::Response {
 
 /// `POST /stations`
 pub async fn create_station(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<StationForm>,
 ) -> WebResult {
@@ -248,7 +239,7 @@ pub async fn create_station(
 
 /// `POST /stations/{id}/key`
 pub async fn rotate_key(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
@@ -276,7 +267,7 @@ pub struct AuditQuery {
 
 /// `GET /audit`: filtered events, old → new, and the chain verification.
 pub async fn audit(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult {
@@ -301,24 +292,23 @@ pub async fn audit(
         ))
     };
     let (from, to) = (day(&q.from, false)?, day(&q.to, true)?);
+    let filter = service::AuditFilter {
+        entity: Some(q.entity.clone()).filter(|x| !x.is_empty()),
+        entity_id: None,
+        actor: Some(q.actor.clone()).filter(|x| !x.trim().is_empty()),
+        from,
+        to,
+        limit: 300,
+    };
     let store = st.store.clone();
-    let (events, report) = blocking(move || {
-        let r = store.read()?;
-        Ok((r.audit_events(1..=u64::MAX)?, r.verify_audit()?))
+    let (shown, entities, report) = blocking(move || {
+        Ok((
+            service::audit_log(&store, &filter)?,
+            service::audit_entities(&store)?,
+            store.read()?.verify_audit()?,
+        ))
     })
     .await?;
-    let shown: Vec<&AuditEvent> = events
-        .iter()
-        .rev()
-        .filter(|e| q.entity.is_empty() || e.entity == q.entity)
-        .filter(|e| q.actor.is_empty() || e.actor.contains(q.actor.trim()))
-        .filter(|e| from.is_none_or(|f| e.at >= f))
-        .filter(|e| to.is_none_or(|t| e.at <= t))
-        .take(300)
-        .collect();
-    let mut entities: Vec<&str> = events.iter().map(|e| e.entity.as_str()).collect();
-    entities.sort_unstable();
-    entities.dedup();
     let body = html! {
         @if report.intact {
             p.notice role="status" { "✔ Audit chain verified: " (report.events) " events, none altered or missing." }

@@ -9,10 +9,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{blocking, opt_id};
-use crate::api::AppState;
-use crate::domain::{Employee, EmployeeStatus, Requirement, RevisionStatus, Skill, SkillRevision};
-use crate::qualify::{RequirementIndex, judge_skills};
+use crate::domain::{Requirement, RevisionStatus, Skill, SkillRevision};
 use crate::service::{self, RequirementInput, RevisionInput, ServiceError, SkillInput};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
@@ -25,7 +24,7 @@ pub struct SkillQuery {
 
 /// `GET /skills`
 pub async fn skills(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<SkillQuery>,
 ) -> WebResult {
@@ -113,7 +112,7 @@ fn skill_input(f: SkillForm) -> Result<SkillInput, WebError> {
 
 /// `POST /skills/{id}/edit`
 pub async fn update_skill(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<SkillForm>,
@@ -129,7 +128,7 @@ pub async fn update_skill(
 
 /// `POST /skills`
 pub async fn create_skill(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<SkillForm>,
 ) -> WebResult {
@@ -159,7 +158,7 @@ pub async fn create_skill(
 }
 
 /// `GET /skills/{id}`: the revision manager.
-pub async fn skill(State(st): State<AppState>, user: WebUser, Path(id): Path<Uuid>) -> WebResult {
+pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid>) -> WebResult {
     user.require(user.role().can_view_all(), "view skills")?;
     let store = st.store.clone();
     let (skill, revs, rows) = blocking(move || {
@@ -235,7 +234,7 @@ pub struct RevisionForm {
 
 /// `POST /skills/{id}`: add a draft revision.
 pub async fn create_revision(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<RevisionForm>,
@@ -258,7 +257,7 @@ pub async fn create_revision(
 
 /// `GET /revisions/{id}/activate`: exactly who becomes OUTDATED, before activating.
 pub async fn activation_preview(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
 ) -> WebResult {
@@ -287,7 +286,7 @@ pub async fn activation_preview(
 
 /// `POST /revisions/{id}/activate`
 pub async fn activate(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
@@ -337,7 +336,7 @@ impl RequirementForm {
 
 /// `GET /requirements` (with a preview of a row's impact when the form is filled in).
 pub async fn requirements(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(f): Query<RequirementForm>,
 ) -> WebResult {
@@ -354,9 +353,9 @@ pub async fn requirements(
             .collect();
         let impact = match preview {
             Some(input) => {
-                let people: Vec<Employee> = r.list()?;
                 drop(r);
-                Some(requirement_impact(&store, &people, &input)?)
+                let i = service::requirement_impact(&store, &input, Timestamp::now())?;
+                Some((i.applies, i.gaps))
             }
             None => None,
         };
@@ -463,52 +462,9 @@ pub async fn requirements(
     Ok(layout::page(&user, "Requirements", body))
 }
 
-/// How many active employees a new row would apply to, and how many would then have a gap in
-/// its skill.
-fn requirement_impact(
-    store: &crate::store::Store,
-    people: &[Employee],
-    input: &RequirementInput,
-) -> Result<(usize, usize), ServiceError> {
-    let mut catalog = (*store.catalog()).clone();
-    let row = Requirement {
-        id: crate::domain::new_id(),
-        skill_id: input.skill_id,
-        level: input.level,
-        site_id: input.site_id,
-        department_id: input.department_id,
-        role_id: input.role_id,
-        project_id: input.project_id,
-        deleted_at: None,
-    };
-    let single = RequirementIndex::new([row.clone()]);
-    catalog.requirements = single;
-    let certs = store.certifications_by_employee()?;
-    let none = Vec::new();
-    let now = Timestamp::now();
-    let (mut applies, mut gaps) = (0, 0);
-    for e in people
-        .iter()
-        .filter(|e| e.deleted_at.is_none() && e.status == EmployeeStatus::Active)
-    {
-        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
-        let judged = judge_skills(&catalog, e, mine, now);
-        if let Some(j) = judged
-            .iter()
-            .find(|j| j.skill.id == row.skill_id && j.required_level.is_some())
-        {
-            applies += 1;
-            if !j.status.is_ok() {
-                gaps += 1;
-            }
-        }
-    }
-    Ok((applies, gaps))
-}
-
 /// `POST /requirements`
 pub async fn create_requirement(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<RequirementForm>,
 ) -> WebResult {
@@ -532,7 +488,7 @@ pub struct LevelForm {
 
 /// `POST /requirements/{id}/level`: change a row's required level (its scope stays).
 pub async fn update_requirement(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<LevelForm>,
@@ -541,28 +497,14 @@ pub async fn update_requirement(
     user.check_csrf(&f.csrf)?;
     let store = st.store.clone();
     let actor = user.actor.clone();
-    let _: Requirement = blocking(move || {
-        let r: Requirement = store
-            .read()?
-            .get(id)?
-            .ok_or_else(|| ServiceError::not_found("requirement", id))?;
-        let input = RequirementInput {
-            skill_id: r.skill_id,
-            level: f.level,
-            site_id: r.site_id,
-            department_id: r.department_id,
-            role_id: r.role_id,
-            project_id: r.project_id,
-        };
-        service::update(&store, &actor, id, input)
-    })
-    .await?;
+    let _: Requirement =
+        blocking(move || service::set_requirement_level(&store, &actor, id, f.level)).await?;
     Ok(Redirect::to("/requirements").into_response())
 }
 
 /// `POST /requirements/{id}/delete`
 pub async fn delete_requirement(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,

@@ -9,10 +9,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::blocking;
-use crate::api::AppState;
-use crate::domain::{Certification, Employee};
-use crate::qualify::qualify;
-use crate::service::{self, CertifyInput, RevokeInput, ServiceError};
+use crate::service::{self, BatchCertifyInput, RevokeInput};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult, csrf};
 
@@ -27,7 +25,7 @@ pub struct CertifyQuery {
 
 /// `GET /certify`
 pub async fn certify_form(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<CertifyQuery>,
 ) -> WebResult {
@@ -74,7 +72,7 @@ pub struct CertifyForm {
 
 /// `POST /certify`: every listed employee is certified, or none (each line is checked first).
 pub async fn certify(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<CertifyForm>,
 ) -> WebResult {
@@ -83,99 +81,32 @@ pub async fn certify(
     let date: jiff::civil::Date = f.achieved_on.trim().parse().map_err(|_| {
         WebError::Invalid(format!("'{}' is not a date (YYYY-MM-DD)", f.achieved_on))
     })?;
-    let keys: Vec<String> = f
-        .employees
-        .lines()
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
-    if keys.is_empty() {
-        return Err(WebError::Invalid("Name at least one employee.".into()));
-    }
     let store = st.store.clone();
     let actor = user.actor.clone();
-    let catalog = st.store.catalog();
-    let names = blocking(move || {
-        let r = store.read()?;
-        let mut people: Vec<Employee> = Vec::new();
-        let all: Vec<Employee> = r.list()?;
-        for k in &keys {
-            let e = match service::employee_by_badge_or_number(&r, k) {
-                Ok(e) => e,
-                Err(_) => all
-                    .iter()
-                    .find(|e| e.deleted_at.is_none() && e.name.eq_ignore_ascii_case(k))
-                    .cloned()
-                    .ok_or_else(|| {
-                        ServiceError::invalid("employees", format!("no employee '{k}'"))
-                    })?,
-            };
-            people.push(e);
-        }
-        drop(r);
-        let mut done = Vec::new();
-        for e in people {
-            // Noon in the site's timezone on the day given.
-            let tz = catalog.zone(e.site_id);
-            let at = date
-                .at(12, 0, 0, 0)
-                .to_zoned(tz)
-                .map_err(|x| ServiceError::invalid("achieved_on", x.to_string()))?
-                .timestamp()
-                .min(Timestamp::now());
-            service::certify(
-                &store,
-                &actor,
-                CertifyInput {
-                    employee_id: e.id,
-                    skill_id: f.skill_id,
-                    level: f.level,
-                    achieved_at: Some(at),
-                    revision_id: None,
-                    notes: f.notes.clone(),
-                    attachments: vec![],
-                },
-            )?;
-            done.push(e.name);
-        }
-        Ok(done)
-    })
-    .await?;
+    let batch = BatchCertifyInput {
+        employees: f.employees.lines().map(str::to_owned).collect(),
+        skill_id: f.skill_id,
+        level: f.level,
+        achieved_on: date,
+        notes: f.notes,
+    };
+    let done = blocking(move || service::certify_batch(&store, &actor, batch)).await?;
+    let names: Vec<&str> = done.iter().map(|(e, _)| e.name.as_str()).collect();
     let msg = format!("Certified: {}", names.join(", "));
     Ok(Redirect::to(&format!("/certify?done={}", layout::urlencode(&msg))).into_response())
 }
 
 /// `GET /certifications/{id}/revoke`: the effect, then the form.
 pub async fn revoke_form(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
 ) -> WebResult {
     user.require(user.role().can_revoke(), "revoke certifications")?;
     let store = st.store.clone();
-    let (cert, employee, certs) = blocking(move || {
-        let r = store.read()?;
-        let cert: Certification = r
-            .get(id)?
-            .ok_or_else(|| ServiceError::not_found("certification", id))?;
-        let e: Employee = r
-            .get(cert.employee_id)?
-            .ok_or_else(|| ServiceError::not_found("employee", cert.employee_id))?;
-        let certs = r.certifications_of(e.id)?;
-        Ok((cert, e, certs))
-    })
-    .await?;
-    let c = st.store.catalog();
-    let now = Timestamp::now();
-    let before = qualify(&c, &employee, &certs, None, now);
-    let without: Vec<Certification> = certs.iter().filter(|x| x.id != id).cloned().collect();
-    let after = qualify(&c, &employee, &without, None, now);
-    let skill = c
-        .skills
-        .get(&cert.skill_id)
-        .map_or("?".into(), |s| s.name.clone());
-    let b = before.skill(cert.skill_id).map(|l| l.status);
-    let a = after.skill(cert.skill_id).map(|l| l.status);
+    let p = blocking(move || service::revoke_preview(&store, id, Timestamp::now())).await?;
+    let (cert, employee, skill, b, a) =
+        (p.certification, p.employee, p.skill_name, p.before, p.after);
     let body = html! {
         p { "Revoke " strong { (employee.name) } "'s certification in " strong { (skill) } " (level " (cert.level) ", " (layout::date(Some(cert.achieved_at))) ")." }
         @if cert.revoked.is_some() { p.error { "It is already revoked." } }
@@ -202,7 +133,7 @@ pub struct RevokeForm {
 
 /// `POST /certifications/{id}/revoke`
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<RevokeForm>,

@@ -1,24 +1,24 @@
 //! Dashboard (compliance, gaps, expiring, recent scans) and "my qualifications".
 
 use axum::extract::State;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use maud::html;
 
 use super::blocking;
-use crate::api::AppState;
 use crate::qualify::SkillStatus;
-use crate::service::{self, MatrixFilter, ScanQuery};
+use crate::service::{self, ScanQuery};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebResult, date};
 
 /// `GET /`
-pub async fn dashboard(State(st): State<AppState>, user: WebUser) -> WebResult {
+pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     if !user.role().can_view_all() {
         return me(State(st), user).await;
     }
     let store = st.store.clone();
-    let (m, scans) = blocking(move || {
-        let m = service::matrix(&store, &MatrixFilter::default(), Timestamp::now())?;
+    let (figures, scans) = blocking(move || {
+        let figures = service::dashboard_figures(&store, Timestamp::now())?;
         let scans = service::list_scans(
             &store,
             &ScanQuery {
@@ -26,69 +26,24 @@ pub async fn dashboard(State(st): State<AppState>, user: WebUser) -> WebResult {
                 ..ScanQuery::default()
             },
         )?;
-        Ok((m, scans))
+        Ok((figures, scans))
     })
     .await?;
     let catalog = st.store.catalog();
-    let now = Timestamp::now();
-    // Compliance per site: employees whose every required skill is OK.
-    let mut per_site: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-    let mut gaps: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut expiring = [0usize; 3];
-    let emp_sites: std::collections::HashMap<_, _> = st
-        .store
-        .read()
-        .map_err(layout::WebError::from)?
-        .list::<crate::domain::Employee>()
-        .map_err(layout::WebError::from)?
-        .into_iter()
-        .map(|e| (e.id, e.site_id))
-        .collect();
-    for row in &m.rows {
-        let site = emp_sites
-            .get(&row.employee_id)
-            .and_then(|s| catalog.sites.get(s))
-            .map_or("—".to_owned(), |s| s.name.clone());
-        let ok = row
-            .cells
-            .iter()
-            .filter(|c| c.required_level.is_some())
-            .all(|c| c.status.is_ok());
-        let e = per_site.entry(site).or_default();
-        e.0 += usize::from(ok);
-        e.1 += 1;
-        for c in &row.cells {
-            if c.required_level.is_some() && !c.status.is_ok() {
-                *gaps.entry(m.skills[c.skill].name.clone()).or_default() += 1;
-            }
-            if c.required_level.is_some()
-                && let Some(exp) = c.expires_at
-                && exp > now
-            {
-                let days = now.duration_until(exp);
-                for (i, d) in [30, 60, 90].iter().enumerate() {
-                    if days <= SignedDuration::from_hours(24 * d) {
-                        expiring[i] += 1;
-                    }
-                }
-            }
-        }
-    }
-    let mut gaps: Vec<(String, usize)> = gaps.into_iter().collect();
-    gaps.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
         div.cards {
-            @for (site, (ok, total)) in &per_site {
+            @for site in per_site {
                 div.card {
-                    div.muted { "Compliance · " (site) }
-                    div.big { (if *total == 0 { 100 } else { ok * 100 / total }) "%" }
-                    div.muted { (ok) " of " (total) " employees fully qualified" }
+                    div.muted { "Compliance · " (site.site) }
+                    div.big { (site.percent()) "%" }
+                    div.muted { (site.qualified) " of " (site.employees) " employees fully qualified" }
                 }
             }
-            @for (i, d) in [30, 60, 90].iter().enumerate() {
+            @for (days, n) in expiring {
                 div.card {
-                    div.muted { "Expiring within " (d) " days" }
-                    div.big { (expiring[i]) }
+                    div.muted { "Expiring within " (days) " days" }
+                    div.big { (n) }
                     div.muted { "required certifications" }
                 }
             }
@@ -123,7 +78,7 @@ pub async fn dashboard(State(st): State<AppState>, user: WebUser) -> WebResult {
 }
 
 /// `GET /me`: the logged-in user's own qualifications (every role).
-pub async fn me(State(st): State<AppState>, user: WebUser) -> WebResult {
+pub async fn me(State(st): State<UiState>, user: WebUser) -> WebResult {
     let Some(emp) = user.user.employee_id else {
         return Ok(layout::page(
             &user,

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{blocking, opt_id};
-use crate::api::AppState;
 use crate::domain::{AuditEvent, Certification, Employee, EmployeeStatus};
 use crate::qualify::Catalog;
 use crate::service::{self, EmployeeInput, ServiceError};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult, csrf, date, urlencode};
 
@@ -90,7 +90,7 @@ fn options(c: &Catalog) -> [Vec<(String, String)>; 4] {
 
 /// `GET /employees`
 pub async fn employees(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(f): Query<EmployeeQuery>,
 ) -> WebResult {
@@ -276,7 +276,7 @@ fn input_of(f: &EmployeeForm) -> Result<EmployeeInput, WebError> {
 }
 
 /// `GET /employees/new`
-pub async fn new_employee(State(st): State<AppState>, user: WebUser) -> WebResult {
+pub async fn new_employee(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_catalog(), "create employees")?;
     let f = EmployeeForm {
         status: "active".into(),
@@ -299,7 +299,7 @@ fn form_error(e: &ServiceError) -> Option<(Option<&'static str>, String)> {
 
 /// `POST /employees`
 pub async fn create_employee(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Form(f): Form<EmployeeForm>,
 ) -> WebResult {
@@ -337,7 +337,7 @@ pub async fn create_employee(
 
 /// `GET /employees/{id}/edit`
 pub async fn edit_employee(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
 ) -> WebResult {
@@ -364,7 +364,7 @@ pub async fn edit_employee(
 
 /// `POST /employees/{id}`
 pub async fn update_employee(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<EmployeeForm>,
@@ -408,7 +408,7 @@ pub struct ConfirmForm {
 
 /// `POST /employees/{id}/badge`: regenerate after an explicit confirmation.
 pub async fn regenerate_badge(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
     Form(f): Form<ConfirmForm>,
@@ -427,11 +427,7 @@ pub async fn regenerate_badge(
 }
 
 /// `GET /employees/{id}`
-pub async fn employee(
-    State(st): State<AppState>,
-    user: WebUser,
-    Path(id): Path<Uuid>,
-) -> WebResult {
+pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid>) -> WebResult {
     user.require(
         user.role().can_view_all() || user.user.employee_id == Some(id),
         "view employees",

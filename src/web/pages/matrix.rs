@@ -10,9 +10,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{blocking, opt_id};
-use crate::api::AppState;
 use crate::qualify::SkillStatus;
 use crate::service::{self, Matrix, MatrixFilter};
+use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult};
 
@@ -88,7 +88,7 @@ fn symbol(s: SkillStatus) -> (&'static str, &'static str) {
     }
 }
 
-async fn load(st: &AppState, q: &MatrixQuery) -> Result<Matrix, WebError> {
+async fn load(st: &UiState, q: &MatrixQuery) -> Result<Matrix, WebError> {
     let filter = q.filter()?;
     let store = st.store.clone();
     blocking(move || service::matrix(&store, &filter, Timestamp::now())).await
@@ -96,7 +96,7 @@ async fn load(st: &AppState, q: &MatrixQuery) -> Result<Matrix, WebError> {
 
 /// `GET /matrix`
 pub async fn matrix(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<MatrixQuery>,
 ) -> WebResult {
@@ -193,7 +193,7 @@ fn csv_field(s: &str) -> String {
 
 /// `GET /matrix.csv`: exactly the filtered view.
 pub async fn matrix_csv(
-    State(st): State<AppState>,
+    State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<MatrixQuery>,
 ) -> WebResult {
