@@ -1,6 +1,6 @@
 //! The web UI in a real browser (headless Debian Chromium driven through chromedriver):
 //! log in → create an employee → certify → the matrix shows it → revoke → the matrix shows
-//! MISSING → the public badge page; with screenshots of the main pages into `docs/screens/`.
+//! MISSING → the public badge page; with screenshots of the main pages (into `docs/screens/` with `CALIBER_UPDATE_SCREENS=1`).
 
 mod common;
 
@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use caliber::api::AppState;
+use caliber::app::AppState;
 use caliber::domain::Employee;
 use caliber::store::Store;
 use fantoccini::{ClientBuilder, Locator};
@@ -55,9 +55,18 @@ fn start_driver() -> (Driver, String) {
     (Driver(child), format!("http://127.0.0.1:{port}"))
 }
 
+/// Where screenshots go: `docs/screens/` when `CALIBER_UPDATE_SCREENS=1` (to refresh the
+/// committed pictures), otherwise a temporary folder, so a test run leaves the tree clean.
 fn screens() -> PathBuf {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens");
-    std::fs::create_dir_all(&d).expect("docs/screens");
+    static TEMP: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let d = if std::env::var_os("CALIBER_UPDATE_SCREENS").is_some_and(|v| v == "1") {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens")
+    } else {
+        TEMP.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+            .path()
+            .to_owned()
+    };
+    std::fs::create_dir_all(&d).expect("screens folder");
     d
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn caliber(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
+    let mut child = caliber_bin()
         .args(args)
         .env_remove("CALIBER_DATA_DIR")
         .env_remove("CALIBER_LISTEN")
@@ -36,6 +36,13 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// The `caliber` binary, never reading the machine's `/etc/caliber/caliber.toml`.
+fn caliber_bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_caliber"));
+    c.env("CALIBER_CONFIG", "/dev/null");
+    c
+}
+
 #[test]
 fn seed_check_and_manage_from_the_command_line() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -46,7 +53,7 @@ fn seed_check_and_manage_from_the_command_line() {
     assert!(text(&o).contains("cannot read config"), "{}", text(&o));
 
     let run = |args: &[&str], stdin: Option<&str>| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
+        let mut child = caliber_bin()
             .args(args)
             .env_remove("CALIBER_CONFIG")
             .env_remove("CALIBER_DATA_DIR")
@@ -215,7 +222,7 @@ fn serve_answers_health_on_the_given_port() {
         .expect("addr")
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
+    let mut child = caliber_bin()
         .args([
             "serve",
             "--data-dir",

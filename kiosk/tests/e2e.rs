@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use caliber::api::AppState;
+use caliber::app::AppState;
 use caliber::domain::ScanEvent;
 use caliber::store::Store;
 use caliber_badge_reader::synthetic::{Category, badge_url, render_badge_frame};
@@ -39,6 +39,8 @@ fn frames(dir: &Path, tokens: &[String]) {
 
 fn kiosk(server: &str, key: &str, dir: &Path, out: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caliber-kiosk"))
+        // Never the machine's /etc/caliber/kiosk.toml: an empty file gives the defaults.
+        .args(["--config", "/dev/null"])
         .args(["--server", server, "--station-key", key, "--frames"])
         .arg(dir.join("frames"))
         .arg("--display")
