@@ -655,3 +655,38 @@ fn kiosk_mirror_keeps_the_last_screen_of_a_station() {
     let viewer = s.token(AppRole::Viewer);
     assert_eq!(s.call("GET", &path, Some(&viewer), None).0, 403);
 }
+
+/// Every route of the API, listed from the router's own OpenAPI document, refuses a caller
+/// without credentials: a new route that forgets its `Principal` or station key fails here.
+#[test]
+fn every_api_route_refuses_anonymous_callers() {
+    let s = TestServer::start();
+    let doc = caliber::api::openapi();
+    let nobody = "00000000-0000-0000-0000-000000000000";
+    let public = ["/healthz"];
+    let mut checked = 0;
+    for (path, item) in &doc.paths.paths {
+        let concrete: String = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { nobody } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if !present || public.contains(&path.as_str()) {
+                continue;
+            }
+            let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+            let (st, v) = s.call(method, &concrete, None, body.as_ref());
+            assert_eq!(st, 401, "anonymous {method} {path}: {v}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} routes listed");
+}

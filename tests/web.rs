@@ -141,6 +141,21 @@ fn every_route_checks_the_role_on_the_server() {
     let station = r.list::<caliber::domain::Station>().expect("s")[0].id;
     let user = r.list::<caliber::domain::User>().expect("u")[1].id;
     let req = r.list::<caliber::domain::Requirement>().expect("r")[0].id;
+    let revision = caliber::service::create_revision(
+        &w.store,
+        &caliber::store::Actor::named("test"),
+        skill,
+        caliber::service::RevisionInput {
+            label: "Rev Z".into(),
+            change_log: "draft for the route test".into(),
+            effective_date: None,
+            requires_retraining: false,
+            status: None,
+        },
+    )
+    .expect("draft revision")
+    .id;
+    let nobody = "00000000-0000-0000-0000-000000000000";
     drop(r);
     let all = &ROLES[..];
     let staff = &ROLES[..4];
@@ -168,6 +183,7 @@ fn every_route_checks_the_role_on_the_server() {
         ("/stations".into(), catalog),
         ("/users".into(), admin),
         ("/audit".into(), audit),
+        (format!("/revisions/{revision}/activate"), catalog),
     ];
     let browsers: Vec<(&str, Browser)> = ROLES.iter().map(|r| (*r, w.as_role(r))).collect();
     let anon = Browser {
@@ -246,7 +262,42 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/users/{user}"), vec![("role", "nobody")], admin),
         ("/stations".into(), vec![("name", "")], catalog),
         (format!("/stations/{station}/key"), vec![], catalog),
+        (
+            format!("/employees/{emp}"),
+            vec![("number", ""), ("name", ""), ("site_id", "")],
+            catalog,
+        ),
+        (format!("/revisions/{nobody}/activate"), vec![], catalog),
+        (format!("/requirements/{nobody}/delete"), vec![], catalog),
     ];
+    // Every route the router serves has an expectation here (or is public by design), so a
+    // new route cannot slip in without a role check being tested.
+    let public = [
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("GET", "/style.css"),
+        ("GET", "/b/{token}"),
+        ("POST", "/logout"),
+    ];
+    let covers = |pattern: &str, concrete: &str| {
+        let (p, c): (Vec<&str>, Vec<&str>) =
+            (pattern.split('/').collect(), concrete.split('/').collect());
+        p.len() == c.len() && p.iter().zip(&c).all(|(a, b)| a == b || a.starts_with('{'))
+    };
+    for route in caliber::web::routes() {
+        for method in &route.methods {
+            let known = public.contains(&(*method, route.path))
+                || match *method {
+                    "GET" => gets.iter().any(|(p, _)| covers(route.path, p)),
+                    _ => posts.iter().any(|(p, _, _)| covers(route.path, p)),
+                };
+            assert!(
+                known,
+                "{method} {} has no role expectation in this test",
+                route.path
+            );
+        }
+    }
     for (path, form, allowed) in &posts {
         let (st, _, loc) = w.post(&anon, path, form);
         assert!(

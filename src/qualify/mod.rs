@@ -1,6 +1,6 @@
 //! The qualification engine: pure functions from domain records to statuses and verdicts.
 //!
-//! This is the contract the product rests on (see DESIGN.md, "Qualification semantics"). It
+//! This is the contract the product rests on (see docs/qualification.md). It
 //! never reads the clock or the disk: the caller passes `now` and a [`Catalog`] snapshot.
 
 mod catalog;

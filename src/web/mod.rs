@@ -12,7 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{MethodRouter, get, post};
 
 pub use session::{SESSION_COOKIE, WebUser};
 pub use throttle::{LoginThrottle, RateLimit};
@@ -95,59 +96,105 @@ pub struct UiState {
     pub web: Arc<WebState>,
 }
 
+/// One route of the web UI: its path and the methods it answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebRoute {
+    /// Path pattern, e.g. `/employees/{id}`.
+    pub path: &'static str,
+    /// `GET`, `POST` or both.
+    pub methods: Vec<&'static str>,
+}
+
+/// The router under construction, with the list of what it serves: [`routes`] comes from the
+/// same calls as [`router`], so a test over `routes()` sees every route a user can reach.
+#[derive(Default)]
+struct Routes {
+    router: Router<UiState>,
+    list: Vec<WebRoute>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        path: &'static str,
+        methods: Vec<&'static str>,
+        mr: MethodRouter<UiState>,
+    ) -> Self {
+        self.router = self.router.route(path, mr);
+        self.list.push(WebRoute { path, methods });
+        self
+    }
+
+    fn get<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(path, vec!["GET"], get(h))
+    }
+
+    fn post<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add(path, vec!["POST"], post(h))
+    }
+
+    fn get_post<G: Handler<T, UiState>, T: 'static, P: Handler<U, UiState>, U: 'static>(
+        self,
+        path: &'static str,
+        g: G,
+        p: P,
+    ) -> Self {
+        self.add(path, vec!["GET", "POST"], get(g).post(p))
+    }
+}
+
+fn build() -> Routes {
+    Routes::default()
+        .get("/", pages::dashboard)
+        .get("/style.css", layout::stylesheet)
+        .get_post("/login", session::login_form, session::login)
+        .post("/logout", session::logout)
+        .get_post("/employees", pages::employees, pages::create_employee)
+        .get("/employees/new", pages::new_employee)
+        .get_post("/employees/{id}", pages::employee, pages::update_employee)
+        .get("/employees/{id}/edit", pages::edit_employee)
+        .post("/employees/{id}/badge", pages::regenerate_badge)
+        .get("/employees/{id}/qr.svg", badge::qr_svg)
+        .get("/employees/{id}/qr.png", badge::qr_png)
+        .get("/badges/print", badge::print_sheet)
+        .get_post("/certify", pages::certify_form, pages::certify)
+        .get_post(
+            "/certifications/{id}/revoke",
+            pages::revoke_form,
+            pages::revoke,
+        )
+        .get("/matrix", pages::matrix)
+        .get("/matrix.csv", pages::matrix_csv)
+        .get_post("/skills", pages::skills, pages::create_skill)
+        .get_post("/skills/{id}", pages::skill, pages::create_revision)
+        .get_post(
+            "/revisions/{id}/activate",
+            pages::activation_preview,
+            pages::activate,
+        )
+        .get_post(
+            "/requirements",
+            pages::requirements,
+            pages::create_requirement,
+        )
+        .post("/skills/{id}/edit", pages::update_skill)
+        .post("/requirements/{id}/level", pages::update_requirement)
+        .post("/requirements/{id}/delete", pages::delete_requirement)
+        .get_post("/users", pages::users, pages::create_user)
+        .post("/users/{id}", pages::update_user)
+        .get_post("/stations", pages::stations, pages::create_station)
+        .post("/stations/{id}/key", pages::rotate_key)
+        .get("/audit", pages::audit)
+        .get("/me", pages::me)
+        .get("/b/{token}", badge::public_badge)
+}
+
 /// Every web route over `state`.
 pub fn router(state: UiState) -> Router {
-    Router::new()
-        .route("/", get(pages::dashboard))
-        .route("/style.css", get(layout::stylesheet))
-        .route("/login", get(session::login_form).post(session::login))
-        .route("/logout", post(session::logout))
-        .route(
-            "/employees",
-            get(pages::employees).post(pages::create_employee),
-        )
-        .route("/employees/new", get(pages::new_employee))
-        .route(
-            "/employees/{id}",
-            get(pages::employee).post(pages::update_employee),
-        )
-        .route("/employees/{id}/edit", get(pages::edit_employee))
-        .route("/employees/{id}/badge", post(pages::regenerate_badge))
-        .route("/employees/{id}/qr.svg", get(badge::qr_svg))
-        .route("/employees/{id}/qr.png", get(badge::qr_png))
-        .route("/badges/print", get(badge::print_sheet))
-        .route("/certify", get(pages::certify_form).post(pages::certify))
-        .route(
-            "/certifications/{id}/revoke",
-            get(pages::revoke_form).post(pages::revoke),
-        )
-        .route("/matrix", get(pages::matrix))
-        .route("/matrix.csv", get(pages::matrix_csv))
-        .route("/skills", get(pages::skills).post(pages::create_skill))
-        .route(
-            "/skills/{id}",
-            get(pages::skill).post(pages::create_revision),
-        )
-        .route(
-            "/revisions/{id}/activate",
-            get(pages::activation_preview).post(pages::activate),
-        )
-        .route(
-            "/requirements",
-            get(pages::requirements).post(pages::create_requirement),
-        )
-        .route("/skills/{id}/edit", post(pages::update_skill))
-        .route("/requirements/{id}/level", post(pages::update_requirement))
-        .route("/requirements/{id}/delete", post(pages::delete_requirement))
-        .route("/users", get(pages::users).post(pages::create_user))
-        .route("/users/{id}", post(pages::update_user))
-        .route(
-            "/stations",
-            get(pages::stations).post(pages::create_station),
-        )
-        .route("/stations/{id}/key", post(pages::rotate_key))
-        .route("/audit", get(pages::audit))
-        .route("/me", get(pages::me))
-        .route("/b/{token}", get(badge::public_badge))
-        .with_state(state)
+    build().router.with_state(state)
+}
+
+/// Every route [`router`] serves, with its methods (for the route × role test).
+pub fn routes() -> Vec<WebRoute> {
+    build().list
 }
