@@ -4,15 +4,21 @@
 //! layer; the OpenAPI document is generated from the same handler list that builds the router,
 //! so the two cannot drift apart.
 
+mod attachments;
+mod audit;
 mod auth;
-mod catalog;
+mod certifications;
 #[macro_use]
 mod crud;
 mod error;
 mod extract;
+mod health;
+mod matrix;
 mod mirror;
 mod people;
-mod reports;
+mod revisions;
+mod scans;
+mod stations;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,7 +33,7 @@ use utoipa_axum::routes;
 pub use auth::{Principal, StationKey, bearer};
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
-pub use reports::Health;
+pub use health::Health;
 
 use crate::service::ServiceError;
 use crate::store::Store;
@@ -84,7 +90,7 @@ impl Modify for Security {
 
 fn api_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(reports::health))
+        .routes(routes!(health::health))
         .routes(routes!(crud::sites::list, crud::sites::create))
         .routes(routes!(
             crud::sites::get,
@@ -124,9 +130,12 @@ fn api_router() -> OpenApiRouter<ApiState> {
             crud::skills::update,
             crud::skills::delete
         ))
-        .routes(routes!(catalog::list_revisions, catalog::create_revision))
-        .routes(routes!(catalog::activation_preview))
-        .routes(routes!(catalog::activate_revision))
+        .routes(routes!(
+            revisions::list_revisions,
+            revisions::create_revision
+        ))
+        .routes(routes!(revisions::activation_preview))
+        .routes(routes!(revisions::activate_revision))
         .routes(routes!(
             crud::requirements::list,
             crud::requirements::create
@@ -136,28 +145,31 @@ fn api_router() -> OpenApiRouter<ApiState> {
             crud::requirements::update,
             crud::requirements::delete
         ))
-        .routes(routes!(catalog::list_certifications, catalog::certify))
-        .routes(routes!(catalog::get_certification))
-        .routes(routes!(catalog::revoke))
-        .routes(routes!(crud::stations::list, catalog::create_station))
+        .routes(routes!(
+            certifications::list_certifications,
+            certifications::certify
+        ))
+        .routes(routes!(certifications::get_certification))
+        .routes(routes!(certifications::revoke))
+        .routes(routes!(crud::stations::list, stations::create_station))
         .routes(routes!(
             crud::stations::get,
             crud::stations::update,
             crud::stations::delete
         ))
-        .routes(routes!(catalog::rotate_station_key))
+        .routes(routes!(stations::rotate_station_key))
         .routes(routes!(mirror::put_mirror))
         .routes(routes!(mirror::get_mirror))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
         .routes(routes!(people::list_tokens, people::create_token))
         .routes(routes!(people::revoke_token))
-        .routes(routes!(reports::matrix))
-        .routes(routes!(reports::post_scan, reports::list_scans))
-        .routes(routes!(reports::audit))
-        .routes(routes!(reports::verify_audit))
-        .routes(routes!(reports::upload_attachment))
-        .routes(routes!(reports::get_attachment))
+        .routes(routes!(matrix::matrix))
+        .routes(routes!(scans::post_scan, scans::list_scans))
+        .routes(routes!(audit::audit))
+        .routes(routes!(audit::verify_audit))
+        .routes(routes!(attachments::upload_attachment))
+        .routes(routes!(attachments::get_attachment))
 }
 
 /// The OpenAPI 3 document of every route.
@@ -177,6 +189,6 @@ pub fn router(state: ApiState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .layer(DefaultBodyLimit::max(reports::MAX_ATTACHMENT))
+        .layer(DefaultBodyLimit::max(attachments::MAX_ATTACHMENT))
         .with_state(state)
 }

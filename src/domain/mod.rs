@@ -6,19 +6,19 @@
 mod badge;
 mod catalog;
 mod certification;
+mod events;
 mod org;
 mod people;
-mod record;
 mod station;
 mod timestamp;
 
 pub use badge::{BADGE_TOKEN_LEN, BadgeToken, BadgeTokenError, MAX_PAYLOAD_LEN, PayloadError};
 pub use catalog::{Requirement, RevisionStatus, Skill, SkillRevision};
 pub use certification::{Certification, Revocation};
+pub use events::{Attachment, AuditEvent, ScanEvent};
 pub use org::{DEFAULT_WARNING_DAYS, Department, Project, Role, Site};
-pub use people::{AppRole, Employee, EmployeeStatus, User};
-pub use record::{ApiToken, Attachment, AuditEvent, ScanEvent, StationSkill};
-pub use station::Station;
+pub use people::{ApiToken, AppRole, Employee, EmployeeStatus, User};
+pub use station::{Station, StationSkill};
 pub use timestamp::{opt_ts, ts};
 
 pub use jiff::Timestamp;

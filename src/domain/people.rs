@@ -1,4 +1,5 @@
-//! Users (who logs in) and employees (who is qualified). A user may be linked to an employee.
+//! Users (who logs in), API tokens, and employees (who is qualified). A user may be linked to
+//! an employee.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -166,4 +167,26 @@ pub struct Employee {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub deleted_at: Option<Timestamp>,
+}
+
+/// A bearer token for the JSON API; the token itself is shown once, only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiToken {
+    /// Record id.
+    pub id: Uuid,
+    /// Who or what uses it, e.g. `hr-sync`.
+    pub name: String,
+    /// What it may do.
+    pub role: AppRole,
+    /// SHA-256 (hex) of the token.
+    #[schema(ignore)]
+    pub token_hash: String,
+    /// When it was created.
+    #[serde(with = "super::ts")]
+    #[schema(value_type = String)]
+    pub created_at: Timestamp,
+    /// Set when revoked.
+    #[serde(default, with = "super::opt_ts")]
+    #[schema(value_type = Option<String>)]
+    pub revoked_at: Option<Timestamp>,
 }

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::StationSkill;
-
 /// A kiosk's identity: where it is and what it demands beyond the project's requirements.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Station {
@@ -29,4 +27,13 @@ pub struct Station {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub deleted_at: Option<Timestamp>,
+}
+
+/// A skill a station demands at a minimum level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StationSkill {
+    /// The skill.
+    pub skill_id: Uuid,
+    /// Minimum level.
+    pub level: u8,
 }

@@ -1,42 +1,9 @@
-//! Records that are kept for the record: audit events, scan events, attachments, API tokens.
+//! What is kept for the record: audit events, scan events and evidence attachments.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-use super::AppRole;
-
-/// A skill a station demands at a minimum level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct StationSkill {
-    /// The skill.
-    pub skill_id: Uuid,
-    /// Minimum level.
-    pub level: u8,
-}
-
-/// A bearer token for the JSON API; the token itself is shown once, only its hash is kept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ApiToken {
-    /// Record id.
-    pub id: Uuid,
-    /// Who or what uses it, e.g. `hr-sync`.
-    pub name: String,
-    /// What it may do.
-    pub role: AppRole,
-    /// SHA-256 (hex) of the token.
-    #[schema(ignore)]
-    pub token_hash: String,
-    /// When it was created.
-    #[serde(with = "super::ts")]
-    #[schema(value_type = String)]
-    pub created_at: Timestamp,
-    /// Set when revoked.
-    #[serde(default, with = "super::opt_ts")]
-    #[schema(value_type = Option<String>)]
-    pub revoked_at: Option<Timestamp>,
-}
 
 /// A badge shown at a station and the verdict given. Append-only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -1,0 +1,106 @@
+//! Certifications: list, read, certify and revoke.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::error::ErrorBody;
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
+use crate::domain::Certification;
+use crate::service::{self, CertifyInput, RevokeInput, ServiceError};
+
+/// Certification listing filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CertQuery {
+    /// Only this employee.
+    pub employee_id: Option<Uuid>,
+    /// Only this skill.
+    pub skill_id: Option<Uuid>,
+    /// Include revoked ones (default true).
+    pub include_revoked: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/certifications", tag = "certifications", params(CertQuery),
+    responses((status = 200, body = Vec<Certification>)),
+    security(("bearer" = [])))]
+/// Certifications, by employee or skill.
+pub async fn list_certifications(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<CertQuery>,
+) -> ApiResult<ApiJson<Vec<Certification>>> {
+    p.require(p.role.can_view_all(), "view certifications")?;
+    let out = blocking(move || {
+        let r = st.store.read()?;
+        let all = match (q.employee_id, q.skill_id) {
+            (Some(e), _) => r.certifications_of(e)?,
+            (None, Some(s)) => r.certifications_in(s)?,
+            (None, None) => r.list::<Certification>()?,
+        };
+        let revoked_ok = q.include_revoked.unwrap_or(true);
+        Ok(all
+            .into_iter()
+            .filter(|c| c.deleted_at.is_none())
+            .filter(|c| q.skill_id.is_none_or(|s| c.skill_id == s))
+            .filter(|c| revoked_ok || c.revoked.is_none())
+            .collect())
+    })
+    .await?;
+    Ok(ApiJson(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/certifications/{id}", tag = "certifications", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Certification), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// One certification.
+pub async fn get_certification(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<Certification>> {
+    p.require(p.role.can_view_all(), "view certifications")?;
+    let c = blocking(move || {
+        st.store
+            .read()?
+            .get::<Certification>(id)?
+            .ok_or_else(|| ServiceError::not_found("certification", id))
+    })
+    .await?;
+    Ok(ApiJson(c))
+}
+
+#[utoipa::path(post, path = "/api/v1/certifications", tag = "certifications", request_body = CertifyInput,
+    responses((status = 201, body = Certification), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Certify an employee in a skill.
+pub async fn certify(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiJson(input): ApiJson<CertifyInput>,
+) -> ApiResult<(StatusCode, ApiJson<Certification>)> {
+    p.require(p.role.can_certify(), "certify")?;
+    let actor = p.actor();
+    let c = blocking(move || service::certify(&st.store, &actor, input)).await?;
+    Ok((StatusCode::CREATED, ApiJson(c)))
+}
+
+#[utoipa::path(post, path = "/api/v1/certifications/{id}/revoke", tag = "certifications",
+    params(("id" = Uuid, Path)), request_body = RevokeInput,
+    responses((status = 200, body = Certification), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Revoke a certification (reason required).
+pub async fn revoke(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<RevokeInput>,
+) -> ApiResult<ApiJson<Certification>> {
+    p.require(p.role.can_revoke(), "revoke certifications")?;
+    let actor = p.actor();
+    let c = blocking(move || service::revoke(&st.store, &actor, id, input)).await?;
+    Ok(ApiJson(c))
+}
