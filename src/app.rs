@@ -55,9 +55,21 @@ impl AppState {
     }
 }
 
-/// Every route the appliance serves, over one shared state.
+/// How long one request may take before it is answered 408 (a slow client or a stuck
+/// handler must not hold a worker forever; the slowest real request, a 5000-row matrix CSV,
+/// takes well under a second).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Every route the appliance serves, over one shared state, with request tracing (method,
+/// path, status and latency at debug level) and the request timeout.
 pub fn app(state: AppState) -> Router {
-    api::router(state.api()).merge(web::router(state.ui()))
+    api::router(state.api())
+        .merge(web::router(state.ui()))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 /// Serve `state` on an ephemeral loopback port from a background thread with its own runtime,

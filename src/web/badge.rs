@@ -2,7 +2,6 @@
 //! PNG, and a printable sheet of CR80 cards.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, header};
@@ -163,11 +162,7 @@ pub async fn public_badge(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> WebResult {
-    if let Err(wait) = st
-        .web
-        .badge_limit
-        .take(&addr.ip().to_string(), Instant::now())
-    {
+    if let Err(wait) = st.web.badge_limit.take(&addr.ip().to_string()) {
         return Err(WebError::TooMany(wait.as_secs().max(1)));
     }
     let not_found = || WebError::NotFound("This badge is not valid.".into());

@@ -7,6 +7,7 @@ use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
 use maud::html;
 use serde::Deserialize;
 
@@ -52,11 +53,8 @@ impl WebUser {
 
     /// Refuse a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
-        let a = token.as_bytes();
-        let b = self.csrf.as_bytes();
-        let same =
-            a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
-        if same {
+        use subtle::ConstantTimeEq;
+        if bool::from(token.as_bytes().ct_eq(self.csrf.as_bytes())) {
             Ok(())
         } else {
             Err(WebError::Forbidden(
@@ -73,10 +71,25 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// The `Set-Cookie` value for a session: host-only, whole site, no script access, never sent
+/// on a cross-site request, and `Secure` when the browser reached us over HTTPS. An empty
+/// `secret` with `max_age` zero removes the cookie (logout).
+fn session_set_cookie(secret: &str, secure: bool, remove: bool) -> Option<HeaderValue> {
+    let mut c = Cookie::build((SESSION_COOKIE, secret.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure);
+    if remove {
+        c = c.max_age(cookie::time::Duration::ZERO);
+    }
+    HeaderValue::from_str(&c.build().to_string()).ok()
 }
 
 fn client(parts: &Parts) -> Actor {
@@ -218,12 +231,8 @@ pub async fn login(
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|p| p.eq_ignore_ascii_case("https"));
-            let cookie = format!(
-                "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{}",
-                if secure { "; Secure" } else { "" }
-            );
             let mut resp = Redirect::to(&next).into_response();
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
+            if let Some(v) = session_set_cookie(&id, secure, false) {
                 resp.headers_mut().insert(header::SET_COOKIE, v);
             }
             resp
@@ -257,9 +266,8 @@ pub async fn logout(
     .await
     .map_err(|_| WebError::Internal)??;
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("caliber_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    if let Some(v) = session_set_cookie("", false, true) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
     Ok(resp)
 }

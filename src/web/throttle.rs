@@ -2,8 +2,14 @@
 //! guessing and scraping; a restart forgetting them is acceptable (each restart is logged).
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 
 /// Failed logins per key (account or address) within a window lock the key for the rest of it.
 #[derive(Debug)]
@@ -58,41 +64,48 @@ impl LoginThrottle {
     }
 }
 
-/// A token bucket per client address.
-#[derive(Debug)]
-pub struct RateLimit {
-    burst: f64,
-    per_second: f64,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+/// Requests per client address: a burst, then a steady rate (a keyed token bucket from
+/// `governor`). Memory stays bounded: idle addresses are dropped when many have been seen.
+pub struct RateLimit<C: Clock = DefaultClock> {
+    limiter: RateLimiter<String, DefaultKeyedStateStore<String>, C, NoOpMiddleware<C::Instant>>,
+    clock: C,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimit").finish_non_exhaustive()
+    }
 }
 
 impl RateLimit {
     /// `burst` requests at once, refilled at `per_minute`.
     pub fn new(burst: u32, per_minute: u32) -> Self {
+        RateLimit::with_clock(burst, per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> RateLimit<C> {
+    /// The same over another clock (tests move a fake clock forward).
+    pub fn with_clock(burst: u32, per_minute: u32, clock: C) -> Self {
+        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
         RateLimit {
-            burst: f64::from(burst),
-            per_second: f64::from(per_minute) / 60.0,
-            buckets: Mutex::new(HashMap::new()),
+            limiter: RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone()),
+            clock,
         }
     }
 
     /// Take one request for `key`; `Err(retry_after)` when over the limit.
-    pub fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 10_000 {
-            map.retain(|_, (_, t)| now.duration_since(*t) < Duration::from_secs(600));
+    pub fn take(&self, key: &str) -> Result<(), Duration> {
+        if self.limiter.len() > 10_000 {
+            self.limiter.retain_recent();
         }
-        let (tokens, at) = map.entry(key.to_owned()).or_insert((self.burst, now));
-        *tokens =
-            (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = (1.0 - *tokens) / self.per_second.max(1e-6);
-            Err(Duration::from_secs_f64(wait.ceil().max(1.0)))
-        }
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(self.clock.now());
+                Duration::from_secs(wait.as_secs_f64().ceil().max(1.0) as u64)
+            })
     }
 }
 
@@ -115,11 +128,13 @@ mod tests {
 
     #[test]
     fn rate_limit_refills() {
-        let r = RateLimit::new(2, 60);
-        let now = Instant::now();
-        assert!(r.take("ip", now).is_ok());
-        assert!(r.take("ip", now).is_ok());
-        assert_eq!(r.take("ip", now), Err(Duration::from_secs(1)));
-        assert!(r.take("ip", now + Duration::from_secs(1)).is_ok());
+        let clock = governor::clock::FakeRelativeClock::default();
+        let r = RateLimit::with_clock(2, 60, clock.clone());
+        assert!(r.take("ip").is_ok());
+        assert!(r.take("ip").is_ok());
+        assert_eq!(r.take("ip"), Err(Duration::from_secs(1)));
+        assert!(r.take("other").is_ok(), "each address has its own bucket");
+        clock.advance(Duration::from_secs(1));
+        assert!(r.take("ip").is_ok());
     }
 }

@@ -182,13 +182,12 @@ pub async fn matrix(
 }
 
 fn csv_field(s: &str) -> String {
-    // Quote, and neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    // Neutralise spreadsheet formulas; the csv writer does the quoting.
+    if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
         s.to_owned()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
+    }
 }
 
 /// `GET /matrix.csv`: exactly the filtered view.
@@ -205,24 +204,30 @@ pub async fn matrix_csv(
         q.limit.unwrap_or(500).clamp(1, 5000),
         q.columns,
     );
-    let mut out = String::from("\"Employee number\",\"Employee\"");
-    for i in &cols {
-        out.push(',');
-        out.push_str(&csv_field(&m.skills[*i].name));
-    }
-    out.push_str("\r\n");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    let csv_error = |e: csv::Error| {
+        tracing::error!("matrix CSV: {e}");
+        WebError::Internal
+    };
+    let mut head = vec!["Employee number".to_owned(), "Employee".to_owned()];
+    head.extend(cols.iter().map(|i| csv_field(&m.skills[*i].name)));
+    w.write_record(&head).map_err(csv_error)?;
     for row in m.rows.iter().take(rows) {
-        out.push_str(&csv_field(&row.number));
-        out.push(',');
-        out.push_str(&csv_field(&row.name));
-        for i in &cols {
-            out.push(',');
-            if let Some(c) = row.cells.iter().find(|c| c.skill == *i) {
-                out.push_str(c.status.as_str());
-            }
-        }
-        out.push_str("\r\n");
+        let mut rec = vec![csv_field(&row.number), csv_field(&row.name)];
+        rec.extend(cols.iter().map(|i| {
+            row.cells
+                .iter()
+                .find(|c| c.skill == *i)
+                .map_or(String::new(), |c| c.status.as_str().to_owned())
+        }));
+        w.write_record(&rec).map_err(csv_error)?;
     }
+    let out = w
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
