@@ -7,7 +7,7 @@ use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{blocking, opt_id};
+use super::{blocking, live_by_name, opt_id};
 use crate::domain::{AppRole, Station, User};
 use crate::service::{self, StationInput, UserInput, UserUpdate};
 use crate::web::UiState;
@@ -147,24 +147,9 @@ pub async fn update_user(
 pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage stations")?;
     let c = st.store.catalog();
-    let mut list: Vec<&Station> = c
-        .stations
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    list.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut projects: Vec<_> = c
-        .projects
-        .values()
-        .filter(|p| p.deleted_at.is_none())
-        .collect();
-    projects.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut skills: Vec<_> = c
-        .skills
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    skills.sort_by(|a, b| a.name.cmp(&b.name));
+    let list: Vec<&Station> = live_by_name(&c.stations, |s| &s.name);
+    let projects = live_by_name(&c.projects, |p| &p.name);
+    let skills = live_by_name(&c.skills, |s| &s.name);
     let body = html! {
         table {
             thead { tr { th { "Station" } th { "Project" } th { "Extra skills" } th { "Screen now" } th { "Key" } } }

@@ -8,7 +8,7 @@ use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{blocking, opt_id};
+use super::{blocking, choices, opt_id};
 use crate::domain::{Requirement, RevisionStatus, Skill, SkillRevision};
 use crate::service::{self, RequirementInput, RevisionInput, ServiceError, SkillInput};
 use crate::web::UiState;
@@ -362,46 +362,11 @@ pub async fn requirements(
         Ok((rows, impact))
     })
     .await?;
-    let opts = |v: Vec<(Uuid, String)>| {
-        let mut v = v;
-        v.sort_by(|a, b| a.1.cmp(&b.1));
-        v
-    };
-    let skills = opts(
-        c.skills
-            .values()
-            .filter(|s| s.deleted_at.is_none())
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let sites = opts(
-        c.sites
-            .values()
-            .filter(|s| s.deleted_at.is_none())
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let depts = opts(
-        c.departments
-            .values()
-            .filter(|s| s.deleted_at.is_none())
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let roles = opts(
-        c.roles
-            .values()
-            .filter(|s| s.deleted_at.is_none())
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let projects = opts(
-        c.projects
-            .values()
-            .filter(|s| s.deleted_at.is_none())
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
+    let skills = choices(&c.skills, |s| &s.name);
+    let sites = choices(&c.sites, |s| &s.name);
+    let depts = choices(&c.departments, |s| &s.name);
+    let roles = choices(&c.roles, |s| &s.name);
+    let projects = choices(&c.projects, |s| &s.name);
     let sel = |name: &str, label: &str, cur: &str, v: &[(Uuid, String)], any: bool| {
         html! {
             div { label for=(name) { (label) } select id=(name) name=(name) { @if any { option value="" { "Any" } } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }

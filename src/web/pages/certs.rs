@@ -31,12 +31,7 @@ pub async fn certify_form(
 ) -> WebResult {
     user.require(user.role().can_certify(), "certify")?;
     let c = st.store.catalog();
-    let mut skills: Vec<_> = c
-        .skills
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    skills.sort_by(|a, b| a.name.cmp(&b.name));
+    let skills = super::live_by_name(&c.skills, |s| &s.name);
     let today = Timestamp::now().strftime("%Y-%m-%d").to_string();
     let body = html! {
         @if !q.done.is_empty() { p.notice role="status" { (q.done) } }

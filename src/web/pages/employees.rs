@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{blocking, opt_id};
+use super::{blocking, choices, opt_id};
 use crate::domain::{AuditEvent, Certification, Employee, EmployeeStatus};
 use crate::qualify::Catalog;
 use crate::service::{self, EmployeeInput, ServiceError};
@@ -58,34 +58,13 @@ fn select(
 }
 
 fn options(c: &Catalog) -> [Vec<(String, String)>; 4] {
-    let mut sites: Vec<_> = c
-        .sites
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect();
-    let mut depts: Vec<_> = c
-        .departments
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect();
-    let mut roles: Vec<_> = c
-        .roles
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect();
-    let mut projects: Vec<_> = c
-        .projects
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .map(|s| (s.id.to_string(), s.name.clone()))
-        .collect();
-    for v in [&mut sites, &mut depts, &mut roles, &mut projects] {
-        v.sort_by(|a, b| a.1.cmp(&b.1));
-    }
-    [sites, depts, roles, projects]
+    let text = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+    [
+        text(choices(&c.sites, |s| &s.name)),
+        text(choices(&c.departments, |s| &s.name)),
+        text(choices(&c.roles, |s| &s.name)),
+        text(choices(&c.projects, |s| &s.name)),
+    ]
 }
 
 /// `GET /employees`

@@ -45,3 +45,24 @@ pub(crate) fn opt_id(s: &str) -> Result<Option<uuid::Uuid>, WebError> {
             .map_err(|_| WebError::Invalid(format!("'{s}' is not a valid choice")))
     }
 }
+
+/// The live records of a kind, sorted by name: the choices a form or filter offers.
+pub(crate) fn live_by_name<T: crate::store::Record>(
+    records: &std::collections::HashMap<uuid::Uuid, T>,
+    name: impl Fn(&T) -> &str,
+) -> Vec<&T> {
+    let mut v: Vec<&T> = records.values().filter(|r| r.is_live()).collect();
+    v.sort_by(|a, b| name(a).cmp(name(b)));
+    v
+}
+
+/// [`live_by_name`] as (id, name) pairs for a `<select>`.
+pub(crate) fn choices<T: crate::store::Record>(
+    records: &std::collections::HashMap<uuid::Uuid, T>,
+    name: impl Fn(&T) -> &str,
+) -> Vec<(uuid::Uuid, String)> {
+    live_by_name(records, &name)
+        .into_iter()
+        .map(|r| (r.id(), name(r).to_owned()))
+        .collect()
+}
