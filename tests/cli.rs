@@ -55,7 +55,6 @@ fn seed_check_and_manage_from_the_command_line() {
     let run = |args: &[&str], stdin: Option<&str>| {
         let mut child = caliber_bin()
             .args(args)
-            .env_remove("CALIBER_CONFIG")
             .env_remove("CALIBER_DATA_DIR")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -230,8 +229,6 @@ fn serve_answers_health_on_the_given_port() {
             "--listen",
             &listen,
         ])
-        .env("CALIBER_CONFIG", "")
-        .env_remove("CALIBER_CONFIG")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -249,4 +246,169 @@ fn serve_answers_health_on_the_given_port() {
     let _ = child.wait();
     let body = body.expect("server answered /healthz");
     assert!(body.contains("\"status\":\"ok\""), "{body}");
+}
+
+/// Run `caliber ARGS` with `stdin`, returning (exit code, stdout, stderr).
+fn run_cli(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
+    let mut child = caliber_bin()
+        .args(args)
+        .env_remove("CALIBER_DATA_DIR")
+        .env_remove("CALIBER_RUNTIME_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn caliber");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    let o = child.wait_with_output().expect("wait");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Every store command works beside a running server (through its control socket) exactly
+/// as it works on a store nobody holds: same output, same exit codes.
+#[test]
+fn commands_work_beside_a_running_server_with_the_same_output() {
+    let served = tempfile::tempdir().expect("tempdir");
+    let alone = tempfile::tempdir().expect("tempdir");
+    let (s, a) = (
+        served.path().to_str().expect("utf8"),
+        alone.path().to_str().expect("utf8"),
+    );
+    for d in [s, a] {
+        assert_eq!(run_cli(&["seed", "--data-dir", d], "").0, Some(0));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = caliber_bin()
+        .args(["serve", "--data-dir", s, "--listen", &listen])
+        .env_remove("CALIBER_RUNTIME_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+    let socket = served.path().join("caliber.sock");
+    for _ in 0..200 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(socket.exists(), "the server made its control socket");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&socket)
+        .expect("socket")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "only the service user may connect");
+
+    // Each case on both stores; the store held by the server answers through the socket.
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["check", "E1001", "--station", "Press 4"], ""),
+        (vec!["check", "E1003", "--station", "Press 4"], ""),
+        (vec!["check", "NOBODY-1"], ""),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "qe@plant.example",
+                "--role",
+                "auditor",
+            ],
+            "pw-long-enough-1\n",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "qe@plant.example",
+                "--role",
+                "auditor",
+            ],
+            "pw-long-enough-1\n",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "nopw@plant.example",
+                "--role",
+                "auditor",
+            ],
+            "",
+        ),
+        (
+            vec!["user", "passwd", "--email", "qe@plant.example"],
+            "pw-long-enough-2\n",
+        ),
+        (vec!["verify-audit"], ""),
+    ];
+    for (args, stdin) in &cases {
+        let with = |d: &str| {
+            let mut v = args.clone();
+            v.extend(["--data-dir", d]);
+            run_cli(&v, stdin)
+        };
+        let (served_out, alone_out) = (with(s), with(a));
+        assert_eq!(
+            served_out.0, alone_out.0,
+            "exit code of {args:?}: {served_out:?} vs {alone_out:?}"
+        );
+        // Same words; event counts differ because the two stores have their own history.
+        let words = |t: &str| {
+            t.split_whitespace()
+                .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            words(&served_out.1),
+            words(&alone_out.1),
+            "stdout of {args:?}"
+        );
+        assert_eq!(
+            words(&served_out.2),
+            words(&alone_out.2),
+            "stderr of {args:?}"
+        );
+    }
+    // A token made through the socket works on the running server's API at once.
+    let (code, token, _) = run_cli(
+        &[
+            "token",
+            "create",
+            "--data-dir",
+            s,
+            "--role",
+            "admin",
+            "--name",
+            "it",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0));
+    let mut r = ureq::get(&format!("http://{listen}/api/v1/users"))
+        .header("authorization", &format!("Bearer {}", token.trim()))
+        .call()
+        .expect("users");
+    let body = r.body_mut().read_to_string().expect("body");
+    assert!(body.contains("qe@plant.example"), "{body}");
+    let _ = server.kill();
+    let _ = server.wait();
+    // With the server gone (its socket left behind), commands open the store themselves.
+    let (code, out, err) = run_cli(&["verify-audit", "--data-dir", s], "");
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("audit trail intact"), "{out}");
 }

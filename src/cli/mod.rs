@@ -2,9 +2,9 @@
 //! stations, and check a badge from a shell.
 
 mod config;
+pub mod control;
 mod serve;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
 pub use config::FileConfig;
+pub use control::CommandIo;
 
 use crate::domain::{AppRole, Employee, Station};
 use crate::qualify::Verdict;
@@ -27,6 +28,10 @@ pub struct Cli {
     /// Configuration file (default: /etc/caliber/caliber.toml if it exists).
     #[arg(long, global = true, env = "CALIBER_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Where the server's control socket lives (default: the data directory). On the
+    /// appliance systemd sets it to /run/caliber.
+    #[arg(long, global = true, env = "CALIBER_RUNTIME_DIR")]
+    pub runtime_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -222,11 +227,8 @@ fn open(dir: &Path) -> anyhow::Result<Store> {
     Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
 }
 
-fn read_password() -> anyhow::Result<String> {
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .context("cannot read the password from standard input")?;
+fn password(io: &mut CommandIo) -> anyhow::Result<String> {
+    let s = io.stdin()?;
     let p = s.trim_end_matches(['\r', '\n']).to_owned();
     if p.is_empty() {
         bail!("no password on standard input (pipe it in, e.g. `echo '…' | caliber user add …`)");
@@ -234,23 +236,117 @@ fn read_password() -> anyhow::Result<String> {
     Ok(p)
 }
 
-/// Run a parsed command line; the exit code is the command's answer (e.g. `check`).
+impl Command {
+    /// The data directory flag and its default, for commands that work on a store (all but
+    /// `serve` and `demo`, which own it).
+    fn store_dir(&self) -> Option<(&DataDir, &'static str)> {
+        match self {
+            Command::Serve { .. } | Command::Demo { .. } => None,
+            Command::Seed { data } => Some((data, DEMO_DATA_DIR)),
+            Command::User {
+                command: UserCommand::Add { data, .. } | UserCommand::Passwd { data, .. },
+            }
+            | Command::Token {
+                command: TokenCommand::Create { data, .. },
+            }
+            | Command::Station {
+                command: StationCommand::Add { data, .. },
+            }
+            | Command::Check { data, .. }
+            | Command::Generate { data, .. }
+            | Command::VerifyAudit { data } => Some((data, SYSTEM_DATA_DIR)),
+        }
+    }
+
+    /// Whether the command reads standard input (a password).
+    fn reads_stdin(&self) -> bool {
+        matches!(self, Command::User { .. })
+    }
+}
+
+/// Run a parsed command line; the exit code is the command's answer (e.g. `check`). A
+/// command on a store goes to the running server through its control socket when there is
+/// one, and opens the store itself otherwise; output and exit codes are the same.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cfg = Resolved {
         file: FileConfig::load(cli.config.as_deref())?,
     };
+    let Some((data, default)) = cli.command.store_dir() else {
+        return serve_command(&cfg, cli);
+    };
+    let dir = cfg.data_dir(data, default);
+    let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
+    let stdin = if cli.command.reads_stdin() {
+        Some(CommandIo::terminal().stdin()?)
+    } else {
+        None
+    };
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(reply) = control::forward(&socket, &dir, args, stdin.clone())? {
+        print!("{}", reply.stdout);
+        eprint!("{}", reply.stderr);
+        return Ok(ExitCode::from(reply.exit));
+    }
+    let store = Store::open(&dir).with_context(|| {
+        format!(
+            "cannot open the store in {} (if `caliber serve` runs on it, give this command the \
+             server's --runtime-dir so it can ask the server)",
+            dir.display()
+        )
+    })?;
+    let mut io = CommandIo::terminal();
+    if let Some(s) = stdin {
+        io = io.with_stdin(s);
+    }
+    let code = on_store(cli.command, &dir, &store, &mut io)?;
+    Ok(ExitCode::from(code))
+}
+
+/// One command line received on the control socket, run against the server's store; every
+/// error is printed as the CLI prints it, with exit code 2.
+pub fn run_forwarded(args: &[String], store: &Store, io: &mut CommandIo) -> u8 {
+    use std::io::Write;
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = write!(io.err, "{}", e.render());
+            return 2;
+        }
+    };
+    let Some((data, default)) = cli.command.store_dir() else {
+        let _ = writeln!(io.err, "error: this command cannot run inside the server");
+        return 2;
+    };
+    let dir = data
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(default));
+    match on_store(cli.command, &dir, store, io) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(io.err, "error: {e:#}");
+            2
+        }
+    }
+}
+
+/// `serve` and `demo`: the commands that own the store.
+fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
     let cli_actor = Actor::named("cli");
     match cli.command {
         Command::Serve { data, listen } => {
-            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
-            serve::serve(Arc::new(store), cfg.web(), cfg.listen(&listen)?, None)?;
-        }
-        Command::Seed { data } => {
-            let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
+            let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
             let store = open(&dir)?;
-            let summary = crate::seed::seed_demo(&store, jiff::Timestamp::now())?;
-            println!("Seeded demo data into {}", dir.display());
-            print!("{summary}");
+            let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
+            serve::serve(
+                Arc::new(store),
+                cfg.web(),
+                cfg.listen(&listen)?,
+                None,
+                Some((socket, dir)),
+            )?;
         }
         Command::Demo { data, listen } => {
             let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
@@ -276,19 +372,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 banner.push_str("(existing demo data kept; delete the folder to start over)\n");
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
+            let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
             serve::serve(
                 Arc::new(store),
                 cfg.web(),
                 cfg.listen(&listen)?,
                 Some(banner),
+                Some((socket, dir)),
             )?;
         }
+        _ => bail!("not a serving command"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A command on an open store, writing to `io`; returns the exit code.
+fn on_store(command: Command, dir: &Path, store: &Store, io: &mut CommandIo) -> anyhow::Result<u8> {
+    use std::io::Write;
+    let cli_actor = Actor::named("cli");
+    match command {
+        Command::Serve { .. } | Command::Demo { .. } => bail!("not a store command"),
+        Command::Seed { .. } => {
+            let summary = crate::seed::seed_demo(store, jiff::Timestamp::now())?;
+            writeln!(io.out, "Seeded demo data into {}", dir.display())?;
+            write!(io.out, "{summary}")?;
+        }
         Command::User { command } => match command {
-            UserCommand::Add { data, email, role } => {
-                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
-                let password = read_password()?;
+            UserCommand::Add { email, role, .. } => {
+                let password = password(io)?;
                 let u = service::create_user(
-                    &store,
+                    store,
                     &cli_actor,
                     UserInput {
                         email,
@@ -297,40 +410,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         employee_id: None,
                     },
                 )?;
-                println!("added {} ({})", u.email, u.role);
+                writeln!(io.out, "added {} ({})", u.email, u.role)?;
             }
-            UserCommand::Passwd { data, email } => {
-                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
-                let password = read_password()?;
+            UserCommand::Passwd { email, .. } => {
+                let password = password(io)?;
                 let user = store
                     .read()?
                     .list::<crate::domain::User>()?
                     .into_iter()
                     .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
                     .with_context(|| format!("no user with email {email}"))?;
-                service::set_password(&store, &cli_actor, user.id, &password)?;
-                println!("password changed for {}", user.email);
+                service::set_password(store, &cli_actor, user.id, &password)?;
+                writeln!(io.out, "password changed for {}", user.email)?;
             }
         },
         Command::Token { command } => match command {
-            TokenCommand::Create { data, role, name } => {
-                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+            TokenCommand::Create { role, name, .. } => {
                 let (t, secret) =
-                    service::create_token(&store, &cli_actor, TokenInput { name, role })?;
-                eprintln!(
+                    service::create_token(store, &cli_actor, TokenInput { name, role })?;
+                writeln!(
+                    io.err,
                     "token '{}' ({}) created; it is shown only now:",
                     t.name, t.role
-                );
-                println!("{secret}");
+                )?;
+                writeln!(io.out, "{secret}")?;
             }
         },
         Command::Station { command } => match command {
-            StationCommand::Add {
-                data,
-                name,
-                project,
-            } => {
-                let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+            StationCommand::Add { name, project, .. } => {
                 let project_id = match project {
                     Some(code) => Some(
                         store
@@ -344,7 +451,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => None,
                 };
                 let created = service::create_station(
-                    &store,
+                    store,
                     &cli_actor,
                     StationInput {
                         name,
@@ -352,54 +459,60 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         extra_skills: Vec::new(),
                     },
                 )?;
-                eprintln!(
+                writeln!(
+                    io.err,
                     "station '{}' created; its key is shown only now:",
                     created.station.name
-                );
-                println!("{}", created.key);
+                )?;
+                writeln!(io.out, "{}", created.key)?;
             }
         },
         Command::Check {
-            data,
-            employee,
-            station,
+            employee, station, ..
         } => {
-            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
-            return check(&store, &employee, station.as_deref());
+            return check(store, &employee, station.as_deref(), io);
         }
         Command::Generate {
-            data,
             employees,
             skills,
             seed,
+            ..
         } => {
-            let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
-            let store = open(&dir)?;
             let started = std::time::Instant::now();
             let summary =
-                crate::seed::generate(&store, employees, skills, seed, jiff::Timestamp::now())?;
-            println!(
+                crate::seed::generate(store, employees, skills, seed, jiff::Timestamp::now())?;
+            writeln!(
+                io.out,
                 "generated into {} in {:.1} s: {summary}",
                 dir.display(),
                 started.elapsed().as_secs_f64()
-            );
+            )?;
         }
-        Command::VerifyAudit { data } => {
-            let store = open(&cfg.data_dir(&data, SYSTEM_DATA_DIR))?;
+        Command::VerifyAudit { .. } => {
             let report = store.read()?.verify_audit()?;
             if report.intact {
-                println!("audit trail intact: {} events", report.events);
+                writeln!(io.out, "audit trail intact: {} events", report.events)?;
             } else {
-                println!("AUDIT TRAIL BROKEN: {}", report.problem.unwrap_or_default());
-                return Ok(ExitCode::FAILURE);
+                writeln!(
+                    io.out,
+                    "AUDIT TRAIL BROKEN: {}",
+                    report.problem.unwrap_or_default()
+                )?;
+                return Ok(1);
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// `caliber check`: the verdict and every reason, exit 0 only when green.
-fn check(store: &Store, key: &str, station: Option<&str>) -> anyhow::Result<ExitCode> {
+fn check(
+    store: &Store,
+    key: &str,
+    station: Option<&str>,
+    io: &mut CommandIo,
+) -> anyhow::Result<u8> {
+    use std::io::Write;
     let employee = service::employee_by_badge_or_number(&store.read()?, key)?;
     let catalog = store.catalog();
     let station: Option<&Station> = match station {
@@ -415,27 +528,29 @@ fn check(store: &Store, key: &str, station: Option<&str>) -> anyhow::Result<Exit
     let now = jiff::Timestamp::now();
     let q = service::employee_qualification(store, employee.id, station.map(|s| s.id), now)?;
     let where_ = station.map_or_else(|| "own assignments".to_owned(), |s| s.name.clone());
-    println!(
+    writeln!(
+        io.out,
         "{} ({}) at {}: {}",
         employee.name,
         employee.number,
         where_,
         q.verdict.verdict.as_str().to_uppercase()
-    );
+    )?;
     for r in &q.verdict.reasons {
-        println!("  ✗ {}", r.message);
+        writeln!(io.out, "  ✗ {}", r.message)?;
     }
     for w in &q.verdict.warnings {
-        println!("  ! {}", w.message);
+        writeln!(io.out, "  ! {}", w.message)?;
     }
-    println!("skills:");
+    writeln!(io.out, "skills:")?;
     for line in &q.qualification.skills {
         let sources: Vec<String> = line
             .sources
             .iter()
             .map(|s| format!("{} (L{})", s.scope, s.level))
             .collect();
-        println!(
+        writeln!(
+            io.out,
             "  {:<28} {:<18} level {}/{}  {}",
             line.skill_name,
             line.status.as_str(),
@@ -444,11 +559,11 @@ fn check(store: &Store, key: &str, station: Option<&str>) -> anyhow::Result<Exit
             line.required_level
                 .map_or("-".to_owned(), |l| l.to_string()),
             sources.join(", ")
-        );
+        )?;
     }
     Ok(if q.verdict.verdict == Verdict::Green {
-        ExitCode::SUCCESS
+        0
     } else {
-        ExitCode::from(1)
+        1
     })
 }

@@ -15,6 +15,7 @@ pub fn serve(
     web: crate::web::WebSettings,
     listen: SocketAddr,
     banner: Option<String>,
+    control: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -25,6 +26,17 @@ pub fn serve(
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr().context("listener address")?;
+        if let Some((socket, data_dir)) = control {
+            let store = store.clone();
+            // Bind before saying ready, so a CLI started right after finds the socket.
+            let serve_control =
+                super::control::listen(socket, data_dir, store, super::run_forwarded);
+            tokio::spawn(async move {
+                if let Err(e) = serve_control.await {
+                    tracing::error!("control socket stopped: {e:#}");
+                }
+            });
+        }
         if let Some(b) = banner {
             print!("{b}");
         }
