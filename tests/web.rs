@@ -532,3 +532,74 @@ fn matrix_csv_is_exactly_the_filtered_view() {
     assert!(html.contains("Aisha Bello"));
     assert!(!html.contains("Maria Gonzalez"));
 }
+
+/// Hardening of the login form: the per-address throttle fires across many account names,
+/// a lock from one address does not lock the account elsewhere, `next` never leaves the
+/// site, and over-long input is refused before anything is written.
+#[test]
+fn login_hardening() {
+    let w = start(WebSettings {
+        max_login_failures: 2,
+        ..WebSettings::default()
+    });
+    let post = |form: &[(&str, &str)]| {
+        let mut r = w
+            .agent
+            .post(&format!("{}/login", w.base))
+            .send_form(form.to_vec())
+            .expect("login");
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let _ = r.body_mut().read_to_vec();
+        (r.status().as_u16(), loc)
+    };
+    // Open redirects: raw and percent-encoded tabs, protocol-relative and backslash paths.
+    for next in [
+        "/\t/evil.example",
+        "/%09/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+    ] {
+        let (st, loc) = post(&[
+            ("email", "admin@caliber.local"),
+            ("password", "caliber-admin-demo"),
+            ("next", next),
+        ]);
+        assert_eq!((st, loc.as_str()), (303, "/"), "next={next:?}");
+    }
+    let (st, loc) = post(&[
+        ("email", "admin@caliber.local"),
+        ("password", "caliber-admin-demo"),
+        ("next", "/matrix?site=x"),
+    ]);
+    assert_eq!(
+        (st, loc.as_str()),
+        (303, "/matrix?site=x"),
+        "a local path is kept"
+    );
+
+    // Over-long input: 422 and no audit event.
+    let head = w.store.read().expect("r").audit_head().expect("h");
+    let huge = format!("{}@plant.example", "x".repeat(100_000));
+    assert_eq!(post(&[("email", &huge), ("password", "x")]).0, 422);
+    assert_eq!(w.store.read().expect("r").audit_head().expect("h"), head);
+
+    // Per address: 4 × 2 failures with different names, then this address waits.
+    for i in 0..8 {
+        let email = format!("nobody{i}@plant.example");
+        assert_eq!(
+            post(&[("email", &email), ("password", "wrong")]).0,
+            401,
+            "attempt {i}"
+        );
+    }
+    assert_eq!(
+        post(&[("email", "someone@plant.example"), ("password", "wrong")]).0,
+        429
+    );
+}

@@ -17,6 +17,11 @@ use crate::domain::{AppRole, User};
 use crate::service::{self, ServiceError};
 use crate::store::Actor;
 
+/// Longest email a login form accepts (RFC 5321's limit).
+const MAX_EMAIL: usize = 254;
+/// Longest password a login form accepts.
+const MAX_PASSWORD: usize = 1024;
+
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "caliber_session";
 
@@ -140,11 +145,24 @@ pub struct LoginQuery {
     pub next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirects).
+/// Only same-site paths are followed after login (no open redirects): a path that starts
+/// with one `/`, with no backslash, no control character or space (raw or percent-encoded:
+/// browsers drop a tab or newline and read `/\t/evil.example` as `//evil.example`).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    let Some(n) = next else {
+        return "/".to_owned();
+    };
+    let decoded = percent_encoding::percent_decode_str(n).decode_utf8_lossy();
+    let clean = |t: &str| {
+        t.starts_with('/')
+            && !t.starts_with("//")
+            && !t.contains('\\')
+            && !t.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
+    if clean(n) && clean(&decoded) {
+        n.to_owned()
+    } else {
+        "/".to_owned()
     }
 }
 
@@ -191,12 +209,23 @@ pub async fn login(
     let email = f.email.trim().to_lowercase();
     let ip = addr.ip().to_string();
     let now = Instant::now();
-    let (acct_key, ip_key) = (format!("account:{email}"), format!("ip:{ip}"));
+    if email.len() > MAX_EMAIL || f.password.len() > MAX_PASSWORD {
+        // Refused before anything is written: a megabyte "email" must not reach the audit trail.
+        return login_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &next,
+            "",
+            Some("That email or password is too long."),
+        );
+    }
+    // An account is locked only against the address its failures came from, so someone
+    // guessing from one PC cannot lock the real user out from another.
+    let (acct_key, ip_key) = (format!("account:{email}@{ip}"), format!("ip:{ip}"));
     let wait = st
         .web
         .logins
         .locked(&acct_key, now)
-        .max(st.web.logins.locked(&ip_key, now));
+        .max(st.web.login_ips.locked(&ip_key, now));
     if let Some(w) = wait {
         let minutes = w.as_secs().div_ceil(60).max(1);
         return login_page(
@@ -230,7 +259,13 @@ pub async fn login(
             let secure = headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+                .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+                || st
+                    .web
+                    .settings
+                    .public_url
+                    .as_deref()
+                    .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"));
             let mut resp = Redirect::to(&next).into_response();
             if let Some(v) = session_set_cookie(&id, secure, false) {
                 resp.headers_mut().insert(header::SET_COOKIE, v);
