@@ -376,3 +376,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn expired_sessions_are_removed_from_the_store() {
+    let (_dir, store) = demo();
+    let login = |pw: &str, email: &str| service::login(&store, &Actor::default(), email, pw);
+    login("caliber-admin-demo", "admin@caliber.local").expect("admin");
+    login("caliber-auditor-demo", "auditor@caliber.local").expect("auditor");
+    let count = || store.read().expect("r").session_count().expect("n");
+    assert_eq!(count(), 2);
+    let now = jiff::Timestamp::now();
+    assert_eq!(
+        service::remove_expired_sessions(&store, limits(), now).expect("sweep"),
+        0,
+        "live sessions stay"
+    );
+    let later = now + jiff::SignedDuration::from_mins(11);
+    assert_eq!(
+        service::remove_expired_sessions(&store, limits(), later).expect("sweep"),
+        2,
+        "idle past the limit: removed"
+    );
+    assert_eq!(count(), 0);
+}

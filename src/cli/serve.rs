@@ -55,6 +55,25 @@ pub fn serve(
                 }
             });
         }
+        // Abandoned sessions are removed every ten minutes, off the async threads.
+        let limits = web.session_limits();
+        let sweep_store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                tick.tick().await;
+                let s = sweep_store.clone();
+                let swept = tokio::task::spawn_blocking(move || {
+                    crate::service::remove_expired_sessions(&s, limits, jiff::Timestamp::now())
+                })
+                .await;
+                match swept {
+                    Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                    Ok(Err(e)) => tracing::warn!("removing expired sessions: {e}"),
+                    _ => {}
+                }
+            }
+        });
         let app = app(AppState::new(store).with_web(web));
         axum::serve(
             listener,

@@ -41,7 +41,9 @@ pub use queries::{
 };
 pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
 pub use secrets::{hash_password, new_secret, secret_hash, verify_password};
-pub use sessions::{LiveSession, LoginOutcome, SessionLimits, login, logout, resume};
+pub use sessions::{
+    LiveSession, LoginOutcome, SessionLimits, login, logout, remove_expired_sessions, resume,
+};
 pub use stations::{
     StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
 };

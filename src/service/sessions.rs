@@ -93,12 +93,8 @@ pub fn resume(store: &Store, secret: &str, limits: SessionLimits) -> Result<Opti
     let user: Option<User> = r.get(session.user_id)?;
     drop(r);
     let now = Timestamp::now();
-    let idle = SignedDuration::try_from(limits.idle).unwrap_or(SignedDuration::MAX);
-    let absolute = SignedDuration::try_from(limits.absolute).unwrap_or(SignedDuration::MAX);
-    let expired = session.last_seen.duration_until(now) > idle
-        || session.created_at.duration_until(now) > absolute;
     match user {
-        Some(user) if user.active && !expired => {
+        Some(user) if user.active && !has_expired(&session, limits, now) => {
             if session.last_seen.duration_until(now) > SignedDuration::from_secs(30) {
                 session.last_seen = now;
                 store.touch_session(&hash, &session)?;
@@ -114,6 +110,23 @@ pub fn resume(store: &Store, secret: &str, limits: SessionLimits) -> Result<Opti
             Ok(None)
         }
     }
+}
+
+/// Whether `session` has ended at `now` under `limits`.
+fn has_expired(session: &Session, limits: SessionLimits, now: Timestamp) -> bool {
+    let idle = SignedDuration::try_from(limits.idle).unwrap_or(SignedDuration::MAX);
+    let absolute = SignedDuration::try_from(limits.absolute).unwrap_or(SignedDuration::MAX);
+    session.last_seen.duration_until(now) > idle
+        || session.created_at.duration_until(now) > absolute
+}
+
+/// Remove every session that has ended at `now` (the server runs this periodically).
+pub fn remove_expired_sessions(
+    store: &Store,
+    limits: SessionLimits,
+    now: Timestamp,
+) -> Result<usize> {
+    Ok(store.remove_sessions(|s| has_expired(s, limits, now))?)
 }
 
 /// End one session (log out), audited.

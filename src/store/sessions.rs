@@ -83,4 +83,28 @@ impl Store {
     pub fn expire_session(&self, id_hash: &str) -> Result<(), StoreError> {
         self.write_unaudited(|w| w.delete_session(id_hash))
     }
+
+    /// Remove every session for which `expired(session)` holds (idle or too old), without an
+    /// audit event; returns how many went. Run periodically so abandoned sessions do not
+    /// accumulate in the file.
+    pub fn remove_sessions(&self, expired: impl Fn(&Session) -> bool) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        self.write_unaudited(|w| {
+            let mut t = w.tx.open_table(SESSIONS)?;
+            let mut doomed = Vec::new();
+            for row in t.iter()? {
+                let (k, v) = row?;
+                let s: Session = decode("session", v.value())?;
+                if expired(&s) {
+                    doomed.push(k.value().to_owned());
+                }
+            }
+            for k in &doomed {
+                t.remove(k.as_str())?;
+            }
+            removed = doomed.len();
+            Ok(())
+        })?;
+        Ok(removed)
+    }
 }
