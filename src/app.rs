@@ -69,6 +69,7 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(crate::http::guard))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

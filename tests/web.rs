@@ -276,6 +276,7 @@ fn every_route_checks_the_role_on_the_server() {
         ("GET", "/login"),
         ("POST", "/login"),
         ("GET", "/style.css"),
+        ("GET", "/print.js"),
         ("GET", "/b/{token}"),
         ("POST", "/logout"),
     ];
@@ -602,4 +603,87 @@ fn login_hardening() {
         post(&[("email", "someone@plant.example"), ("password", "wrong")]).0,
         429
     );
+}
+
+/// Every response carries the security headers; a form posted from another site is refused
+/// before anything changes, even with a valid session and CSRF token.
+#[test]
+fn security_headers_and_cross_site_posts() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    for path in [
+        "/",
+        "/login",
+        "/api/v1/openapi.json",
+        "/healthz",
+        "/style.css",
+    ] {
+        let r = w
+            .agent
+            .get(&format!("{}{path}", w.base))
+            .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+            .call()
+            .expect("get");
+        let h = r.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(
+            h.get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            h.get("referrer-policy").and_then(|v| v.to_str().ok()),
+            Some("same-origin"),
+            "{path}"
+        );
+        let cache = h
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert_eq!(cache == "no-store", path != "/style.css", "{path}: {cache}");
+    }
+    // No inline script or inline style anywhere the CSP would have to allow it.
+    let (_, page, _) = w.get(&admin, "/badges/print");
+    assert!(
+        !page.contains("onclick") && !page.contains("<script>"),
+        "inline script on the badge sheet"
+    );
+    let (_, page, _) = w.get(&admin, "/requirements");
+    assert!(!page.contains(" style=\""), "inline style on /requirements");
+
+    let head = w.store.read().expect("r").audit_head().expect("h");
+    let mut r = w
+        .agent
+        .post(&format!("{}/stations", w.base))
+        .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+        .header("origin", "http://evil.example")
+        .send_form([("csrf", admin.csrf.as_str()), ("name", "Cross-site press")])
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 403);
+    let _ = r.body_mut().read_to_vec();
+    assert_eq!(
+        w.store.read().expect("r").audit_head().expect("h"),
+        head,
+        "nothing changed"
+    );
+    // The same form from the site itself goes through.
+    let host = w.base.trim_start_matches("http://").to_owned();
+    let mut r = w
+        .agent
+        .post(&format!("{}/stations", w.base))
+        .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+        .header("origin", &format!("http://{host}"))
+        .send_form([("csrf", admin.csrf.as_str()), ("name", "Same-site press")])
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 200, "key page");
+    let _ = r.body_mut().read_to_vec();
 }

@@ -137,7 +137,7 @@ pub async fn print_sheet(
     }
     let body = html! {
         p.noprint { (cards.len()) " badge(s). Print at 100% scale on CR80 card stock or cut along the dashed lines. "
-            button onclick="window.print()" { "Print" } }
+            button #print type="button" { "Print" } script src="/print.js" {} }
         div.sheet {
             @for (e, svg) in &cards {
                 div.cr80 {

@@ -81,7 +81,7 @@ impl IntoResponse for WebError {
             main.narrow {
                 h1 { (title) }
                 p.error role="alert" { (message) }
-                p { a href="javascript:history.back()" { "← Back" } " · " a href="/" { "Dashboard" } }
+                p { a href="/" { "Dashboard" } }
             }
         };
         (status, bare(title, body)).into_response()
@@ -202,6 +202,23 @@ pub fn date(t: Option<Timestamp>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// `GET /print.js`
+pub async fn print_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        PRINT_JS,
+    )
+        .into_response()
+}
+
+/// The print button of the badge sheet (a file, not inline script, so the page's
+/// Content-Security-Policy can forbid inline script).
+const PRINT_JS: &str =
+    "document.getElementById('print')?.addEventListener('click', () => window.print());\n";
+
 /// `GET /style.css`
 pub async fn stylesheet() -> Response {
     (
@@ -215,6 +232,10 @@ pub async fn stylesheet() -> Response {
 }
 
 const STYLE: &str = r#"
+input.auto, input[type=checkbox].auto { width: auto; }
+input.level { width: 4.5rem; }
+code.key { font-size: 1.1rem; user-select: all; }
+.sr { position: absolute; left: -9999px; }
 :root { --ink:#0f172a; --muted:#475569; --line:#cbd5e1; --bg:#f8fafc; --brand:#1d4ed8;
   --ok:#166534; --okbg:#dcfce7; --soon:#854d0e; --soonbg:#fef9c3; --bad:#991b1b; --badbg:#fee2e2;
   --low:#9a3412; --lowbg:#ffedd5; --old:#6b21a8; --oldbg:#f3e8ff; }

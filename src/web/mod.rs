@@ -147,6 +147,7 @@ fn build() -> Routes {
     Routes::default()
         .get("/", pages::dashboard)
         .get("/style.css", layout::stylesheet)
+        .get("/print.js", layout::print_script)
         .get_post("/login", session::login_form, session::login)
         .post("/logout", session::logout)
         .get_post("/employees", pages::employees, pages::create_employee)

@@ -191,7 +191,7 @@ pub struct StationForm {
 fn key_page(user: &WebUser, name: &str, key: &str) -> axum::response::Response {
     let body = html! {
         p { "The key of " strong { (name) } " is shown only now. Put it in the kiosk's " code { "/etc/caliber/station.key" } "." }
-        p { code style="font-size:1.1rem;user-select:all" { (key) } }
+        p { code.key { (key) } }
         p { a href="/stations" { "Back to stations" } }
     };
     (StatusCode::OK, layout::page(user, "Station key", body)).into_response()

@@ -208,7 +208,7 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
                 (csrf(&user))
                 div { label for="label" { "Label" } input #label name="label" placeholder="Rev C" required; }
                 div { label for="log" { "What changed" } input #log name="change_log"; }
-                div { label { input type="checkbox" name="requires_retraining" value="yes" style="width:auto"; " Everyone certified earlier must retrain" } }
+                div { label { input type="checkbox" name="requires_retraining" value="yes" class="auto"; " Everyone certified earlier must retrain" } }
                 div { button.primary type="submit" { "Add draft" } }
             }
         }
@@ -411,7 +411,7 @@ pub async fn requirements(
                             @if user.role().can_manage_catalog() {
                                 form.inline method="post" action={"/requirements/" (r.id) "/level"} {
                                     (csrf(&user))
-                                    input type="number" name="level" min="1" max="10" value=(r.level) style="width:4.5rem" aria-label="Required level";
+                                    input type="number" name="level" min="1" max="10" value=(r.level) class="level" aria-label="Required level";
                                     " " button type="submit" { "Change" }
                                 }
                             } @else { (r.level) }

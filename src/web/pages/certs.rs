@@ -110,7 +110,7 @@ pub async fn revoke_form(
             (csrf(&user))
             label for="reason" { "Reason (required)" }
             textarea #reason name="reason" rows="3" required {}
-            label { input type="checkbox" name="confirm" value="yes" style="width:auto" required; " I confirm the revocation" }
+            label { input.auto type="checkbox" name="confirm" value="yes" required; " I confirm the revocation" }
             button.danger type="submit" { "Revoke" }
         }
     };

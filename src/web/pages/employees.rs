@@ -217,7 +217,7 @@ fn employee_form(
             fieldset {
                 legend { "Projects" }
                 @for (id, n) in &projects {
-                    label { input type="checkbox" name="project_ids" value=(id) checked[f.project_ids.contains(id)] style="width:auto"; " " (n) }
+                    label { input type="checkbox" name="project_ids" value=(id) checked[f.project_ids.contains(id)] class="auto"; " " (n) }
                 }
                 (err("project_ids"))
             }
@@ -457,7 +457,7 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                 summary { "Regenerate badge (lost badge)" }
                 form method="post" action={"/employees/" (e.id) "/badge"} {
                     (csrf(&user))
-                    label { input type="checkbox" name="confirm" value="yes" style="width:auto" required; " The old badge stops working at once. A new badge must be printed." }
+                    label { input type="checkbox" name="confirm" value="yes" class="auto" required; " The old badge stops working at once. A new badge must be printed." }
                     button.danger type="submit" { "Regenerate badge" }
                 }
             }

@@ -167,7 +167,7 @@ pub async fn matrix(
                                     @if let Some(cell) = row.cells.iter().find(|c| c.skill == *i) {
                                         @let (class, sym) = symbol(cell.status);
                                         span class={"c " (class)} title={(m.skills[*i].name) ": " (cell.status.as_str()) " · level " (cell.achieved_level.map_or("—".into(), |l| l.to_string())) " of " (cell.required_level.map_or("—".into(), |l| l.to_string())) " · expires " (layout::date(cell.expires_at))} {
-                                            (sym) span.sr style="position:absolute;left:-9999px" { (cell.status.as_str()) }
+                                            (sym) span.sr { (cell.status.as_str()) }
                                         }
                                     }
                                 }
