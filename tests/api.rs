@@ -462,9 +462,15 @@ fn openapi_matches_routes_and_health_reports_counts() {
             assert!(st == 200, "GET {path} -> {st}: {v}");
         }
     }
+    // Anonymous: status and version only.
     let (st, h) = s.call("GET", "/healthz", None, None);
     assert_eq!(st, 200);
     assert_eq!(h["status"], "ok");
+    assert!(h["version"].is_string());
+    assert!(h.get("counts").is_none() && h.get("store_bytes").is_none(), "{h}");
+    // With a token: sizes and counts.
+    let (st, h) = s.admin("GET", "/healthz", None);
+    assert_eq!(st, 200);
     assert_eq!(h["counts"]["employees"], 1);
     assert_eq!(h["counts"]["requirements"], 1);
     assert!(h["store_bytes"].as_u64().expect("size") > 0);

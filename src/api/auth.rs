@@ -82,6 +82,23 @@ impl FromRequestParts<ApiState> for Principal {
     }
 }
 
+/// A caller who may or may not have sent a token: `None` without one, a 401 for a wrong one.
+impl axum::extract::OptionalFromRequestParts<ApiState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ApiState,
+    ) -> Result<Option<Self>, ApiError> {
+        if bearer(parts).is_none() {
+            return Ok(None);
+        }
+        <Principal as FromRequestParts<ApiState>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
+    }
+}
+
 /// A station's key, from `Authorization: Bearer stn_…` or `X-Station-Key`.
 #[derive(Debug, Clone)]
 pub struct StationKey(pub String);

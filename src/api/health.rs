@@ -6,16 +6,25 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::error::ErrorBody;
-use super::{ApiError, ApiJson, ApiResult, ApiState, blocking};
+use super::{ApiError, ApiJson, ApiResult, ApiState, Principal, blocking};
 use crate::store::Counts;
 
-/// What `/healthz` reports.
+/// What `/healthz` reports. Without a token only `status` and `version`: sizes and counts
+/// tell an outsider how big the plant is.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     /// `ok` when the store answers.
     pub status: String,
     /// Application version.
     pub version: String,
+    /// The rest, for a caller with an API token (any role).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub details: Option<HealthDetails>,
+}
+
+/// Health details for a logged-in caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthDetails {
     /// Store schema version.
     pub schema_version: u32,
     /// Seconds since start.
@@ -28,18 +37,23 @@ pub struct Health {
 
 #[utoipa::path(get, path = "/healthz", tag = "health",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
-/// Liveness and size of the appliance; no login needed.
-pub async fn health(State(st): State<ApiState>) -> ApiResult<ApiJson<Health>> {
+/// Liveness of the appliance (no login needed); its size with an API token.
+pub async fn health(
+    State(st): State<ApiState>,
+    caller: Option<Principal>,
+) -> ApiResult<ApiJson<Health>> {
     let uptime = st.started.elapsed().as_secs();
     let h = blocking(move || {
         let counts = st.store.read()?.counts()?;
         Ok(Health {
             status: "ok".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            schema_version: crate::store::schema::CURRENT_VERSION,
-            uptime_seconds: uptime,
-            store_bytes: st.store.file_size(),
-            counts,
+            details: caller.map(|_| HealthDetails {
+                schema_version: crate::store::schema::CURRENT_VERSION,
+                uptime_seconds: uptime,
+                store_bytes: st.store.file_size(),
+                counts,
+            }),
         })
     })
     .await
