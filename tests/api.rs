@@ -467,7 +467,10 @@ fn openapi_matches_routes_and_health_reports_counts() {
     assert_eq!(st, 200);
     assert_eq!(h["status"], "ok");
     assert!(h["version"].is_string());
-    assert!(h.get("counts").is_none() && h.get("store_bytes").is_none(), "{h}");
+    assert!(
+        h.get("counts").is_none() && h.get("store_bytes").is_none(),
+        "{h}"
+    );
     // With a token: sizes and counts.
     let (st, h) = s.admin("GET", "/healthz", None);
     assert_eq!(st, 200);
@@ -695,4 +698,51 @@ fn every_api_route_refuses_anonymous_callers() {
         }
     }
     assert!(checked > 40, "only {checked} routes listed");
+}
+
+/// A station route checks the key before it reads the body, and every route has a body limit
+/// of its own size: a made-up key with a large body is a 401, an over-long scan a 413.
+#[test]
+fn station_keys_are_checked_before_bodies_and_limits_are_per_route() {
+    let s = TestServer::start();
+    let created = caliber::service::create_station(
+        &s.store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::StationInput {
+            name: "Press 1".into(),
+            project_id: None,
+            extra_skills: vec![],
+        },
+    )
+    .expect("station");
+    let big = vec![b'x'; 1024 * 1024];
+    let (st, v) = s.post_raw(
+        "/api/v1/scans",
+        Some("stn_made_up"),
+        "application/json",
+        &big,
+    );
+    assert_eq!(st, 401, "{v}");
+    let long = serde_json::to_vec(&json!({"payload": "x".repeat(10_000)})).expect("json");
+    let (st, v) = s.post_raw(
+        "/api/v1/scans",
+        Some(&created.key),
+        "application/json",
+        &long,
+    );
+    assert_eq!(st, 413, "{v}");
+    // An ordinary JSON route: far below the attachment limit.
+    let site =
+        serde_json::to_vec(&json!({"code": "X", "name": "y".repeat(400_000), "timezone": "UTC"}))
+            .expect("json");
+    let (st, v) = s.post_raw("/api/v1/sites", Some(&s.admin), "application/json", &site);
+    assert_eq!(st, 413, "{v}");
+    // Evidence files still go up to their own limit.
+    let (st, v) = s.post_raw(
+        "/api/v1/attachments?name=scan.pdf",
+        Some(&s.admin),
+        "application/pdf",
+        &big,
+    );
+    assert_eq!(st, 201, "{v}");
 }

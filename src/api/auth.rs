@@ -99,14 +99,16 @@ impl axum::extract::OptionalFromRequestParts<ApiState> for Principal {
     }
 }
 
-/// A station's key, from `Authorization: Bearer stn_…` or `X-Station-Key`.
+/// An authenticated station: its key, from `Authorization: Bearer stn_…` or `X-Station-Key`,
+/// checked against the store before the request body is read (a made-up key never gets to
+/// make the server buffer a body).
 #[derive(Debug, Clone)]
 pub struct StationKey(pub String);
 
 impl FromRequestParts<ApiState> for StationKey {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &ApiState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
         let key = parts
             .headers
             .get("x-station-key")
@@ -114,7 +116,12 @@ impl FromRequestParts<ApiState> for StationKey {
             .or_else(|| bearer(parts))
             .ok_or_else(|| {
                 ApiError::unauthorized("send the station key as 'Authorization: Bearer <key>'")
-            })?;
-        Ok(StationKey(key.trim().to_owned()))
+            })?
+            .trim()
+            .to_owned();
+        let store = state.store.clone();
+        let k = key.clone();
+        super::blocking(move || crate::service::authenticate_station(&store.read()?, &k)).await?;
+        Ok(StationKey(key))
     }
 }

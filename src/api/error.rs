@@ -97,13 +97,19 @@ impl From<JsonRejection> for ApiError {
         let status = match r {
             JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
             JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            // Over the route's body limit: axum says 413 itself.
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         };
-        Self::new(
-            status,
-            "bad_json",
-            format!("request body: {}", r.body_text()),
-        )
+        let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            (
+                "too_large",
+                "the request body is larger than this route accepts".to_owned(),
+            )
+        } else {
+            ("bad_json", format!("request body: {}", r.body_text()))
+        };
+        Self::new(status, code, message)
     }
 }
 

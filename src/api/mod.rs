@@ -88,6 +88,17 @@ impl Modify for Security {
     }
 }
 
+/// Largest request body of an ordinary JSON route (routes that take files set their own).
+pub const MAX_JSON_BODY: usize = 256 * 1024;
+
+/// A route group with its own body limit instead of [`MAX_JSON_BODY`].
+fn limit(
+    (schemas, paths, method): utoipa_axum::router::UtoipaMethodRouter<ApiState>,
+    bytes: usize,
+) -> utoipa_axum::router::UtoipaMethodRouter<ApiState> {
+    (schemas, paths, method.layer(DefaultBodyLimit::max(bytes)))
+}
+
 fn api_router() -> OpenApiRouter<ApiState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
@@ -158,17 +169,23 @@ fn api_router() -> OpenApiRouter<ApiState> {
             crud::stations::delete
         ))
         .routes(routes!(stations::rotate_station_key))
-        .routes(routes!(mirror::put_mirror))
+        .routes(limit(routes!(mirror::put_mirror), mirror::MAX_MIRROR))
         .routes(routes!(mirror::get_mirror))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::update_user))
         .routes(routes!(people::list_tokens, people::create_token))
         .routes(routes!(people::revoke_token))
         .routes(routes!(matrix::matrix))
-        .routes(routes!(scans::post_scan, scans::list_scans))
+        .routes(limit(
+            routes!(scans::post_scan, scans::list_scans),
+            scans::MAX_SCAN_BODY,
+        ))
         .routes(routes!(audit::audit))
         .routes(routes!(audit::verify_audit))
-        .routes(routes!(attachments::upload_attachment))
+        .routes(limit(
+            routes!(attachments::upload_attachment),
+            attachments::MAX_ATTACHMENT,
+        ))
         .routes(routes!(attachments::get_attachment))
 }
 
@@ -189,6 +206,6 @@ pub fn router(state: ApiState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .layer(DefaultBodyLimit::max(attachments::MAX_ATTACHMENT))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .with_state(state)
 }

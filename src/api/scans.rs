@@ -7,8 +7,11 @@ use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, StationKey, block
 use crate::domain::ScanEvent;
 use crate::service::{self, ScanInput, ScanOutcome, ScanQuery};
 
+/// Largest scan request: a QR text of at most a few hundred characters, in JSON.
+pub const MAX_SCAN_BODY: usize = 4 * 1024;
+
 #[utoipa::path(post, path = "/api/v1/scans", tag = "scans", request_body = ScanInput,
-    responses((status = 200, body = ScanOutcome), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = ScanOutcome), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("station_key" = [])))]
 /// A kiosk reports a badge; the answer is the verdict, and the scan is recorded.
 pub async fn post_scan(
