@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Catalog;
-use crate::domain::{Certification, Employee, Skill, SkillRevision, Station};
+use crate::domain::{Certification, Employee, RevisionStatus, Skill, SkillRevision, Station};
 
 /// The status of one skill for one employee. Ordered worst to best, so the best outcome over
 /// several certifications is the maximum (EXTRA sorts apart, it is never compared).
@@ -186,8 +186,12 @@ pub fn judge_certification(
 
 /// The first revision after the certified one, up to the active one, that requires
 /// retraining; `None` when the certification is current enough.
+///
+/// Only revisions that were in force count (DESIGN.md, "Qualification semantics"): the active
+/// one and the archived ones, which were active before (only activation archives a
+/// revision). A draft — even one older than the active revision, skipped when a later draft
+/// was activated — never makes anyone OUTDATED.
 pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> Option<Uuid> {
-    use crate::domain::RevisionStatus;
     let active = revisions
         .iter()
         .find(|r| r.status == RevisionStatus::Active)?;
@@ -198,10 +202,20 @@ pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> O
         .map_or(0, |r| r.sequence);
     revisions
         .iter()
+        .filter(|r| has_been_in_force(r))
         .filter(|r| r.sequence > certified_seq && r.sequence <= active.sequence)
         .filter(|r| r.requires_retraining)
         .min_by_key(|r| r.sequence)
         .map(|r| r.id)
+}
+
+/// Whether a revision is or was in force: active now, or archived (superseded after being
+/// active). Drafts were never in force.
+fn has_been_in_force(revision: &SkillRevision) -> bool {
+    match revision.status {
+        RevisionStatus::Active | RevisionStatus::Archived => true,
+        RevisionStatus::Draft => false,
+    }
 }
 
 /// What is required of an employee per skill: the maximum level and every contributing source.
