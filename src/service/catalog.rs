@@ -259,6 +259,15 @@ fn activation_plan(
         .iter()
         .find(|r| r.status == RevisionStatus::Active)
         .cloned();
+    // Revisions are activated in order; going back to an older one is a rollback.
+    if let Some(active) = &replaces
+        && rev.sequence < active.sequence
+    {
+        return Err(ServiceError::Conflict(format!(
+            "{} is older than the active revision {}; revisions are activated in order",
+            rev.label, active.label
+        )));
+    }
     // The revisions as they would be after activation.
     let after: Vec<SkillRevision> = current
         .iter()
@@ -304,12 +313,14 @@ fn activation_plan(
     Ok((rev, current, preview))
 }
 
-/// Show what activating a draft would do, without doing it.
+/// Show what activating a draft would do, without doing it; refused like the activation.
 pub fn activation_preview(store: &Store, revision_id: Uuid) -> Result<ActivationPreview> {
     store.dry_run(|w| Ok(activation_plan(w, revision_id)?.2))
 }
 
 /// Activate a draft revision: the current active one is archived in the same transaction.
+/// Revisions are activated in order, so a draft older than the active revision is refused
+/// with a conflict (going back is an explicit, audited rollback, not an activation).
 pub fn activate_revision(
     store: &Store,
     actor: &Actor,
