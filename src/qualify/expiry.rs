@@ -6,15 +6,21 @@ use jiff::{Timestamp, ToSpan};
 /// When a certification achieved at `achieved_at` stops being valid: `validity_months`
 /// calendar months later in the site's timezone, with the day clamped to the month's last day
 /// (31 Jan + 1 month = 28/29 Feb). `None` validity never expires; so does an out-of-range date.
+///
+/// Daylight saving: a local time that falls in a gap (it never happens that day) moves forward
+/// past the gap, e.g. 02:30 becomes 03:30; one that falls in a fold (it happens twice) is the
+/// earlier of the two instants, so the certification lapses first — the fail-safe choice.
 pub fn expires_at(
     achieved_at: Timestamp,
     validity_months: Option<u32>,
     tz: &TimeZone,
 ) -> Option<Timestamp> {
     let months = i64::from(validity_months?);
-    let local = achieved_at.to_zoned(tz.clone());
-    local
-        .checked_add(months.months())
+    let local = achieved_at.to_zoned(tz.clone()).datetime();
+    let due = local.checked_add(months.months()).ok()?;
+    // "Compatible" disambiguation is exactly the rule above: later for a gap, earlier for a fold.
+    tz.to_ambiguous_zoned(due)
+        .compatible()
         .ok()
         .map(|z| z.timestamp())
 }
