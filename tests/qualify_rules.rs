@@ -737,6 +737,17 @@ fn the_required_level_is_the_maximum_and_every_contributing_row_is_a_source() {
     ]);
     assert_eq!(got, want);
     assert_eq!(line.sources.len(), 5);
+    // Listed in scope order, whatever the order of the rows.
+    assert_eq!(
+        scopes(&line),
+        [
+            "Department: Molding",
+            "Everyone",
+            "Project: Line 3",
+            "Role: Technician",
+            "Site: Austin"
+        ]
+    );
 
     // The maximum decides: level 2 is not enough, level 3 is.
     assert_eq!(
@@ -1280,6 +1291,11 @@ fn expiry_adds_calendar_months_keeping_the_local_time() {
         ("2026-01-10T08:00", 6, "2026-07-10T08:00"),
         ("2026-07-10T08:00", 6, "2027-01-10T08:00"),
         ("2026-05-31T07:00", 1, "2026-06-30T07:00"),
+        // Clamped to the month's last day in the site's calendar, leap years included.
+        ("2027-01-31T09:00", 1, "2027-02-28T09:00"),
+        ("2028-01-31T09:00", 1, "2028-02-29T09:00"),
+        ("2028-02-29T09:00", 12, "2029-02-28T09:00"),
+        ("2026-05-31T09:00", 6, "2026-11-30T09:00"),
     ];
     for (from, months, to) in cases {
         assert_eq!(
@@ -1603,6 +1619,12 @@ fn red_gives_one_readable_reason_per_failing_skill() {
             "Lockout — Rev B needs retraining",
             "Press Setup — level 1 of 2 required",
         ]
+    );
+    let in_order: Vec<String> = v.reasons.iter().map(|r| r.message.clone()).collect();
+    assert_eq!(
+        in_order,
+        messages(&v.reasons),
+        "reasons in skill-name order"
     );
     let by_skill: BTreeMap<Uuid, &VerdictReason> = v
         .reasons
