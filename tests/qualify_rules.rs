@@ -202,6 +202,41 @@ impl World {
         id
     }
 
+    /// A draft put at `position` among the skill's revisions; the later ones move up one.
+    fn insert_draft(&mut self, skill: Uuid, position: usize, retrain: bool) -> Uuid {
+        let list = self.catalog.revisions.entry(skill).or_default();
+        let at = position.min(list.len());
+        for r in list.iter_mut().skip(at) {
+            r.sequence += 1;
+        }
+        let id = new_id();
+        list.insert(
+            at,
+            SkillRevision {
+                id,
+                skill_id: skill,
+                sequence: at as u32 + 1,
+                label: "Rev Draft".into(),
+                change_log: String::new(),
+                status: RevisionStatus::Draft,
+                effective_date: None,
+                requires_retraining: retrain,
+            },
+        );
+        id
+    }
+
+    /// Activate a draft as the service does: the active revision is archived.
+    fn activate(&mut self, skill: Uuid, draft: Uuid) {
+        for r in self.catalog.revisions.get_mut(&skill).expect("revisions") {
+            if r.id == draft {
+                r.status = RevisionStatus::Active;
+            } else if r.status == RevisionStatus::Active {
+                r.status = RevisionStatus::Archived;
+            }
+        }
+    }
+
     fn require(&mut self, skill: Uuid, level: u8, scope: Scope) -> Uuid {
         let id = new_id();
         self.rows.push(Requirement {
@@ -913,6 +948,62 @@ fn a_draft_after_the_active_revision_does_not_make_anyone_outdated() {
     }
 }
 
+/// Issue 17's catalog: Rev A (requires retraining) was active; drafts Rev B (requires
+/// retraining) and Rev C (does not) were written; Rev C was activated, so Rev A is archived and
+/// Rev B was never in force. Required at level 3 at the home site.
+fn skipped_draft_world() -> (World, Uuid, [Uuid; 3], Employee) {
+    let mut w = World::new();
+    let lockout = w.skill("Lockout", None);
+    let a = w.revision(lockout, "Rev A", RevisionStatus::Archived, true);
+    let b = w.revision(lockout, "Rev B", RevisionStatus::Draft, true);
+    let c = w.revision(lockout, "Rev C", RevisionStatus::Active, false);
+    w.require(lockout, 3, everyone().site(w.home));
+    let e = w.employee("Pat");
+    (w, lockout, [a, b, c], e)
+}
+
+#[test]
+fn a_draft_that_was_never_activated_never_makes_anyone_outdated() {
+    let (w, lockout, [a, _, c], e) = skipped_draft_world();
+    let on_a = w.cert(&e, lockout, 3, long_ago()).on(a);
+    assert_eq!(retraining_needed(&on_a, w.revisions(lockout)), None);
+    let line = w.line(&e, std::slice::from_ref(&on_a), lockout);
+    assert_eq!(line.status, Valid, "Rev B was never in force");
+    assert_eq!(line.revision_label.as_deref(), Some("Rev A"));
+    assert_eq!(line.retraining_revision_label, None);
+    assert!(w.verdict(&e, &[on_a], None).is_green());
+    let on_c = w.cert(&e, lockout, 3, long_ago()).on(c);
+    assert_eq!(w.status(&e, &[on_c], lockout), Valid);
+    // Rev A was in force: a certification from before every revision must retrain on it.
+    let before_all = w.cert(&e, lockout, 3, long_ago()).without_revision();
+    let line = w.line(&e, &[before_all], lockout);
+    assert_eq!(line.status, Outdated);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev A"));
+}
+
+#[test]
+fn archived_revisions_count_because_they_were_in_force() {
+    // Rev A was active, Rev B was skipped, Rev C (requires retraining) was active and is now
+    // archived behind Rev D: people on Rev A must retrain on Rev C, the first one in force.
+    let mut w = World::new();
+    let lockout = w.skill("Lockout", None);
+    let a = w.revision(lockout, "Rev A", RevisionStatus::Archived, false);
+    let b = w.revision(lockout, "Rev B", RevisionStatus::Draft, true);
+    let c = w.revision(lockout, "Rev C", RevisionStatus::Archived, true);
+    let d = w.revision(lockout, "Rev D", RevisionStatus::Active, false);
+    w.require(lockout, 1, everyone());
+    let e = w.employee("Pat");
+    let revs = w.revisions(lockout);
+    let on = |rev| w.cert(&e, lockout, 1, long_ago()).on(rev);
+    assert_eq!(retraining_needed(&on(a), revs), Some(c));
+    assert_eq!(retraining_needed(&on(b), revs), Some(c));
+    assert_eq!(retraining_needed(&on(c), revs), None);
+    assert_eq!(retraining_needed(&on(d), revs), None);
+    let line = w.line(&e, &[on(a)], lockout);
+    assert_eq!(line.status, Outdated);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev C"));
+}
+
 #[test]
 fn a_certification_without_revision_predates_every_revision() {
     let (w, lockout, _, _, e) = retraining_world();
@@ -1361,6 +1452,67 @@ fn expiry_months_are_counted_in_the_sites_timezone() {
 }
 
 #[test]
+fn expiry_in_a_dst_fold_takes_the_earlier_instant_and_a_gap_moves_forward() {
+    let cases = [
+        // 01:30 CDT on 3 Oct 2024; 01:30 on 3 Nov happens twice (CDT, then CST an hour
+        // later): the earlier one, so the certification lapses first (fail safe).
+        (
+            "America/Chicago",
+            "2024-10-03T06:30:00Z",
+            1,
+            "2024-11-03T06:30:00Z",
+        ),
+        // Achieved in the second 01:30 (CST): a month later is unambiguous.
+        (
+            "America/Chicago",
+            "2024-11-03T07:30:00Z",
+            1,
+            "2024-12-03T07:30:00Z",
+        ),
+        // 02:30 CST on 10 Feb; 02:30 on 10 Mar does not exist: past the gap, 03:30 CDT.
+        (
+            "America/Chicago",
+            "2024-02-10T08:30:00Z",
+            1,
+            "2024-03-10T08:30:00Z",
+        ),
+        // The same in Berlin: 02:30 on 27 Oct 2024 is CEST first, then CET.
+        (
+            "Europe/Berlin",
+            "2024-09-27T00:30:00Z",
+            1,
+            "2024-10-27T00:30:00Z",
+        ),
+        // 02:30 CET on 31 Jan plus two months is 31 Mar, in the gap: 03:30 CEST.
+        (
+            "Europe/Berlin",
+            "2024-01-31T01:30:00Z",
+            2,
+            "2024-03-31T01:30:00Z",
+        ),
+    ];
+    for (tz, from, months, to) in cases {
+        assert_eq!(
+            expires_at(utc(from), Some(months), &zone(tz)),
+            Some(utc(to)),
+            "{from} + {months} months in {tz}"
+        );
+    }
+    let chicago = zone("America/Chicago");
+    let fold = expires_at(utc("2024-10-03T06:30:00Z"), Some(1), &chicago).expect("expiry");
+    assert_eq!(
+        fold.to_zoned(chicago.clone()).offset(),
+        jiff::tz::offset(-5),
+        "CDT"
+    );
+    let gap = expires_at(utc("2024-02-10T08:30:00Z"), Some(1), &chicago).expect("expiry");
+    assert_eq!(
+        gap.to_zoned(chicago).datetime(),
+        jiff::civil::date(2024, 3, 10).at(3, 30, 0, 0)
+    );
+}
+
+#[test]
 fn skills_without_validity_never_expire() {
     assert_eq!(expires_at(long_ago(), None, &TimeZone::UTC), None);
     assert_eq!(expires_at(long_ago(), None, &zone("America/Chicago")), None);
@@ -1742,9 +1894,11 @@ const PROJECTS: usize = 3;
 struct SkillSpec {
     validity: Option<u32>,
     deleted: bool,
-    /// One entry per revision: whether it requires retraining.
-    retrain: Vec<bool>,
-    /// Index of the active revision; earlier ones are archived, later ones drafts.
+    /// One entry per revision: whether it requires retraining, and whether it was skipped
+    /// (left a draft while a later one was activated).
+    revisions: Vec<(bool, bool)>,
+    /// Index of the active revision; earlier ones are archived (or skipped drafts), later
+    /// ones drafts.
     active: Option<usize>,
 }
 
@@ -1811,13 +1965,13 @@ fn skill_spec() -> impl Strategy<Value = SkillSpec> {
     (
         prop::option::of(prop_oneof![Just(1u32), Just(6), Just(12), Just(24)]),
         prop::bool::weighted(0.1),
-        prop::collection::vec(any::<bool>(), 0..=3),
+        prop::collection::vec((any::<bool>(), prop::bool::weighted(0.3)), 0..=3),
         prop::option::of(0usize..3),
     )
-        .prop_map(|(validity, deleted, retrain, active)| SkillSpec {
+        .prop_map(|(validity, deleted, revisions, active)| SkillSpec {
             validity,
             deleted,
-            retrain,
+            revisions,
             active,
         })
 }
@@ -2000,8 +2154,9 @@ fn build(s: &Scenario) -> Built {
     let mut skills = Vec::new();
     for (i, k) in s.skills.iter().enumerate() {
         let id = w.skill(&format!("Skill {i}"), k.validity);
-        for (j, &retrain) in k.retrain.iter().enumerate() {
+        for (j, &(retrain, skipped)) in k.revisions.iter().enumerate() {
             let status = match k.active {
+                Some(a) if j < a && skipped => RevisionStatus::Draft,
                 Some(a) if j < a => RevisionStatus::Archived,
                 Some(a) if j == a => RevisionStatus::Active,
                 _ => RevisionStatus::Draft,
@@ -2157,8 +2312,11 @@ fn oracle(
                     if c.expires_at.is_some_and(|x| x <= now) {
                         Expired
                     } else if active.is_some_and(|a| {
+                        // Revisions in force now or before (archived ones were active), after
+                        // the certified one, up to the active one; drafts never count.
                         revisions.iter().any(|r| {
                             r.requires_retraining
+                                && r.status != RevisionStatus::Draft
                                 && r.sequence > certified_seq
                                 && r.sequence <= a.sequence
                         })
@@ -2429,6 +2587,63 @@ proptest! {
         prop_assert_eq!(statuses(&at_q), statuses(&as_q));
         prop_assert_eq!(at_v.verdict, as_v.verdict);
         prop_assert_eq!(messages(&at_v.reasons), messages(&as_v.reasons));
+    }
+
+    /// Activating a draft later than the active revision (the only activation the service
+    /// allows) never makes any skill better and never turns a non-green verdict green.
+    #[test]
+    fn activating_a_later_revision_never_helps(s in scenario(), pick in any::<prop::sample::Index>()) {
+        let b = build(&s);
+        let mut later = Vec::new();
+        for &skill in &b.skills {
+            let revisions = b.w.revisions(skill);
+            let active = revisions
+                .iter()
+                .find(|r| r.status == RevisionStatus::Active)
+                .map_or(0, |r| r.sequence);
+            for r in revisions {
+                if r.status == RevisionStatus::Draft && r.sequence > active {
+                    later.push((skill, r.id));
+                }
+            }
+        }
+        if later.is_empty() {
+            return Ok(());
+        }
+        let (skill, draft) = later[pick.index(later.len())];
+        let before_q = statuses(&b.qualify(&b.employee, &b.certs, b.now));
+        let before_v = b.verdict(&b.employee, &b.certs, b.now);
+        let mut after = b.clone();
+        after.w.activate(skill, draft);
+        let after_q = statuses(&after.qualify(&after.employee, &after.certs, after.now));
+        prop_assert_eq!(before_q.keys().collect::<Vec<_>>(), after_q.keys().collect::<Vec<_>>());
+        no_better(&before_q, &after_q)?;
+        if !before_v.is_green() {
+            prop_assert!(!after.verdict(&after.employee, &after.certs, after.now).is_green());
+        }
+    }
+
+    /// A draft, wherever it sits among a skill's revisions and whatever it asks, changes
+    /// nothing: not a status, not a label, not a verdict.
+    #[test]
+    fn a_draft_never_changes_anything(
+        s in scenario(),
+        pick in any::<prop::sample::Index>(),
+        position in 0usize..=3,
+        retrain in any::<bool>(),
+    ) {
+        let b = build(&s);
+        let skill = b.skills[pick.index(b.skills.len())];
+        let mut more = b.clone();
+        more.w.insert_draft(skill, position, retrain);
+        prop_assert_eq!(
+            b.qualify(&b.employee, &b.certs, b.now),
+            more.qualify(&more.employee, &more.certs, more.now)
+        );
+        prop_assert_eq!(
+            b.verdict(&b.employee, &b.certs, b.now),
+            more.verdict(&more.employee, &more.certs, more.now)
+        );
     }
 
     /// The order of records and colleagues' certifications don't matter.
