@@ -700,6 +700,28 @@ fn every_api_route_refuses_anonymous_callers() {
     assert!(checked > 40, "only {checked} routes listed");
 }
 
+/// The status line a raw HTTP request gets: the body is written as far as the server takes
+/// it (a server that refuses early may close the connection mid-body), then the answer read.
+fn raw_status(base: &str, head: &str, body: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut tcp = std::net::TcpStream::connect(addr).expect("connect");
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    tcp.write_all(
+        format!(
+            "{head}Host: {addr}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .expect("send head");
+    let _ = tcp.write_all(body);
+    let mut answer = [0u8; 12];
+    tcp.read_exact(&mut answer).expect("an answer");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 /// A station route checks the key before it reads the body, and every route has a body limit
 /// of its own size: a made-up key with a large body is a 401, an over-long scan a 413.
 #[test]
@@ -715,29 +737,48 @@ fn station_keys_are_checked_before_bodies_and_limits_are_per_route() {
         },
     )
     .expect("station");
-    let big = vec![b'x'; 1024 * 1024];
-    let (st, v) = s.post_raw(
-        "/api/v1/scans",
-        Some("stn_made_up"),
-        "application/json",
-        &big,
-    );
-    assert_eq!(st, 401, "{v}");
+    // A made-up key announcing a 19 MB body that never comes: answered 401 at once, without
+    // waiting for (or buffering) the body.
+    {
+        use std::io::{Read, Write};
+        let addr = s.base.trim_start_matches("http://");
+        let mut tcp = std::net::TcpStream::connect(addr).expect("connect");
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .expect("timeout");
+        write!(
+            tcp,
+            "POST /api/v1/scans HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer stn_made_up\r\n\
+             Content-Type: application/json\r\nContent-Length: 19000000\r\n\r\n{{\"payload\""
+        )
+        .expect("send headers");
+        let mut answer = [0u8; 12];
+        tcp.read_exact(&mut answer)
+            .expect("an answer before the body");
+        assert_eq!(
+            &answer,
+            b"HTTP/1.1 401",
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+    }
+    let json = "Content-Type: application/json\r\n";
     let long = serde_json::to_vec(&json!({"payload": "x".repeat(10_000)})).expect("json");
-    let (st, v) = s.post_raw(
-        "/api/v1/scans",
-        Some(&created.key),
-        "application/json",
-        &long,
+    let head = format!(
+        "POST /api/v1/scans HTTP/1.1\r\nAuthorization: Bearer {}\r\n{json}",
+        created.key
     );
-    assert_eq!(st, 413, "{v}");
+    assert_eq!(raw_status(&s.base, &head, &long), "HTTP/1.1 413");
     // An ordinary JSON route: far below the attachment limit.
     let site =
         serde_json::to_vec(&json!({"code": "X", "name": "y".repeat(400_000), "timezone": "UTC"}))
             .expect("json");
-    let (st, v) = s.post_raw("/api/v1/sites", Some(&s.admin), "application/json", &site);
-    assert_eq!(st, 413, "{v}");
+    let head = format!(
+        "POST /api/v1/sites HTTP/1.1\r\nAuthorization: Bearer {}\r\n{json}",
+        s.admin
+    );
+    assert_eq!(raw_status(&s.base, &head, &site), "HTTP/1.1 413");
     // Evidence files still go up to their own limit.
+    let big = vec![b'x'; 1024 * 1024];
     let (st, v) = s.post_raw(
         "/api/v1/attachments?name=scan.pdf",
         Some(&s.admin),

@@ -170,6 +170,13 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
     })
     .await?;
     let c = st.store.catalog();
+    // Revisions activate in order: only a draft newer than the active one can be activated.
+    let active_seq = revs
+        .iter()
+        .filter(|r| r.status == RevisionStatus::Active)
+        .map(|r| r.sequence)
+        .max()
+        .unwrap_or(0);
     let body = html! {
         p { (skill.description) }
         p { "Code " strong { (skill.code) } " · levels 1–" (skill.max_level) " · "
@@ -184,7 +191,7 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
                         td { (r.effective_date.map_or("—".into(), |d| d.to_string())) }
                         td { (if r.requires_retraining { "required" } else { "no" }) }
                         td { (r.change_log) }
-                        td { @if r.status == RevisionStatus::Draft && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { "Activate…" } } }
+                        td { @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { "Activate…" } } }
                     }
                 }
             }
