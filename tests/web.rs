@@ -23,9 +23,12 @@ fn start(settings: WebSettings) -> Web {
     let store = Arc::new(Store::open(dir.path()).expect("store"));
     let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
     let base = common::serve_state(AppState::new(store.clone()).with_web(settings));
+    // No connection reuse: a server that answers before reading a refused request's body
+    // closes that connection, and a pooled one would fail the next request.
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        .max_idle_connections(0)
         .build()
         .into();
     Web {
@@ -277,6 +280,8 @@ fn every_route_checks_the_role_on_the_server() {
         ("POST", "/login"),
         ("GET", "/style.css"),
         ("GET", "/print.js"),
+        ("GET", "/setup"),
+        ("POST", "/setup"),
         ("GET", "/b/{token}"),
         ("POST", "/logout"),
     ];
@@ -686,4 +691,83 @@ fn security_headers_and_cross_site_posts() {
         .expect("post");
     assert_eq!(r.status().as_u16(), 200, "key page");
     let _ = r.body_mut().read_to_vec();
+}
+
+/// A new box has no administrator and no default password: the first page asks for the
+/// one-time setup code from the box's screen, creates the administrator once, and the code
+/// is gone afterwards.
+#[test]
+fn first_start_asks_for_the_setup_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    std::fs::write(dir.path().join("setup-code"), "ABCDE-FGHJK-MNPQR\n").expect("code");
+    let base = common::serve_state(AppState::new(store.clone()));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let get = |path: &str| {
+        let r = agent.get(&format!("{base}{path}")).call().expect("get");
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (r.status().as_u16(), loc)
+    };
+    let post = |form: &[(&str, &str)]| {
+        let mut r = agent
+            .post(&format!("{base}/setup"))
+            .send_form(form.to_vec())
+            .expect("post");
+        let body = r.body_mut().read_to_string().unwrap_or_default();
+        (r.status().as_u16(), body)
+    };
+    assert_eq!(
+        get("/login"),
+        (303, "/setup".to_owned()),
+        "the login page sends to setup"
+    );
+    assert_eq!(get("/setup").0, 200);
+    let form = |code: &'static str| {
+        vec![
+            ("code", code),
+            ("email", "it@plant.example"),
+            ("password", "first-admin-pw"),
+            ("confirm", "first-admin-pw"),
+        ]
+    };
+    let (st, body) = post(&form("WRONG-CODE0-00000"));
+    assert_eq!(st, 403, "{body}");
+    assert!(body.contains("not the setup code"), "{body}");
+    assert_eq!(
+        store
+            .read()
+            .expect("r")
+            .count::<caliber::domain::User>()
+            .expect("n"),
+        0
+    );
+    // Case, spaces and dashes do not matter.
+    let (st, _) = post(&form("abcde fghjk mnpqr"));
+    assert_eq!(st, 303);
+    let users = store
+        .read()
+        .expect("r")
+        .list::<caliber::domain::User>()
+        .expect("users");
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].role, caliber::domain::AppRole::Admin);
+    assert!(
+        !dir.path().join("setup-code").exists(),
+        "the code is used up"
+    );
+    assert_eq!(
+        get("/setup"),
+        (303, "/login".to_owned()),
+        "setup is closed now"
+    );
+    assert_eq!(get("/login").0, 200);
 }

@@ -12,6 +12,7 @@ mod queries;
 mod scans;
 mod secrets;
 mod sessions;
+mod setup;
 mod stations;
 
 use uuid::Uuid;
@@ -40,10 +41,11 @@ pub use queries::{
     live_employee, matrix, public_badge,
 };
 pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
-pub use secrets::{hash_password, new_secret, secret_hash, verify_password};
+pub use secrets::{MIN_PASSWORD_LEN, hash_password, new_secret, secret_hash, verify_password};
 pub use sessions::{
     LiveSession, LoginOutcome, SessionLimits, login, logout, remove_expired_sessions, resume,
 };
+pub use setup::{SETUP_CODE_FILE, complete_setup, setup_open};
 pub use stations::{
     StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
 };

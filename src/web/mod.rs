@@ -6,6 +6,7 @@ mod badge;
 mod layout;
 mod pages;
 mod session;
+mod setup;
 mod throttle;
 
 use std::sync::Arc;
@@ -149,6 +150,7 @@ fn build() -> Routes {
         .get("/style.css", layout::stylesheet)
         .get("/print.js", layout::print_script)
         .get_post("/login", session::login_form, session::login)
+        .get_post("/setup", setup::setup_form, setup::setup)
         .post("/logout", session::logout)
         .get_post("/employees", pages::employees, pages::create_employee)
         .get("/employees/new", pages::new_employee)

@@ -185,8 +185,13 @@ fn login_page(status: StatusCode, next: &str, email: &str, error: Option<&str>) 
     (status, layout::bare("Log in", body)).into_response()
 }
 
-/// `GET /login`
-pub async fn login_form(Query(q): Query<LoginQuery>) -> Response {
+/// `GET /login` (a new box without an administrator sends the visitor to `/setup`).
+pub async fn login_form(State(st): State<UiState>, Query(q): Query<LoginQuery>) -> Response {
+    let store = st.store.clone();
+    let open = tokio::task::spawn_blocking(move || service::setup_open(&store)).await;
+    if matches!(open, Ok(Ok(true))) {
+        return Redirect::to("/setup").into_response();
+    }
     login_page(StatusCode::OK, &safe_next(q.next.as_deref()), "", None)
 }
 
