@@ -7,6 +7,7 @@
 mod audit;
 mod catalog;
 mod error;
+mod inspect;
 mod record;
 pub mod schema;
 mod sessions;
@@ -24,6 +25,7 @@ use uuid::Uuid;
 
 pub use audit::{ChainHead, ChainReport, GENESIS, event_hash, hex, verify_chain};
 pub use error::StoreError;
+pub use inspect::{StoredRow, TableRows};
 pub use record::{Record, keys};
 pub use sessions::Session;
 
