@@ -1,33 +1,26 @@
 //! Badge tokens: the secret printed as a QR code on an operator's badge.
+//!
+//! What a token looks like and which QR texts carry one is decided once, in the
+//! `caliber-badge-payload` crate that the badge reader uses too; this module adds what only the
+//! server needs: making new tokens and storing them.
 
 use std::fmt;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use caliber_badge_payload::PayloadPolicy;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-/// Length in characters of a badge token (128 random bits, URL-safe base64, no padding).
-pub const BADGE_TOKEN_LEN: usize = 22;
+pub use caliber_badge_payload::{
+    BadgeTokenError, MAX_PAYLOAD as MAX_PAYLOAD_LEN, PayloadError, TOKEN_LEN as BADGE_TOKEN_LEN,
+};
 
 /// A badge token: 128 random bits as 22 URL-safe characters.
 ///
 /// Random rather than derived from the employee number so a badge cannot be forged from a
-/// roster; regenerating it revokes a lost badge.
+/// roster; regenerating it revokes a lost badge. `Debug` shows only a prefix.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct BadgeToken(String);
-
-/// Why a text is not a badge token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BadgeTokenError {
-    /// Wrong number of characters.
-    #[error("a badge token has {BADGE_TOKEN_LEN} characters, this has {0}")]
-    Length(usize),
-    /// A character outside `A-Z a-z 0-9 - _`.
-    #[error("a badge token uses only letters, digits, '-' and '_'")]
-    Alphabet,
-}
+pub struct BadgeToken(caliber_badge_payload::BadgeToken);
 
 impl BadgeToken {
     /// A fresh token from the operating system's random source.
@@ -35,77 +28,23 @@ impl BadgeToken {
         let mut bytes = [0u8; 16];
         // The thread RNG is a CSPRNG seeded from the operating system.
         rand::rng().fill_bytes(&mut bytes);
-        BadgeToken(URL_SAFE_NO_PAD.encode(bytes))
+        BadgeToken(caliber_badge_payload::BadgeToken::from_bytes(bytes))
     }
 
-    /// Parse a token, checking length and alphabet.
+    /// Parse a bare token, checking length and alphabet.
     pub fn parse(text: &str) -> Result<Self, BadgeTokenError> {
-        let n = text.chars().count();
-        if n != BADGE_TOKEN_LEN {
-            return Err(BadgeTokenError::Length(n));
-        }
-        if !text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(BadgeTokenError::Alphabet);
-        }
-        Ok(BadgeToken(text.to_owned()))
+        caliber_badge_payload::BadgeToken::parse(text).map(BadgeToken)
+    }
+
+    /// Extract the token from what a QR code said: the badge URL `http(s)://<host>/b/<token>`
+    /// on any host, or the bare token. Anything else is rejected before any lookup.
+    pub fn from_payload(payload: &str) -> Result<Self, PayloadError> {
+        PayloadPolicy::any_host().parse(payload).map(BadgeToken)
     }
 
     /// The token text.
     pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Why a scanned QR payload is not a Caliber badge.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PayloadError {
-    /// Longer than any badge URL could be.
-    #[error("payload too long ({0} bytes) for a badge")]
-    TooLong(usize),
-    /// Control characters or other binary content.
-    #[error("payload contains control characters")]
-    Binary,
-    /// A URL whose path is not `/b/<token>`.
-    #[error("not a badge URL (expected http(s)://<host>/b/<token>)")]
-    NotBadgeUrl,
-    /// Neither a URL nor a token.
-    #[error("not a badge: {0}")]
-    BadToken(#[from] BadgeTokenError),
-}
-
-/// Longest payload worth looking at: a badge URL with a generous host name.
-pub const MAX_PAYLOAD_LEN: usize = 512;
-
-impl BadgeToken {
-    /// Extract the token from what a QR code said: the badge URL `http(s)://<host>/b/<token>`
-    /// or the bare token. Anything else is rejected before any lookup.
-    pub fn from_payload(payload: &str) -> Result<Self, PayloadError> {
-        if payload.len() > MAX_PAYLOAD_LEN {
-            return Err(PayloadError::TooLong(payload.len()));
-        }
-        if payload.chars().any(char::is_control) {
-            return Err(PayloadError::Binary);
-        }
-        let lower = payload.get(..8).unwrap_or(payload).to_ascii_lowercase();
-        let rest = if lower.starts_with("https://") {
-            &payload[8..]
-        } else if lower.starts_with("http://") {
-            &payload[7..]
-        } else {
-            return Ok(BadgeToken::parse(payload)?);
-        };
-        let (host, path) = rest.split_once('/').ok_or(PayloadError::NotBadgeUrl)?;
-        if host.is_empty() || host.contains(['@', ' ']) {
-            return Err(PayloadError::NotBadgeUrl);
-        }
-        let token = path.strip_prefix("b/").ok_or(PayloadError::NotBadgeUrl)?;
-        if token.contains(['/', '?', '#']) {
-            return Err(PayloadError::NotBadgeUrl);
-        }
-        Ok(BadgeToken::parse(token)?)
+        self.0.as_str()
     }
 }
 
@@ -118,25 +57,28 @@ impl TryFrom<String> for BadgeToken {
 
 impl From<BadgeToken> for String {
     fn from(t: BadgeToken) -> String {
-        t.0
+        t.0.into()
     }
 }
 
 impl fmt::Display for BadgeToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl fmt::Debug for BadgeToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Tokens are secrets: logs show only a prefix.
-        write!(f, "BadgeToken({}…)", &self.0[..4.min(self.0.len())])
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     use super::*;
 
     #[test]
@@ -146,6 +88,16 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), BADGE_TOKEN_LEN);
         assert_eq!(BadgeToken::parse(a.as_str()), Ok(a));
+    }
+
+    #[test]
+    fn tokens_are_written_as_they_always_were() {
+        // Tokens issued before the shared crate were URL-safe base64 of 16 random bytes.
+        let bytes: [u8; 16] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+        assert_eq!(
+            caliber_badge_payload::BadgeToken::from_bytes(bytes).as_str(),
+            URL_SAFE_NO_PAD.encode(bytes)
+        );
     }
 
     #[test]
@@ -167,6 +119,7 @@ mod tests {
             format!("https://host/b/{t}?x=1"),
             format!("https://host/b/{t}/more"),
             format!("https:///b/{t}"),
+            format!("https://host?x=/b/{t}"),
             format!("{t}\u{0}"),
             format!(" {t}"),
             "x".repeat(5000),
@@ -175,6 +128,21 @@ mod tests {
         for p in bad {
             assert!(BadgeToken::from_payload(&p).is_err(), "{p:?}");
         }
+    }
+
+    #[test]
+    fn stores_as_text_and_logs_a_prefix() {
+        let t = BadgeToken::parse("AbCdEfGhIjKlMnOpQr-_12").expect("token");
+        assert_eq!(
+            serde_json::to_string(&t).expect("json"),
+            "\"AbCdEfGhIjKlMnOpQr-_12\""
+        );
+        assert_eq!(
+            serde_json::from_str::<BadgeToken>("\"AbCdEfGhIjKlMnOpQr-_12\"").ok(),
+            Some(t.clone())
+        );
+        assert!(serde_json::from_str::<BadgeToken>("\"short\"").is_err());
+        assert_eq!(format!("{t:?}"), "BadgeToken(AbCd…)");
     }
 
     #[test]
