@@ -342,7 +342,10 @@ fn add<R: Record>(
             }
             for (index, owner) in indexes {
                 let listed: Vec<R> = w.owned(*index, *owner)?;
-                assert!(listed.iter().any(|r| r.id() == record.id()), "pair index entry");
+                assert!(
+                    listed.iter().any(|r| r.id() == record.id()),
+                    "pair index entry"
+                );
             }
             let action = format!("{}.create", R::ENTITY);
             w.audit(
