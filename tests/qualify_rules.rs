@@ -1,4 +1,4 @@
-//! The qualification rules of DESIGN.md ("Qualification semantics"), rule by rule and edge by
+//! The qualification rules of docs/qualification.md (the contract), rule by rule and edge by
 //! edge, through the engine's public API only and with `now` always passed in; then properties
 //! over random small sites that must hold whatever the catalog.
 

@@ -187,7 +187,7 @@ pub fn judge_certification(
 /// The first revision after the certified one, up to the active one, that requires
 /// retraining; `None` when the certification is current enough.
 ///
-/// Only revisions that were in force count (DESIGN.md, "Qualification semantics"): the active
+/// Only revisions that were in force count (docs/qualification.md): the active
 /// one and the archived ones, which were active before (only activation archives a
 /// revision). A draft — even one older than the active revision, skipped when a later draft
 /// was activated — never makes anyone OUTDATED.
