@@ -1,6 +1,9 @@
 //! Who is calling: a bearer API token (role-carrying), or a station key for scans.
 
-use axum::extract::FromRequestParts;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use uuid::Uuid;
@@ -123,5 +126,53 @@ impl FromRequestParts<ApiState> for StationKey {
         let k = key.clone();
         super::blocking(move || crate::service::authenticate_station(&store.read()?, &k)).await?;
         Ok(StationKey(key))
+    }
+}
+
+/// A station request: the key is checked before the body `B` is read. A refused request's
+/// body is still read and thrown away (never buffered), up to [`DRAIN_LIMIT`] and
+/// [`DRAIN_TIME`], so that a kiosk with a wrong key receives the 401 instead of a connection
+/// reset (a socket closed with unread data resets, and the answer is lost).
+#[derive(Debug)]
+pub struct StationRequest<B>(pub StationKey, pub B);
+
+/// How much of a refused station request's body is read and discarded before closing.
+pub const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// How long a refused station request's body is read before closing.
+pub const DRAIN_TIME: Duration = Duration::from_secs(2);
+
+impl<B> FromRequest<ApiState> for StationRequest<B>
+where
+    B: FromRequest<ApiState>,
+    ApiError: From<B::Rejection>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &ApiState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        match StationKey::from_request_parts(&mut parts, state).await {
+            Ok(key) => {
+                let body = B::from_request(Request::from_parts(parts, body), state).await?;
+                Ok(StationRequest(key, body))
+            }
+            Err(refused) => {
+                let _ = tokio::time::timeout(DRAIN_TIME, discard(body, DRAIN_LIMIT)).await;
+                Err(refused)
+            }
+        }
+    }
+}
+
+/// Read and drop up to `limit` bytes of `body`.
+async fn discard(body: Body, limit: usize) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0usize;
+    while seen <= limit {
+        match body.frame().await {
+            Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |d| d.len()),
+            _ => break,
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! status, including malformed JSON, bad path ids and bad query strings.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -110,6 +110,20 @@ impl From<JsonRejection> for ApiError {
             ("bad_json", format!("request body: {}", r.body_text()))
         };
         Self::new(status, code, message)
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the request body is larger than this route accepts",
+            )
+        } else {
+            Self::bad_request(format!("request body: {}", r.body_text()))
+        }
     }
 }
 

@@ -8,7 +8,9 @@ use axum::response::IntoResponse;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiError, ApiPath, ApiResult, ApiState, Principal, StationKey, blocking};
+use super::{
+    ApiError, ApiPath, ApiResult, ApiState, Principal, StationKey, StationRequest, blocking,
+};
 use crate::service::{self, ServiceError};
 
 /// Largest screen image accepted.
@@ -24,8 +26,7 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// A kiosk reports the screen it shows now (PNG).
 pub async fn put_mirror(
     State(st): State<ApiState>,
-    StationKey(key): StationKey,
-    body: Bytes,
+    StationRequest(StationKey(key), body): StationRequest<Bytes>,
 ) -> ApiResult<StatusCode> {
     if body.len() > MAX_MIRROR {
         return Err(ApiError::new(
