@@ -56,15 +56,20 @@ fn small_site(s: &TestServer) -> Site {
     }
 }
 
+/// The badge token of employee `emp`, from the badge endpoint (the only place it is shown).
+fn badge_of(s: &TestServer, emp: &str) -> String {
+    s.ok("GET", &format!("/api/v1/employees/{emp}/badge"), None)["badge_token"]
+        .as_str()
+        .expect("badge token")
+        .to_owned()
+}
+
 #[test]
 fn certify_scan_revoke_end_to_end() {
     let s = TestServer::start();
     let site = small_site(&s);
     let emp = id(&site.employee);
-    let badge = site.employee["badge_token"]
-        .as_str()
-        .expect("badge")
-        .to_owned();
+    let badge = badge_of(&s, &emp);
 
     // Required but never certified: MISSING, red.
     let q = s.ok(
@@ -148,8 +153,8 @@ fn certify_scan_revoke_end_to_end() {
     );
 
     let scans = s.ok("GET", "/api/v1/scans", None);
-    assert_eq!(scans.as_array().expect("scans").len(), 2);
-    assert_eq!(scans[0]["verdict"], "red", "newest first");
+    assert_eq!(scans["items"].as_array().expect("scans").len(), 2);
+    assert_eq!(scans["items"][0]["verdict"], "red", "newest first");
 
     // Regenerating the badge voids the old one: amber "replaced".
     s.ok("POST", &format!("/api/v1/employees/{emp}/badge"), None);
@@ -331,8 +336,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         .as_str()
         .expect("key")
         .to_owned();
-    let before = s
-        .ok("GET", "/api/v1/scans", None)
+    let before = s.ok("GET", "/api/v1/scans", None)["items"]
         .as_array()
         .expect("scans")
         .len();
@@ -347,11 +351,10 @@ fn bad_input_is_refused_and_changes_nothing() {
         "POST",
         "/api/v1/scans",
         Some("stn_wrong"),
-        Some(&json!({"payload": site.employee["badge_token"]})),
+        Some(&json!({"payload": badge_of(&s, &id(&site.employee))})),
     );
     assert_eq!(st, 401);
-    let after = s
-        .ok("GET", "/api/v1/scans", None)
+    let after = s.ok("GET", "/api/v1/scans", None)["items"]
         .as_array()
         .expect("scans")
         .len();
@@ -514,6 +517,177 @@ fn evidence_attachments_round_trip() {
     let (st, body) = s.admin("GET", &format!("/api/v1/attachments/{sha}"), None);
     assert_eq!(st, 200);
     assert_eq!(body, Value::String("%PDF-1.4 training sheet".into()));
+}
+
+/// Evidence is served as the type its bytes are, from an allow-list: a PDF shows inline as a
+/// PDF, while a page claiming to be a picture downloads as opaque bytes (it must never run as
+/// a page on the box's origin), whatever the uploader said.
+#[test]
+fn evidence_is_served_as_what_it_is_never_as_the_uploader_claimed() {
+    let s = TestServer::start();
+    let upload = |name: &str, claimed: &str, bytes: &[u8]| {
+        let (st, att) = s.post_raw(
+            &format!("/api/v1/attachments?name={name}"),
+            Some(&s.admin),
+            claimed,
+            bytes,
+        );
+        assert_eq!(st, 201, "{att}");
+        att
+    };
+    let page = upload(
+        "photo.png",
+        "image/png",
+        b"<html><script>alert(document.cookie)</script></html>",
+    );
+    assert_eq!(page["mime"], "application/octet-stream");
+    let pdf = upload("sheet.pdf", "text/html", b"%PDF-1.7 signed sheet");
+    assert_eq!(pdf["mime"], "application/pdf");
+    let headers = |sha: &str| {
+        let resp = ureq::get(&format!("{}/api/v1/attachments/{sha}", s.base))
+            .header("authorization", &format!("Bearer {}", s.admin))
+            .call()
+            .expect("download");
+        let h = |n: &str| {
+            resp.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        (
+            h("content-type"),
+            h("content-disposition"),
+            h("x-content-type-options"),
+        )
+    };
+    let (ty, disposition, nosniff) = headers(page["sha256"].as_str().expect("sha"));
+    assert_eq!(ty, "application/octet-stream");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(nosniff, "nosniff");
+    let (ty, disposition, _) = headers(pdf["sha256"].as_str().expect("sha"));
+    assert_eq!(ty, "application/pdf");
+    assert!(disposition.starts_with("inline;"), "{disposition}");
+}
+
+/// Badge tokens are secrets (whoever has one can turn a station green for someone else):
+/// they leave the server only to the roles that print badges and only on the badge
+/// endpoint; station key hashes and API token hashes never leave it.
+#[test]
+fn secrets_leave_the_server_only_on_the_badge_endpoint() {
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let emp = id(&site.employee);
+    assert!(
+        site.employee.get("badge_token").is_none(),
+        "create: {}",
+        site.employee
+    );
+    let badge = badge_of(&s, &emp);
+    let station = s.ok("POST", "/api/v1/stations", Some(json!({"name": "Press 1"})));
+    assert!(station["station"].get("key_hash").is_none(), "{station}");
+    let trainer = s.token(AppRole::Trainer);
+    let auditor = s.token(AppRole::Auditor);
+    for path in [
+        "/api/v1/employees".to_owned(),
+        format!("/api/v1/employees/{emp}"),
+        "/api/v1/stations".to_owned(),
+        "/api/v1/tokens".to_owned(),
+        "/api/v1/scans".to_owned(),
+        "/api/v1/audit".to_owned(),
+        format!("/api/v1/audit?entity=employee&entity_id={emp}"),
+    ] {
+        let (st, body) = s.admin("GET", &path, None);
+        assert_eq!(st, 200, "{path}: {body}");
+        let text = body.to_string();
+        assert!(!text.contains(&badge), "{path} shows a badge token");
+        if !path.contains("audit") {
+            for field in ["badge_token", "key_hash", "token_hash"] {
+                assert!(!text.contains(field), "{path} shows {field}");
+            }
+        }
+    }
+    for who in [&trainer, &auditor] {
+        let (st, _) = s.call(
+            "GET",
+            &format!("/api/v1/employees/{emp}/badge"),
+            Some(who),
+            None,
+        );
+        assert_eq!(st, 403, "only badge printers see badge tokens");
+    }
+    // A new badge is shown once to whoever regenerates it, and the old one is void.
+    let fresh = s.ok("POST", &format!("/api/v1/employees/{emp}/badge"), None);
+    let fresh = fresh["badge_token"].as_str().expect("new token").to_owned();
+    assert_ne!(fresh, badge);
+    assert_eq!(badge_of(&s, &emp), fresh);
+}
+
+/// Every list is paged: at most `limit` items (default 100, never more than 1000) and a
+/// cursor that walks the whole list once, in order, without repeats.
+#[test]
+fn lists_come_a_page_at_a_time() {
+    let s = TestServer::start();
+    for n in 0..7 {
+        s.ok(
+            "POST",
+            "/api/v1/roles",
+            Some(json!({"name": format!("Role {n}")})),
+        );
+    }
+    let mut names = Vec::new();
+    let mut path = "/api/v1/roles?limit=3".to_owned();
+    let mut pages = 0;
+    loop {
+        let page = s.ok("GET", &path, None);
+        let items = page["items"].as_array().expect("items");
+        assert!(items.len() <= 3, "{page}");
+        names.extend(
+            items
+                .iter()
+                .map(|r| r["name"].as_str().expect("name").to_owned()),
+        );
+        pages += 1;
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/roles?limit=3&after={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = (0..7).map(|n| format!("Role {n}")).collect();
+    assert_eq!(names, expected, "every record once, oldest first");
+    let all = s.ok("GET", "/api/v1/roles?limit=100000", None);
+    assert_eq!(all["items"].as_array().expect("items").len(), 7);
+    assert!(all["next"].is_null());
+    let (st, _) = s.admin("GET", "/api/v1/roles?after=not-a-cursor", None);
+    assert_eq!(st, 400);
+}
+
+/// A station key is checked before the body is read, and a refused station still gets its
+/// 401 answer (the body is read and thrown away), not a reset connection.
+#[test]
+fn a_wrong_station_key_gets_a_401_not_a_reset_connection() {
+    let s = TestServer::start();
+    let big = vec![b'x'; 1024 * 1024];
+    for round in 0..10 {
+        let (st, v) = s.post_raw_method(
+            "PUT",
+            "/api/v1/station/mirror",
+            Some("stn_made_up"),
+            "image/png",
+            &big,
+        );
+        assert_eq!(st, 401, "round {round}: {v}");
+        assert_eq!(v["error"]["code"], "unauthorized", "{v}");
+        let (st, _) = s.post_raw_method(
+            "POST",
+            "/api/v1/scans",
+            Some("stn_made_up"),
+            "application/json",
+            br#"{"payload": "x"}"#,
+        );
+        assert_eq!(st, 401, "round {round}");
+    }
 }
 
 #[test]

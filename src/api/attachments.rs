@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -25,31 +25,27 @@ pub struct UploadQuery {
 
 #[utoipa::path(post, path = "/api/v1/attachments", tag = "certifications", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = Attachment), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = Attachment), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Upload evidence (raw body); reference it by SHA-256 when certifying.
 pub async fn upload_attachment(
     State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<UploadQuery>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<(StatusCode, ApiJson<Attachment>)> {
     p.require(p.role.can_certify(), "upload evidence")?;
-    let mime = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
     let actor = p.actor();
-    let a = blocking(move || service::store_attachment(&st.store, &actor, &q.name, &mime, &body))
-        .await?;
+    let a = blocking(move || service::store_attachment(&st.store, &actor, &q.name, &body)).await?;
     Ok((StatusCode::CREATED, ApiJson(a)))
 }
 
 #[utoipa::path(get, path = "/api/v1/attachments/{sha256}", tag = "certifications",
     params(("sha256" = String, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Download an attachment.
 pub async fn get_attachment(
@@ -71,10 +67,19 @@ pub async fn get_attachment(
         Ok((meta, bytes))
     })
     .await?;
-    let disposition = format!("attachment; filename=\"{}\"", meta.name.replace('"', ""));
+    // Only types from the allow-list are shown inline, under the type the bytes really are;
+    // everything else downloads as opaque bytes (and `nosniff` is on every response).
+    let name = meta.name.replace(['"', '\\'], "");
+    let (mime, disposition) = match service::evidence_type(&bytes) {
+        Some(mime) => (mime, format!("inline; filename=\"{name}\"")),
+        None => (
+            "application/octet-stream",
+            format!("attachment; filename=\"{name}\""),
+        ),
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, meta.mime),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,

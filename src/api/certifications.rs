@@ -7,7 +7,9 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
+use super::{
+    ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Page, PageQuery, Principal, blocking,
+};
 use crate::domain::Certification;
 use crate::service::{self, CertifyInput, RevokeInput, ServiceError};
 
@@ -23,33 +25,49 @@ pub struct CertQuery {
     pub include_revoked: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/certifications", tag = "certifications", params(CertQuery),
-    responses((status = 200, body = Vec<Certification>)),
+#[utoipa::path(get, path = "/api/v1/certifications", tag = "certifications",
+    params(CertQuery, PageQuery),
+    responses((status = 200, body = Page<Certification>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-/// Certifications, by employee or skill.
+/// Certifications, by employee or skill, oldest first, a page at a time.
 pub async fn list_certifications(
     State(st): State<ApiState>,
     p: Principal,
     ApiQuery(q): ApiQuery<CertQuery>,
-) -> ApiResult<ApiJson<Vec<Certification>>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Certification>>> {
     p.require(p.role.can_view_all(), "view certifications")?;
     let out = blocking(move || {
         let r = st.store.read()?;
-        let all = match (q.employee_id, q.skill_id) {
-            (Some(e), _) => r.certifications_of(e)?,
-            (None, Some(s)) => r.certifications_in(s)?,
-            (None, None) => r.list::<Certification>()?,
-        };
         let revoked_ok = q.include_revoked.unwrap_or(true);
-        Ok(all
-            .into_iter()
-            .filter(|c| c.deleted_at.is_none())
-            .filter(|c| q.skill_id.is_none_or(|s| c.skill_id == s))
-            .filter(|c| revoked_ok || c.revoked.is_none())
-            .collect())
+        let wanted = |c: &Certification| {
+            c.deleted_at.is_none()
+                && q.employee_id.is_none_or(|e| c.employee_id == e)
+                && q.skill_id.is_none_or(|s| c.skill_id == s)
+                && (revoked_ok || c.revoked.is_none())
+        };
+        // One person's or one skill's come through the index; all of them page the table.
+        let indexed = match (q.employee_id, q.skill_id) {
+            (Some(e), _) => Some(r.certifications_of(e)?),
+            (None, Some(s)) => Some(r.certifications_in(s)?),
+            (None, None) => None,
+        };
+        let rows = match indexed {
+            Some(mut all) => {
+                all.sort_by_key(|c| c.id);
+                all.into_iter()
+                    .filter(|c| page.after.is_none_or(|a| c.id > a))
+                    .filter(|c| wanted(c))
+                    .take(page.read_limit())
+                    .collect()
+            }
+            None => r.page::<Certification>(page.after, false, page.read_limit(), wanted)?,
+        };
+        Ok(rows)
     })
     .await?;
-    Ok(ApiJson(out))
+    Ok(ApiJson(Page::from_read(out, &page, |c| c.id)))
 }
 
 #[utoipa::path(get, path = "/api/v1/certifications/{id}", tag = "certifications", params(("id" = Uuid, Path)),

@@ -8,7 +8,7 @@
 /// [`Editable`]: crate::service::Editable
 macro_rules! crud {
     (
-        $module:ident, $ty:ident, $input:ident, tag = $tag:literal,
+        $module:ident, $ty:ident, $input:ident, view = $view:ident, tag = $tag:literal,
         list = $list:literal, one = $one:literal $(, create = $create:ident)?
     ) => {
         /// Routes for one record kind.
@@ -18,7 +18,12 @@ macro_rules! crud {
             use uuid::Uuid;
 
             use crate::api::error::ErrorBody;
+            use crate::api::paging::{Page, PageQuery};
+            use crate::api::views::Shown;
+            #[allow(unused_imports)]
+            use crate::api::views::{EmployeeView, StationView};
             use crate::api::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
+            #[allow(unused_imports)]
             use crate::domain::$ty;
             use crate::service::{self, $input};
 
@@ -31,36 +36,39 @@ macro_rules! crud {
                 pub include_deleted: bool,
             }
 
-            #[utoipa::path(get, path = $list, tag = $tag, params(ListQuery),
-                responses((status = 200, body = Vec<$ty>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+            #[utoipa::path(get, path = $list, tag = $tag, params(ListQuery, PageQuery),
+                responses((status = 200, body = Page<$view>), (status = 400, body = ErrorBody),
+                    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
                 security(("bearer" = [])))]
-            /// Every record, oldest first.
+            /// Records, oldest first, a page at a time.
             pub async fn list(
                 State(st): State<ApiState>,
                 p: Principal,
                 ApiQuery(q): ApiQuery<ListQuery>,
-            ) -> ApiResult<ApiJson<Vec<$ty>>> {
+                ApiQuery(page): ApiQuery<PageQuery>,
+            ) -> ApiResult<ApiJson<Page<$view>>> {
                 p.require(p.role.can_view_all(), "view records")?;
                 let rows = blocking(move || {
                     let r = st.store.read()?;
-                    Ok(r.list::<$ty>()?
-                        .into_iter()
-                        .filter(|x| q.include_deleted || x.deleted_at.is_none())
-                        .collect())
+                    Ok(r.page::<$ty>(page.after, false, page.read_limit(), |x| {
+                        q.include_deleted || x.deleted_at.is_none()
+                    })?)
                 })
                 .await?;
-                Ok(ApiJson(rows))
+                Ok(ApiJson(Page::from_read(rows, &page, |x| x.id).map(Shown::shown)))
             }
 
             #[utoipa::path(get, path = $one, tag = $tag, params(("id" = Uuid, Path)),
-                responses((status = 200, body = $ty), (status = 404, body = ErrorBody)),
+                responses((status = 200, body = $view), (status = 400, body = ErrorBody),
+                    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                    (status = 404, body = ErrorBody)),
                 security(("bearer" = [])))]
             /// One record (deleted ones too, for history).
             pub async fn get(
                 State(st): State<ApiState>,
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
-            ) -> ApiResult<ApiJson<$ty>> {
+            ) -> ApiResult<ApiJson<$view>> {
                 p.require(p.role.can_view_all(), "view records")?;
                 let rec = blocking(move || {
                     st.store
@@ -70,14 +78,17 @@ macro_rules! crud {
                             <$ty as crate::store::Record>::ENTITY, id))
                 })
                 .await?;
-                Ok(ApiJson(rec))
+                Ok(ApiJson(rec.shown()))
             }
 
-            crud!(@create $ty, $input, $tag, $list $(, $create)?);
+            crud!(@create $ty, $input, $view, $tag, $list $(, $create)?);
 
             #[utoipa::path(put, path = $one, tag = $tag, params(("id" = Uuid, Path)), request_body = $input,
-                responses((status = 200, body = $ty), (status = 404, body = ErrorBody),
-                    (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+                responses((status = 200, body = $view), (status = 400, body = ErrorBody),
+                    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+                    (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+                    (status = 422, body = ErrorBody)),
                 security(("bearer" = [])))]
             /// Replace a record's fields.
             pub async fn update(
@@ -85,55 +96,61 @@ macro_rules! crud {
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
                 ApiJson(input): ApiJson<$input>,
-            ) -> ApiResult<ApiJson<$ty>> {
+            ) -> ApiResult<ApiJson<$view>> {
                 p.require(p.role.can_manage_catalog(), "change records")?;
                 let actor = p.actor();
                 let rec = blocking(move || service::update::<$ty>(&st.store, &actor, id, input)).await?;
-                Ok(ApiJson(rec))
+                Ok(ApiJson(rec.shown()))
             }
 
             #[utoipa::path(delete, path = $one, tag = $tag, params(("id" = Uuid, Path)),
-                responses((status = 200, body = $ty), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+                responses((status = 200, body = $view), (status = 400, body = ErrorBody),
+                    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                    (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
                 security(("bearer" = [])))]
             /// Soft-delete a record: kept for the audit trail, gone everywhere else.
             pub async fn delete(
                 State(st): State<ApiState>,
                 p: Principal,
                 ApiPath(id): ApiPath<Uuid>,
-            ) -> ApiResult<ApiJson<$ty>> {
+            ) -> ApiResult<ApiJson<$view>> {
                 p.require(p.role.can_manage_catalog(), "delete records")?;
                 let actor = p.actor();
                 let rec = blocking(move || service::delete::<$ty>(&st.store, &actor, id)).await?;
-                Ok(ApiJson(rec))
+                Ok(ApiJson(rec.shown()))
             }
 
             #[allow(unused_imports)]
             use StatusCode as _;
         }
     };
-    (@create $ty:ident, $input:ident, $tag:literal, $list:literal) => {
+    (@create $ty:ident, $input:ident, $view:ident, $tag:literal, $list:literal) => {
         #[utoipa::path(post, path = $list, tag = $tag, request_body = $input,
-            responses((status = 201, body = $ty), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+            responses((status = 201, body = $view), (status = 400, body = ErrorBody),
+                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+                (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+                (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
             security(("bearer" = [])))]
         /// Create a record.
         pub async fn create(
             State(st): State<ApiState>,
             p: Principal,
             ApiJson(input): ApiJson<$input>,
-        ) -> ApiResult<(StatusCode, ApiJson<$ty>)> {
+        ) -> ApiResult<(StatusCode, ApiJson<$view>)> {
             p.require(p.role.can_manage_catalog(), "create records")?;
             let actor = p.actor();
             let rec = blocking(move || service::create::<$ty>(&st.store, &actor, input)).await?;
-            Ok((StatusCode::CREATED, ApiJson(rec)))
+            Ok((StatusCode::CREATED, ApiJson(rec.shown())))
         }
     };
-    (@create $ty:ident, $input:ident, $tag:literal, $list:literal, $custom:ident) => {};
+    (@create $ty:ident, $input:ident, $view:ident, $tag:literal, $list:literal, $custom:ident) => {};
 }
 
 crud!(
     sites,
     Site,
     SiteInput,
+    view = Site,
     tag = "organisation",
     list = "/api/v1/sites",
     one = "/api/v1/sites/{id}"
@@ -142,6 +159,7 @@ crud!(
     departments,
     Department,
     DepartmentInput,
+    view = Department,
     tag = "organisation",
     list = "/api/v1/departments",
     one = "/api/v1/departments/{id}"
@@ -150,6 +168,7 @@ crud!(
     roles,
     Role,
     RoleInput,
+    view = Role,
     tag = "organisation",
     list = "/api/v1/roles",
     one = "/api/v1/roles/{id}"
@@ -158,6 +177,7 @@ crud!(
     projects,
     Project,
     ProjectInput,
+    view = Project,
     tag = "organisation",
     list = "/api/v1/projects",
     one = "/api/v1/projects/{id}"
@@ -166,6 +186,7 @@ crud!(
     employees,
     Employee,
     EmployeeInput,
+    view = EmployeeView,
     tag = "employees",
     list = "/api/v1/employees",
     one = "/api/v1/employees/{id}"
@@ -174,6 +195,7 @@ crud!(
     skills,
     Skill,
     SkillInput,
+    view = Skill,
     tag = "skills",
     list = "/api/v1/skills",
     one = "/api/v1/skills/{id}"
@@ -182,6 +204,7 @@ crud!(
     requirements,
     Requirement,
     RequirementInput,
+    view = Requirement,
     tag = "requirements",
     list = "/api/v1/requirements",
     one = "/api/v1/requirements/{id}"
@@ -190,6 +213,7 @@ crud!(
     stations,
     Station,
     StationInput,
+    view = StationView,
     tag = "stations",
     list = "/api/v1/stations",
     one = "/api/v1/stations/{id}",

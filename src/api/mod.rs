@@ -15,10 +15,12 @@ mod extract;
 mod health;
 mod matrix;
 mod mirror;
+mod paging;
 mod people;
 mod revisions;
 mod scans;
 mod stations;
+mod views;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -30,10 +32,12 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use auth::{Principal, StationKey, bearer};
+pub use auth::{Principal, StationKey, StationRequest, bearer};
 pub use error::{ApiError, ApiResult, ErrorBody};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use health::Health;
+pub use paging::{DEFAULT_PAGE, MAX_PAGE, Page, PageQuery};
+pub use views::{BadgeView, EmployeeView, Shown, StationView, TokenView};
 
 use crate::service::ServiceError;
 use crate::store::Store;
@@ -134,7 +138,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(people::qualification))
         .routes(routes!(people::certifications))
-        .routes(routes!(people::regenerate_badge))
+        .routes(routes!(people::regenerate_badge, people::badge))
         .routes(routes!(crud::skills::list, crud::skills::create))
         .routes(routes!(
             crud::skills::get,

@@ -7,7 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking};
+use super::{
+    ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, BadgeView, Page, PageQuery, Principal, Shown,
+    TokenView, blocking,
+};
 use crate::domain::{ApiToken, Certification, Employee};
 use crate::service::{
     self, EmployeeQualification, ServiceError, TokenInput, UserInput, UserUpdate, UserView,
@@ -72,40 +75,64 @@ pub async fn certifications(
 
 #[utoipa::path(post, path = "/api/v1/employees/{id}/badge", tag = "employees",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Employee), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = BadgeView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Issue a new badge token; the old badge stops working at once.
 pub async fn regenerate_badge(
     State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Employee>> {
+) -> ApiResult<ApiJson<BadgeView>> {
     p.require(p.role.can_manage_catalog(), "regenerate badges")?;
     let actor = p.actor();
     let e = blocking(move || service::regenerate_badge(&st.store, &actor, id)).await?;
-    Ok(ApiJson(e))
+    Ok(ApiJson(BadgeView::from(&e)))
+}
+
+#[utoipa::path(get, path = "/api/v1/employees/{id}/badge", tag = "employees",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = BadgeView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// The badge token of an employee, for printing a badge (admins and skill managers only:
+/// whoever has it can show a station this person's badge).
+pub async fn badge(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<BadgeView>> {
+    p.require(p.role.can_manage_catalog(), "print badges")?;
+    let e = blocking(move || service::live_employee(&st.store, id)).await?;
+    Ok(ApiJson(BadgeView::from(&e)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
-    responses((status = 200, body = Vec<UserView>), (status = 403, body = ErrorBody)),
+    params(PageQuery),
+    responses((status = 200, body = Page<UserView>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-/// Every login.
+/// Logins, oldest first, a page at a time.
 pub async fn list_users(
     State(st): State<ApiState>,
     p: Principal,
-) -> ApiResult<ApiJson<Vec<UserView>>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<UserView>>> {
     p.require(p.role.can_manage_users(), "manage users")?;
     let users = blocking(move || {
-        Ok(st
-            .store
-            .read()?
-            .list::<crate::domain::User>()?
-            .iter()
-            .map(UserView::from)
-            .collect())
+        Ok(st.store.read()?.page::<crate::domain::User>(
+            page.after,
+            false,
+            page.read_limit(),
+            |_| true,
+        )?)
     })
     .await?;
-    Ok(ApiJson(users))
+    Ok(ApiJson(
+        Page::from_read(users, &page, |u| u.id).map(|u| UserView::from(&u)),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
@@ -144,22 +171,33 @@ pub async fn update_user(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenCreated {
     /// The token record.
-    pub token: ApiToken,
+    pub token: TokenView,
     /// The secret to send as `Authorization: Bearer …`; not stored, not shown again.
     pub secret: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "users",
-    responses((status = 200, body = Vec<ApiToken>), (status = 403, body = ErrorBody)),
+    params(PageQuery),
+    responses((status = 200, body = Page<TokenView>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-/// Every API token (without secrets).
+/// API tokens (without secrets or their hashes), oldest first, a page at a time.
 pub async fn list_tokens(
     State(st): State<ApiState>,
     p: Principal,
-) -> ApiResult<ApiJson<Vec<ApiToken>>> {
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<TokenView>>> {
     p.require(p.role.can_manage_users(), "manage API tokens")?;
-    let t = blocking(move || Ok(st.store.read()?.list::<ApiToken>()?)).await?;
-    Ok(ApiJson(t))
+    let t = blocking(move || {
+        Ok(st
+            .store
+            .read()?
+            .page::<ApiToken>(page.after, false, page.read_limit(), |_| true)?)
+    })
+    .await?;
+    Ok(ApiJson(
+        Page::from_read(t, &page, |t| t.id).map(Shown::shown),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "users", request_body = TokenInput,
@@ -174,20 +212,28 @@ pub async fn create_token(
     p.require(p.role.can_manage_users(), "manage API tokens")?;
     let actor = p.actor();
     let (token, secret) = blocking(move || service::create_token(&st.store, &actor, input)).await?;
-    Ok((StatusCode::CREATED, ApiJson(TokenCreated { token, secret })))
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(TokenCreated {
+            token: token.shown(),
+            secret,
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "users", params(("id" = Uuid, Path)),
-    responses((status = 200, body = ApiToken), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = TokenView), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Revoke an API token.
 pub async fn revoke_token(
     State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<ApiToken>> {
+) -> ApiResult<ApiJson<TokenView>> {
     p.require(p.role.can_manage_users(), "manage API tokens")?;
     let actor = p.actor();
     let t = blocking(move || service::revoke_token(&st.store, &actor, id)).await?;
-    Ok(ApiJson(t))
+    Ok(ApiJson(t.shown()))
 }

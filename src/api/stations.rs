@@ -2,38 +2,63 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiPath, ApiResult, ApiState, Principal, blocking};
+use super::{ApiJson, ApiPath, ApiResult, ApiState, Principal, Shown, StationView, blocking};
 use crate::service::{self, StationCreated, StationInput};
 
+/// A station just created or re-keyed, with its key shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StationKeyIssued {
+    /// The station.
+    pub station: StationView,
+    /// The key the kiosk sends; it is not stored and cannot be shown again.
+    pub key: String,
+}
+
+impl From<StationCreated> for StationKeyIssued {
+    fn from(s: StationCreated) -> Self {
+        StationKeyIssued {
+            station: s.station.shown(),
+            key: s.key,
+        }
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/stations", tag = "stations", request_body = StationInput,
-    responses((status = 201, body = StationCreated), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = StationKeyIssued), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Create a station; its key is in the response only.
 pub async fn create_station(
     State(st): State<ApiState>,
     p: Principal,
     ApiJson(input): ApiJson<StationInput>,
-) -> ApiResult<(StatusCode, ApiJson<StationCreated>)> {
+) -> ApiResult<(StatusCode, ApiJson<StationKeyIssued>)> {
     p.require(p.role.can_manage_catalog(), "manage stations")?;
     let actor = p.actor();
     let s = blocking(move || service::create_station(&st.store, &actor, input)).await?;
-    Ok((StatusCode::CREATED, ApiJson(s)))
+    Ok((StatusCode::CREATED, ApiJson(s.into())))
 }
 
 #[utoipa::path(post, path = "/api/v1/stations/{id}/key", tag = "stations", params(("id" = Uuid, Path)),
-    responses((status = 200, body = StationCreated), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = StationKeyIssued), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Give a station a new key; the old one stops working.
 pub async fn rotate_station_key(
     State(st): State<ApiState>,
     p: Principal,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<StationCreated>> {
+) -> ApiResult<ApiJson<StationKeyIssued>> {
     p.require(p.role.can_manage_catalog(), "manage stations")?;
     let actor = p.actor();
     let s = blocking(move || service::rotate_station_key(&st.store, &actor, id)).await?;
-    Ok(ApiJson(s))
+    Ok(ApiJson(s.into()))
 }

@@ -18,14 +18,33 @@ pub fn sanitize_file_name(name: &str) -> Result<String> {
     Ok(clean)
 }
 
+/// The types evidence is shown as in a browser, recognised from the file's first bytes
+/// (never from what the uploader claimed): PDF and the common photo formats. Anything else
+/// is served as a download of `application/octet-stream`, so a file can never run as a
+/// page or script on the box's origin.
+pub fn evidence_type(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff", "image/jpeg"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+    ];
+    if let Some((_, mime)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(mime);
+    }
+    (bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP")
+        .then_some("image/webp")
+}
+
 /// Keep an uploaded file as evidence: the bytes durably on disk by SHA-256, then its record
 /// and audit event in one transaction. Uploading the same bytes again returns the record
-/// already kept (idempotent, one audit event).
+/// already kept (idempotent, one audit event). The type recorded is the one the bytes are
+/// ([`evidence_type`]), never what the uploader claimed.
 pub fn store_attachment(
     store: &Store,
     actor: &Actor,
     name: &str,
-    mime: &str,
     bytes: &[u8],
 ) -> Result<Attachment> {
     if bytes.is_empty() {
@@ -40,7 +59,9 @@ pub fn store_attachment(
         let att = Attachment {
             sha256: sha.clone(),
             name,
-            mime: mime.to_owned(),
+            mime: evidence_type(bytes)
+                .unwrap_or("application/octet-stream")
+                .to_owned(),
             size: bytes.len() as u64,
             created_at: w.now(),
         };

@@ -50,11 +50,49 @@ pub fn audit_log(store: &Store, filter: &AuditFilter) -> Result<Vec<AuditEvent>>
     let mut out = Vec::new();
     store.read()?.audit_newest_first(|e| {
         if filter.matches(&e) {
-            out.push(e);
+            out.push(without_secrets(e));
         }
         out.len() < limit
     })?;
     Ok(out)
+}
+
+/// Fields of stored records that are secrets. The audit trail keeps them (the hash chain
+/// covers the exact values), but wherever the trail is read they show as `"[secret]"`: an
+/// auditor must not be able to copy a badge token out of an employee's history.
+pub const SECRET_FIELDS: &[&str] = &["badge_token", "key_hash", "token_hash", "password_hash"];
+
+/// `e` with every [`SECRET_FIELDS`] value in its old and new values hidden.
+pub fn without_secrets(mut e: AuditEvent) -> AuditEvent {
+    for value in [&mut e.old_value, &mut e.new_value].into_iter().flatten() {
+        if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(value)
+            && hide_secrets(&mut v)
+        {
+            *value = v.to_string();
+        }
+    }
+    e
+}
+
+/// Replace every secret field in `v`; whether any was found.
+fn hide_secrets(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Object(fields) => {
+            let mut found = false;
+            for (name, x) in fields.iter_mut() {
+                if SECRET_FIELDS.contains(&name.as_str()) {
+                    *x = Value::String("[secret]".into());
+                    found = true;
+                } else {
+                    found |= hide_secrets(x);
+                }
+            }
+            found
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |f, x| hide_secrets(x) | f),
+        _ => false,
+    }
 }
 
 /// The entity kinds that occur in the audit trail, sorted (for a filter list).

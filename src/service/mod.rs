@@ -17,8 +17,10 @@ mod stations;
 
 use uuid::Uuid;
 
-pub use attachments::{sanitize_file_name, store_attachment};
-pub use audit::{AuditFilter, MAX_AUDIT_PAGE, audit_entities, audit_log};
+pub use attachments::{evidence_type, sanitize_file_name, store_attachment};
+pub use audit::{
+    AuditFilter, MAX_AUDIT_PAGE, SECRET_FIELDS, audit_entities, audit_log, without_secrets,
+};
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
     activate_revision, activation_preview, create_revision, requirement_impact,
@@ -40,7 +42,10 @@ pub use queries::{
     MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, dashboard_figures, employee_qualification,
     live_employee, matrix, public_badge,
 };
-pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
+pub use scans::{
+    MAX_SCAN_PAGE, ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan,
+    scan_page,
+};
 pub use secrets::{MIN_PASSWORD_LEN, hash_password, new_secret, secret_hash, verify_password};
 pub use sessions::{
     LiveSession, LoginOutcome, SessionLimits, login, logout, remove_expired_sessions, resume,

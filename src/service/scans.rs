@@ -95,20 +95,35 @@ pub struct ScanQuery {
     pub employee_id: Option<Uuid>,
     /// At most this many, newest first (default 100, max 1000).
     pub limit: Option<usize>,
+    /// Only scans older than this one (the `next` cursor of the previous page).
+    pub before: Option<Uuid>,
 }
+
+/// Most scans in one page.
+pub const MAX_SCAN_PAGE: usize = 1000;
 
 /// Recent scans, newest first.
 pub fn list_scans(store: &Store, q: &ScanQuery) -> Result<Vec<ScanEvent>> {
-    let limit = q.limit.unwrap_or(100).min(1000);
-    let r = store.read()?;
-    let mut scans: Vec<ScanEvent> = r
-        .list::<ScanEvent>()?
-        .into_iter()
-        .rev()
-        .filter(|s| q.station_id.is_none_or(|x| s.station_id == x))
-        .filter(|s| q.employee_id.is_none_or(|x| s.employee_id == Some(x)))
-        .take(limit)
-        .collect();
+    Ok(scan_page(store, q)?.0)
+}
+
+/// A page of scans, newest first, and the cursor of the next (older) page if there is one.
+/// Reads the scan log from the newest end by id (time order), so a page costs O(page), not
+/// O(history).
+pub fn scan_page(store: &Store, q: &ScanQuery) -> Result<(Vec<ScanEvent>, Option<Uuid>)> {
+    let limit = q.limit.unwrap_or(100).clamp(1, MAX_SCAN_PAGE);
+    let mut scans = store
+        .read()?
+        .page::<ScanEvent>(q.before, true, limit + 1, |s| {
+            q.station_id.is_none_or(|x| s.station_id == x)
+                && q.employee_id.is_none_or(|x| s.employee_id == Some(x))
+        })?;
+    let more = scans.len() > limit;
     scans.truncate(limit);
-    Ok(scans)
+    let next = if more {
+        scans.last().map(|s| s.id)
+    } else {
+        None
+    };
+    Ok((scans, next))
 }

@@ -492,6 +492,52 @@ macro_rules! read_ops {
                 Ok(out)
             }
 
+            /// Up to `limit` records of a kind that `keep` accepts, starting just past
+            /// `cursor` (exclusive): in id (creation) order, or from the newest back when
+            /// `newest_first`. Reads only as far as it must (a page costs O(page) rows when
+            /// `keep` accepts most of them, not O(table)).
+            pub fn page<R: Record>(
+                &self,
+                cursor: Option<Uuid>,
+                newest_first: bool,
+                limit: usize,
+                mut keep: impl FnMut(&R) -> bool,
+            ) -> Result<Vec<R>, StoreError> {
+                let t = self.tx.open_table(R::TABLE)?;
+                let mut out = Vec::new();
+                if limit == 0 {
+                    return Ok(out);
+                }
+                type Rows<'a> = Box<
+                    dyn Iterator<
+                            Item = Result<
+                                (
+                                    redb::AccessGuard<'a, u128>,
+                                    redb::AccessGuard<'a, &'static [u8]>,
+                                ),
+                                redb::StorageError,
+                            >,
+                        > + 'a,
+                >;
+                let rows: Rows<'_> = match (cursor.map(|c| c.as_u128()), newest_first) {
+                    (None, false) => Box::new(t.iter()?),
+                    (None, true) => Box::new(t.iter()?.rev()),
+                    (Some(c), false) => Box::new(t.range(c.saturating_add(1)..)?),
+                    (Some(c), true) => Box::new(t.range(..c)?.rev()),
+                };
+                for row in rows {
+                    let (_, v) = row?;
+                    let rec: R = decode(R::ENTITY, v.value())?;
+                    if keep(&rec) {
+                        out.push(rec);
+                        if out.len() >= limit {
+                            break;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
             /// Number of records of a kind.
             pub fn count<R: Record>(&self) -> Result<u64, StoreError> {
                 Ok(self.tx.open_table(R::TABLE)?.len()?)
