@@ -245,3 +245,67 @@ fn a_failed_write_leaves_nothing_behind() {
         before.audit_events
     );
 }
+
+/// The audit trail is append-only and hash-chained, so nothing unbounded may reach it: who,
+/// address and user agent are cut to their caps, and a value over the cap refuses the whole
+/// transaction, change included.
+#[test]
+fn the_audit_trail_only_takes_bounded_events() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::open(dir.path()).expect("open");
+    let loud = Actor {
+        name: "x".repeat(2_000_000),
+        ip: Some("1".repeat(10_000)),
+        user_agent: Some("Mozilla/".repeat(10_000)),
+        user_id: None,
+    };
+    let site: Site = service::create(
+        &store,
+        &loud,
+        SiteInput {
+            code: "AUS-01".into(),
+            name: "Austin".into(),
+            timezone: "America/Chicago".into(),
+            warning_days: None,
+        },
+    )
+    .expect("site");
+    let r = store.read().expect("read");
+    let head = r.audit_head().expect("head");
+    let event = r
+        .audit_events(head.seq..=head.seq)
+        .expect("events")
+        .remove(0);
+    assert_eq!(event.actor.chars().count(), caliber::store::MAX_AUDIT_ACTOR);
+    assert_eq!(
+        event.ip.map(|s| s.len()),
+        Some(caliber::store::MAX_AUDIT_IP)
+    );
+    assert_eq!(
+        event.user_agent.map(|s| s.len()),
+        Some(caliber::store::MAX_AUDIT_USER_AGENT)
+    );
+    drop(r);
+
+    let before = store.read().expect("read").audit_head().expect("head");
+    let huge = "y".repeat(caliber::store::MAX_AUDIT_VALUE + 1);
+    let refused = store.write(&actor(), |w| {
+        let mut s = site.clone();
+        s.name = "Austin 2".into();
+        w.put(&s)?;
+        w.audit("site.update", "site", Some(s.id), Some(&site), Some(&huge))?;
+        Ok::<_, StoreError>(())
+    });
+    assert!(
+        matches!(refused, Err(StoreError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    let r = store.read().expect("read");
+    assert_eq!(
+        r.audit_head().expect("head"),
+        before,
+        "nothing was appended"
+    );
+    let kept: Site = r.get(site.id).expect("get").expect("site");
+    assert_eq!(kept.name, "Austin", "the change went with its audit event");
+}

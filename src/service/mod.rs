@@ -95,6 +95,10 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Duplicate { .. } => ServiceError::Conflict(e.to_string()),
+            StoreError::TooLarge { .. } => ServiceError::Invalid {
+                field: None,
+                message: e.to_string(),
+            },
             other => ServiceError::Store(other),
         }
     }

@@ -43,6 +43,15 @@ pub enum StoreError {
         /// The value.
         value: String,
     },
+    /// A value bound for the append-only audit trail is larger than the trail takes (the
+    /// hash chain forbids pruning, so nothing unbounded may reach it); nothing was written.
+    #[error("{what} is too long for the audit trail (at most {limit} bytes)")]
+    TooLarge {
+        /// What was too long.
+        what: &'static str,
+        /// The cap.
+        limit: usize,
+    },
     /// Files around the database (attachments, the directory itself).
     #[error("{context}: {source}")]
     Io {

@@ -62,6 +62,15 @@ fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError>
 
 const AUDIT_HEAD_KEY: &str = "audit_head";
 
+/// Longest actor name kept in an audit event (an email is at most 254).
+pub const MAX_AUDIT_ACTOR: usize = 254;
+/// Longest client address kept in an audit event.
+pub const MAX_AUDIT_IP: usize = 64;
+/// Longest user agent kept in an audit event.
+pub const MAX_AUDIT_USER_AGENT: usize = 200;
+/// Largest old or new value of one audit event, in bytes of JSON.
+pub const MAX_AUDIT_VALUE: usize = 64 * 1024;
+
 /// Who makes a change, for the audit trail.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
@@ -843,6 +852,11 @@ impl Writer {
     }
 
     /// Append an audit event for a change to `entity`/`id`, before → after.
+    ///
+    /// Invariant: the trail only grows by bounded events. Who, address and user agent are
+    /// cut to [`MAX_AUDIT_ACTOR`], [`MAX_AUDIT_IP`] and [`MAX_AUDIT_USER_AGENT`] characters;
+    /// an old or new value over [`MAX_AUDIT_VALUE`] bytes refuses the whole transaction
+    /// (the service layer refuses over-long input first, with the field's own message).
     pub fn audit<O: Serialize, N: Serialize>(
         &mut self,
         action: &str,
@@ -852,17 +866,31 @@ impl Writer {
         new: Option<&N>,
     ) -> Result<AuditEvent, StoreError> {
         let head = self.audit_head()?;
+        let (old_value, new_value) = (old.and_then(audit_json), new.and_then(audit_json));
+        for (what, v) in [("the old value", &old_value), ("the new value", &new_value)] {
+            if v.as_ref().is_some_and(|v| v.len() > MAX_AUDIT_VALUE) {
+                return Err(StoreError::TooLarge {
+                    what,
+                    limit: MAX_AUDIT_VALUE,
+                });
+            }
+        }
+        let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
         let mut event = AuditEvent {
             seq: head.seq + 1,
             at: self.now,
-            actor: self.actor.name.clone(),
+            actor: cut(&self.actor.name, MAX_AUDIT_ACTOR),
             action: action.to_owned(),
             entity: entity.to_owned(),
             entity_id: id,
-            old_value: old.and_then(audit_json),
-            new_value: new.and_then(audit_json),
-            ip: self.actor.ip.clone(),
-            user_agent: self.actor.user_agent.clone(),
+            old_value,
+            new_value,
+            ip: self.actor.ip.as_deref().map(|s| cut(s, MAX_AUDIT_IP)),
+            user_agent: self
+                .actor
+                .user_agent
+                .as_deref()
+                .map(|s| cut(s, MAX_AUDIT_USER_AGENT)),
             prev_hash: head.hash,
             hash: String::new(),
         };
