@@ -84,11 +84,23 @@ impl Web {
         (r.status().as_u16(), body, loc)
     }
 
+    /// What a browser gets from `GET /login`: the pre-session cookie and the form's token.
+    fn login_token(&self) -> (String, String) {
+        login_token(&self.agent, &self.base)
+    }
+
     fn login(&self, email: &str, password: &str) -> Result<Browser, (u16, String)> {
+        let (cookie, token) = self.login_token();
         let mut r = self
             .agent
             .post(&format!("{}/login", self.base))
-            .send_form([("email", email), ("password", password), ("next", "/")])
+            .header("cookie", &cookie)
+            .send_form([
+                ("login_csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ])
             .expect("login");
         let status = r.status().as_u16();
         let cookie = r
@@ -127,6 +139,30 @@ impl Web {
         self.login(&l.email, &l.password)
             .unwrap_or_else(|e| panic!("login {role}: {e:?}"))
     }
+}
+
+/// `GET /login` as a browser sees it: the `caliber_login` cookie (as a `Cookie` header
+/// value) and the `login_csrf` token of the form.
+fn login_token(agent: &ureq::Agent, base: &str) -> (String, String) {
+    let mut r = agent
+        .get(&format!("{base}/login"))
+        .call()
+        .expect("login page");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("login cookie")
+        .to_owned();
+    let page = r.body_mut().read_to_string().expect("page");
+    let token = page
+        .split("name=\"login_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("login token in the form")
+        .to_owned();
+    (cookie, token)
 }
 
 /// A state-changing route: path, form fields, roles allowed.
@@ -548,11 +584,15 @@ fn login_hardening() {
         max_login_failures: 2,
         ..WebSettings::default()
     });
+    let (cookie, token) = w.login_token();
     let post = |form: &[(&str, &str)]| {
+        let mut pairs = form.to_vec();
+        pairs.push(("login_csrf", token.as_str()));
         let mut r = w
             .agent
             .post(&format!("{}/login", w.base))
-            .send_form(form.to_vec())
+            .header("cookie", &cookie)
+            .send_form(pairs)
             .expect("login");
         let loc = r
             .headers()
@@ -770,4 +810,49 @@ fn first_start_asks_for_the_setup_code() {
         "setup is closed now"
     );
     assert_eq!(get("/login").0, 200);
+}
+
+/// The login form carries a pre-session token bound to a cookie: a login posted without
+/// it (as another site's form would) is refused before the password is checked.
+#[test]
+fn login_form_has_a_csrf_token() {
+    let w = start(WebSettings::default());
+    let post = |cookie: Option<&str>, token: Option<&str>| {
+        let mut req = w.agent.post(&format!("{}/login", w.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let mut form = vec![
+            ("email", "admin@caliber.local"),
+            ("password", "caliber-admin-demo"),
+            ("next", "/"),
+        ];
+        if let Some(t) = token {
+            form.push(("login_csrf", t));
+        }
+        let mut r = req.send_form(form).expect("post");
+        let session = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.starts_with("caliber_session="));
+        let body = r.body_mut().read_to_string().unwrap_or_default();
+        (r.status().as_u16(), session, body)
+    };
+    let (cookie, token) = w.login_token();
+    assert!(cookie.starts_with("caliber_login="));
+    let (st, session, body) = post(None, None);
+    assert_eq!((st, session), (403, false), "no token");
+    assert!(body.contains("did not come from Caliber"), "{body}");
+    assert!(body.contains("name=\"login_csrf\""), "a fresh form to retry");
+    assert_eq!(post(None, Some(&token)).0, 403, "token without its cookie");
+    assert_eq!(post(Some(&cookie), None).0, 403, "cookie without the token");
+    assert_eq!(
+        post(Some(&cookie), Some("login_forged")).0,
+        403,
+        "a wrong token"
+    );
+    let (st, session, _) = post(Some(&cookie), Some(&token));
+    assert_eq!((st, session), (303, true));
 }

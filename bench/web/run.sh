@@ -19,7 +19,10 @@ printf 'badge_per_minute = 100000000\n' > "$work/caliber.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" serve --config "$work/caliber.toml" --data-dir "$data" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-curl -s -c "$work/cj" -o /dev/null -d "email=bench@caliber.local&password=bench-password-123" "http://127.0.0.1:$port/login"
+# The login form's pre-session token comes with its cookie from GET /login.
+login_csrf=$(curl -s -c "$work/cj" "http://127.0.0.1:$port/login" | sed -n 's/.*name="login_csrf" value="\([^"]*\)".*/\1/p')
+curl -s -b "$work/cj" -c "$work/cj" -o /dev/null \
+  -d "login_csrf=$login_csrf&email=bench@caliber.local&password=bench-password-123" "http://127.0.0.1:$port/login"
 
 echo "== matrix page, 500 employees x 50 skills: time to first byte (s)"
 curl -s -b "$work/cj" -o /dev/null "http://127.0.0.1:$port/matrix?limit=500&columns=50"   # builds the cache
