@@ -172,7 +172,10 @@ const ROLES: [&str; 5] = ["admin", "skill_manager", "trainer", "auditor", "viewe
 
 #[test]
 fn every_route_checks_the_role_on_the_server() {
-    let w = start(WebSettings::default());
+    let w = start(WebSettings {
+        public_url: Some("https://caliber.plant.example".into()),
+        ..WebSettings::default()
+    });
     let r = w.store.read().expect("read");
     let emp = r.list::<caliber::domain::Employee>().expect("e")[0].id;
     let cert = r.list::<caliber::domain::Certification>().expect("c")[0].id;
@@ -810,6 +813,49 @@ fn first_start_asks_for_the_setup_code() {
         "setup is closed now"
     );
     assert_eq!(get("/login").0, 200);
+}
+
+/// Without `public_url` badges are not printed (the QR would carry whatever host the
+/// browser used): the sheet and the QR codes are refused with the reason and where to set
+/// it, and the dashboard warns. With it set, they print under that address.
+#[test]
+fn badges_need_the_public_url() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    let emp = w.demo.employees[0].number.clone();
+    let id = w
+        .store
+        .read()
+        .expect("r")
+        .by_unique::<caliber::domain::Employee>("employee number", &emp)
+        .expect("lookup")
+        .expect("employee")
+        .id;
+    for path in [
+        "/badges/print".to_owned(),
+        format!("/employees/{id}/qr.svg"),
+        format!("/employees/{id}/qr.png"),
+    ] {
+        let (st, body, _) = w.get(&admin, &path);
+        assert_eq!(st, 409, "{path}");
+        assert!(
+            body.contains("public_url") && body.contains("/etc/caliber/caliber.toml"),
+            "{path}: {body}"
+        );
+    }
+    let (_, dash, _) = w.get(&admin, "/");
+    assert!(dash.contains("Badges cannot be printed yet"), "dashboard warns");
+
+    let w = start(WebSettings {
+        public_url: Some("https://caliber.plant.example".into()),
+        ..WebSettings::default()
+    });
+    let admin = w.as_role("admin");
+    let (st, body, _) = w.get(&admin, "/badges/print");
+    assert_eq!(st, 200);
+    assert!(body.contains("class=\"cr80\""));
+    let (_, dash, _) = w.get(&admin, "/");
+    assert!(!dash.contains("Badges cannot be printed yet"));
 }
 
 /// The login form carries a pre-session token bound to a cookie: a login posted without
