@@ -815,6 +815,44 @@ fn first_start_asks_for_the_setup_code() {
     assert_eq!(get("/login").0, 200);
 }
 
+/// The public badge page never shows green for someone a line would refuse: Derek's
+/// Safety Protocols is OUTDATED, so his page says he is not qualified and why; Maria,
+/// qualified, gets the green box.
+#[test]
+fn public_badge_page_verdict_is_honest() {
+    let w = start(WebSettings::default());
+    let anon = Browser {
+        cookie: None,
+        csrf: String::new(),
+    };
+    let find = |name: &str| {
+        w.demo
+            .employees
+            .iter()
+            .find(|e| e.name.starts_with(name))
+            .expect("demo employee")
+            .clone()
+    };
+    let derek = find("Derek");
+    let (st, body, _) = w.get(&anon, &format!("/b/{}", derek.badge_token));
+    assert_eq!(st, 200);
+    assert!(
+        !body.contains("class=\"notice"),
+        "no green box for an OUTDATED skill: {body}"
+    );
+    assert!(body.contains("Not qualified"), "{body}");
+    assert!(body.contains("Safety Protocols"), "{body}");
+    let maria = find("Maria");
+    let (st, body, _) = w.get(&anon, &format!("/b/{}", maria.badge_token));
+    assert_eq!(st, 200);
+    assert!(body.contains("class=\"notice verdict\""), "{body}");
+    assert!(!body.contains("Not qualified"), "{body}");
+    // Aisha's Injection Molding is expired: red on her line.
+    let aisha = find("Aisha");
+    let (_, body, _) = w.get(&anon, &format!("/b/{}", aisha.badge_token));
+    assert!(body.contains("Not qualified") && !body.contains("class=\"notice"));
+}
+
 /// Without `public_url` badges are not printed (the QR would carry whatever host the
 /// browser used): the sheet and the QR codes are refused with the reason and where to set
 /// it, and the dashboard warns. With it set, they print under that address.

@@ -240,6 +240,12 @@ pub struct PublicBadge {
     pub role: Option<String>,
     /// Active (not on leave).
     pub active: bool,
+    /// Green only when the person would be let in at every station of their projects and
+    /// for their own assignments (the same engine as the kiosk): never green for someone a
+    /// line would refuse.
+    pub qualified: bool,
+    /// Why not qualified (each failing skill once, or on leave), for the person to read.
+    pub refusals: Vec<String>,
     /// Required skills only.
     pub skills: Vec<crate::qualify::SkillQualification>,
 }
@@ -260,7 +266,40 @@ pub fn public_badge(
     let catalog = store.catalog();
     let certs = r.certifications_of(e.id)?;
     let q = crate::qualify::qualify(&catalog, &e, &certs, None, now);
+    // The verdict for the person's own assignments, then at each station of their projects
+    // (a station can require extra skills).
+    let mut stations: Vec<&Station> = catalog
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .filter(|s| s.project_id.is_some_and(|p| e.project_ids.contains(&p)))
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut qualified = true;
+    let mut refusals: Vec<String> = Vec::new();
+    for station in std::iter::once(None).chain(stations.into_iter().map(Some)) {
+        let (v, _) = station_verdict(&catalog, &e, &certs, station, now);
+        if v.verdict != crate::qualify::Verdict::Green {
+            qualified = false;
+            for reason in v.reasons {
+                let text = match station {
+                    Some(s) if reason.code == crate::qualify::ReasonCode::Skill => {
+                        format!("{} (at {})", reason.message, s.name)
+                    }
+                    _ => reason.message,
+                };
+                let already = refusals.iter().any(|r| {
+                    r == &text || r.split(" (at ").next() == text.split(" (at ").next()
+                });
+                if !already {
+                    refusals.push(text);
+                }
+            }
+        }
+    }
     Ok(Some(PublicBadge {
+        qualified,
+        refusals,
         name: e.name.clone(),
         site: catalog
             .sites

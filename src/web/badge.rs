@@ -184,7 +184,15 @@ pub async fn public_badge(
             div.who {
                 h1 { (b.name) }
                 p { (b.site) @if let Some(d) = &b.department { " · " (d) } @if let Some(r) = &b.role { " · " (r) } }
-                @if b.active { p.notice { "Active employee" } } @else { p.error { "Not active (on leave)" } }
+                p.muted { (if b.active { "Employee status: active" } else { "Employee status: on leave" }) }
+                @if b.qualified {
+                    p.notice.verdict { "✔ Qualified for their assigned work" }
+                } @else {
+                    div.error.verdict role="alert" {
+                        strong { "✖ Not qualified: a line station would refuse this badge" }
+                        ul { @for r in &b.refusals { li { (r) } } }
+                    }
+                }
             }
             h2 { "Required skills" }
             @if b.skills.is_empty() { p.muted { "No skills are required." } }
