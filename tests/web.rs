@@ -199,6 +199,9 @@ fn every_route_checks_the_role_on_the_server() {
     .id;
     let nobody = "00000000-0000-0000-0000-000000000000";
     drop(r);
+    w.store
+        .put_station_mirror(station, b"\x89PNG\r\n\x1a\nscreen")
+        .expect("mirror");
     let all = &ROLES[..];
     let staff = &ROLES[..4];
     let catalog = &ROLES[..2];
@@ -223,6 +226,7 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/skills/{skill}"), staff),
         ("/requirements".into(), staff),
         ("/stations".into(), catalog),
+        (format!("/stations/{station}/screen.png"), staff),
         ("/users".into(), admin),
         ("/audit".into(), audit),
         (format!("/revisions/{revision}/activate"), catalog),
@@ -851,6 +855,66 @@ fn public_badge_page_verdict_is_honest() {
     let aisha = find("Aisha");
     let (_, body, _) = w.get(&anon, &format!("/b/{}", aisha.badge_token));
     assert!(body.contains("Not qualified") && !body.contains("class=\"notice"));
+}
+
+/// The kiosk mirror link on the Stations page works with the web session (no API token)
+/// and always shows the screen stored last, never a cached older one.
+#[test]
+fn station_screen_is_served_to_logged_in_users_fresh() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    let station = w
+        .store
+        .read()
+        .expect("r")
+        .list::<caliber::domain::Station>()
+        .expect("stations")[0]
+        .id;
+    let (_, page, _) = w.get(&admin, "/stations");
+    let link = format!("/stations/{station}/screen.png?at=");
+    assert!(page.contains(&link), "{page}");
+    assert!(!page.contains("/api/v1/stations/"), "no API link a browser cannot open");
+    let fetch = || {
+        let mut r = w
+            .agent
+            .get(&format!("{}{link}1", w.base))
+            .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+            .call()
+            .expect("get");
+        let cache = r
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (
+            r.status().as_u16(),
+            kind,
+            cache,
+            r.body_mut().read_to_vec().expect("body"),
+        )
+    };
+    assert_eq!(fetch().0, 404, "no screen yet");
+    let first = b"\x89PNG\r\n\x1a\nfirst operator".to_vec();
+    let second = b"\x89PNG\r\n\x1a\nsecond operator".to_vec();
+    w.store.put_station_mirror(station, &first).expect("mirror");
+    let (st, kind, cache, body) = fetch();
+    assert_eq!((st, kind.as_str(), cache.as_str()), (200, "image/png", "no-store"));
+    assert_eq!(body, first);
+    w.store.put_station_mirror(station, &second).expect("mirror");
+    assert_eq!(fetch().3, second, "the latest screen");
+    let anon = Browser {
+        cookie: None,
+        csrf: String::new(),
+    };
+    let (st, _, loc) = w.get(&anon, &format!("/stations/{station}/screen.png"));
+    assert!(st == 303 && loc.starts_with("/login"));
 }
 
 /// Without `public_url` badges are not printed (the QR would carry whatever host the

@@ -187,6 +187,7 @@ fn build() -> Routes {
         .post("/users/{id}", pages::update_user)
         .get_post("/stations", pages::stations, pages::create_station)
         .post("/stations/{id}/key", pages::rotate_key)
+        .get("/stations/{id}/screen.png", pages::station_screen)
         .get("/audit", pages::audit)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)

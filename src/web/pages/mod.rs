@@ -8,7 +8,9 @@ mod dashboard;
 mod employees;
 mod matrix;
 
-pub use admin::{audit, create_station, create_user, rotate_key, stations, update_user, users};
+pub use admin::{
+    audit, create_station, create_user, rotate_key, station_screen, stations, update_user, users,
+};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
     delete_requirement, requirements, skill, skills, update_requirement, update_skill,
