@@ -323,6 +323,7 @@ fn every_route_checks_the_role_on_the_server() {
         ("POST", "/login"),
         ("GET", "/style.css"),
         ("GET", "/print.js"),
+        ("GET", "/certify.js"),
         ("GET", "/setup"),
         ("POST", "/setup"),
         ("GET", "/b/{token}"),
@@ -817,6 +818,208 @@ fn first_start_asks_for_the_setup_code() {
         "setup is closed now"
     );
     assert_eq!(get("/login").0, 200);
+}
+
+/// A skill of its own for a test (nobody holds it yet).
+fn new_skill(store: &Store, code: &str, max_level: u8) -> caliber::domain::Skill {
+    caliber::service::create(
+        store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::SkillInput {
+            code: code.into(),
+            name: format!("Skill {code}"),
+            description: String::new(),
+            max_level,
+            validity_months: Some(12),
+        },
+    )
+    .expect("skill")
+}
+
+fn certification_count(store: &Store) -> u64 {
+    store
+        .read()
+        .expect("r")
+        .count::<caliber::domain::Certification>()
+        .expect("n")
+}
+
+/// Active employees not linked to any login (so any trainer may certify them).
+fn plain_employees(store: &Store, n: usize) -> Vec<caliber::domain::Employee> {
+    let r = store.read().expect("r");
+    let linked: Vec<uuid::Uuid> = r
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .filter_map(|u| u.employee_id)
+        .collect();
+    r.list::<caliber::domain::Employee>()
+        .expect("employees")
+        .into_iter()
+        .filter(|e| e.status == caliber::domain::EmployeeStatus::Active && !linked.contains(&e.id))
+        .take(n)
+        .collect()
+}
+
+/// Quick-certify is all or nothing: a bad line (a terminated employee) certifies nobody and
+/// comes back next to that line with what was typed kept; the corrected list certifies
+/// everyone once; submitting it again is refused as a duplicate and writes nothing.
+#[test]
+fn quick_certify_is_all_or_nothing_with_errors_beside_the_lines() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let skill = new_skill(&w.store, "QC1", 2);
+    let people = plain_employees(&w.store, 2);
+    let gone = "E2005"; // Sofia, terminated
+    let sid = skill.id.to_string();
+    let lines = format!("{}\n{gone}\n{}", people[0].number, people[1].number);
+    let form = |lines: &str| {
+        vec![
+            ("employees", lines.to_owned()),
+            ("skill_id", sid.clone()),
+            ("level", "2".to_owned()),
+            ("achieved_on", "2026-01-05".to_owned()),
+            ("notes", "class of January".to_owned()),
+        ]
+    };
+    let send = |lines: &str| {
+        let f = form(lines);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post(&trainer, "/certify", &pairs)
+    };
+    let (before, head) = (
+        certification_count(&w.store),
+        w.store.read().expect("r").audit_head().expect("h"),
+    );
+    let (st, body, _) = send(&lines);
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("class=\"line-errors\""), "{body}");
+    assert!(
+        body.contains(&format!("Line 2 (<code>{gone}</code>)")),
+        "the error names line 2: {body}"
+    );
+    assert!(body.contains("has left the company"), "{body}");
+    assert!(
+        body.contains(&people[0].number) && body.contains("class of January"),
+        "what was typed is kept"
+    );
+    assert_eq!(certification_count(&w.store), before, "nothing certified");
+    assert_eq!(w.store.read().expect("r").audit_head().expect("h"), head);
+
+    let fixed = format!("{}\n{}", people[0].number, people[1].number);
+    let (st, _, loc) = send(&fixed);
+    assert_eq!(st, 303);
+    assert!(loc.contains("done="), "{loc}");
+    assert_eq!(certification_count(&w.store), before + 2);
+
+    // The same batch again: an exact duplicate, refused line by line, nothing written.
+    let (st, body, _) = send(&fixed);
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("already holds"), "{body}");
+    assert_eq!(certification_count(&w.store), before + 2);
+    // The same person twice in one batch is refused too.
+    let twice = format!("{}\n{}", people[1].number, people[1].number);
+    let f = [
+        ("employees", twice.as_str()),
+        ("skill_id", sid.as_str()),
+        ("level", "2"),
+        ("achieved_on", "2026-01-07"),
+    ];
+    let (st, body, _) = w.post(&trainer, "/certify", &f);
+    assert_eq!(st, 422);
+    assert!(body.contains("Line 2 (<code>"), "{body}");
+    assert!(body.contains("already on an earlier line"), "{body}");
+    // A bad level is shown next to the level field, not as a bare error page.
+    let f = [
+        ("employees", people[0].number.as_str()),
+        ("skill_id", sid.as_str()),
+        ("level", "9"),
+        ("achieved_on", "2026-01-06"),
+    ];
+    let (st, body, _) = w.post(&trainer, "/certify", &f);
+    assert_eq!(st, 422);
+    assert!(
+        body.contains("id=\"level-error\"") && body.contains("out of range"),
+        "{body}"
+    );
+    assert_eq!(certification_count(&w.store), before + 2);
+}
+
+/// A trainer cannot certify the employee linked to their own login: refused in the
+/// service, so the web form and any other caller with that user are refused alike.
+#[test]
+fn nobody_certifies_themselves() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let skill = new_skill(&w.store, "SELF", 1);
+    let r = w.store.read().expect("r");
+    let me = r
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "trainer.atx@caliber.local")
+        .expect("trainer user");
+    let own: caliber::domain::Employee = r
+        .get(me.employee_id.expect("linked"))
+        .expect("get")
+        .expect("own employee");
+    drop(r);
+    let before = certification_count(&w.store);
+    let sid = skill.id.to_string();
+    let (st, body, _) = w.post(
+        &trainer,
+        "/certify",
+        &[
+            ("employees", own.number.as_str()),
+            ("skill_id", sid.as_str()),
+            ("level", "1"),
+            ("achieved_on", "2026-01-05"),
+        ],
+    );
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("your own login"), "{body}");
+    // The service refuses it for any caller acting as that user.
+    let actor = caliber::store::Actor {
+        name: me.email.clone(),
+        ip: None,
+        user_agent: None,
+        user_id: Some(me.id),
+    };
+    let err = caliber::service::certify(
+        &w.store,
+        &actor,
+        caliber::service::CertifyInput {
+            employee_id: own.id,
+            skill_id: skill.id,
+            level: 1,
+            achieved_at: None,
+            revision_id: None,
+            notes: String::new(),
+            attachments: vec![],
+        },
+    )
+    .expect_err("self-certification");
+    assert!(
+        matches!(err, caliber::service::ServiceError::Forbidden(_)),
+        "{err:?}"
+    );
+    assert_eq!(certification_count(&w.store), before);
+    // Another trainer may certify that person.
+    let other = w
+        .login("trainer.dtr@caliber.local", "caliber-trainer-demo")
+        .expect("second trainer");
+    let (st, body, _) = w.post(
+        &other,
+        "/certify",
+        &[
+            ("employees", own.number.as_str()),
+            ("skill_id", sid.as_str()),
+            ("level", "1"),
+            ("achieved_on", "2026-01-05"),
+        ],
+    );
+    assert_eq!(st, 303, "{body}");
+    assert_eq!(certification_count(&w.store), before + 1);
 }
 
 /// The public badge page never shows green for someone a line would refuse: Derek's

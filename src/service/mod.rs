@@ -25,8 +25,8 @@ pub use catalog::{
     set_requirement_level,
 };
 pub use certify::{
-    BatchCertifyInput, CertifyInput, RevokeInput, RevokePreview, certify, certify_batch, revoke,
-    revoke_preview,
+    BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
+    badge_entry, certify, certify_batch, revoke, revoke_preview,
 };
 pub use edit::{Editable, create, delete, update};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};

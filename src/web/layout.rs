@@ -284,6 +284,9 @@ table.matrix th.name { writing-mode: horizontal-tb; transform:none; height:auto;
 .c.bad { background:var(--badbg); color:var(--bad); } .c.low { background:var(--lowbg); color:var(--low); }
 .c.old { background:var(--oldbg); color:var(--old); } .c.extra { background:#f1f5f9; color:#334155; }
 .legend span { margin-right: .8rem; }
+form.grid .wide { grid-column: 1 / -1; }
+p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
+ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }
 .pager { margin: .8rem 0; display:flex; gap:1rem; }
 .badge-page { max-width: 34rem; margin: 0 auto; padding: 1rem; }
 .badge-page .who { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; }

@@ -161,6 +161,7 @@ fn build() -> Routes {
         .get("/employees/{id}/qr.png", badge::qr_png)
         .get("/badges/print", badge::print_sheet)
         .get_post("/certify", pages::certify_form, pages::certify)
+        .get("/certify.js", pages::certify_script)
         .get_post(
             "/certifications/{id}/revoke",
             pages::revoke_form,
