@@ -202,6 +202,15 @@ fn every_route_checks_the_role_on_the_server() {
     w.store
         .put_station_mirror(station, b"\x89PNG\r\n\x1a\nscreen")
         .expect("mirror");
+    let evidence = caliber::service::store_attachment(
+        &w.store,
+        &caliber::store::Actor::named("test"),
+        "sheet.pdf",
+        "application/pdf",
+        b"%PDF-1.4 training sheet",
+    )
+    .expect("attachment")
+    .sha256;
     let all = &ROLES[..];
     let staff = &ROLES[..4];
     let catalog = &ROLES[..2];
@@ -222,6 +231,8 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/certifications/{cert}/revoke"), catalog),
         ("/matrix".into(), staff),
         ("/matrix.csv".into(), staff),
+        ("/matrix/E1001/SAFE".into(), staff),
+        (format!("/attachments/{evidence}"), staff),
         ("/skills".into(), staff),
         (format!("/skills/{skill}"), staff),
         ("/requirements".into(), staff),
@@ -1206,4 +1217,146 @@ fn login_form_has_a_csrf_token() {
     );
     let (st, session, _) = post(Some(&cookie), Some(&token));
     assert_eq!((st, session), (303, true));
+}
+
+/// At plant size the matrix page stays small: a 500 × 50 view of a generated site is at
+/// most 400 KB of HTML, and larger sites page by employees and by skill columns.
+#[test]
+fn matrix_at_plant_size_fits_the_page_budget() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    // The benchmark's site shape (bench/web/run.sh: 5000 × 300), fewer employees.
+    caliber::seed::generate(&store, 620, 300, 7, jiff::Timestamp::now()).expect("generate");
+    caliber::service::create_user(
+        &store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::UserInput {
+            email: "qe@plant.example".into(),
+            password: "quality-engineer-1".into(),
+            role: caliber::domain::AppRole::Auditor,
+            employee_id: None,
+        },
+    )
+    .expect("user");
+    let base = common::serve_state(AppState::new(store.clone()));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_idle_connections(0)
+        .build()
+        .into();
+    let w = Web {
+        base,
+        store,
+        agent,
+        _dir: dir,
+        demo: caliber::seed::DemoSummary {
+            logins: vec![],
+            stations: vec![],
+            employees: vec![],
+            employee_count: 0,
+            certification_count: 0,
+        },
+    };
+    let b = w.login("qe@plant.example", "quality-engineer-1").expect("login");
+    let (st, page, _) = w.get(&b, "/matrix");
+    assert_eq!(st, 200);
+    let rows = page.matches("<tr><th class=name").count();
+    let cols = page.matches("<th scope=\"col\" title=").count();
+    assert_eq!((rows, cols), (500, 50), "the default view is 500 × 50");
+    assert!(
+        page.len() <= 400 * 1024,
+        "500 × 50 matrix page is {} bytes",
+        page.len()
+    );
+    assert!(page.contains("Employees page 1 of 2"), "rows are paged");
+    assert!(page.contains("Skills page 1 of 6"), "columns are paged");
+    let (_, second, _) = w.get(&b, "/matrix?page=2&cpage=6");
+    let total: usize = page
+        .split("Employees 1–500 of ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the row count");
+    assert!(total > 500);
+    assert_eq!(second.matches("<tr><th class=name").count(), total - 500);
+    assert!(second.contains("Employees page 2 of 2") && second.contains("Skills page 6 of 6"));
+}
+
+/// Each cell reads without hovering (symbol, short word, level) and opens its detail
+/// (requirement sources, dates, evidence); the matrix filters by station and can show
+/// inactive employees; the CSV carries status, level, achieved and expiry per cell.
+#[test]
+fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
+    let w = start(WebSettings::default());
+    let b = w.as_role("auditor");
+    let (_, page, _) = w.get(&b, "/matrix");
+    assert!(page.contains("✔ OK L"), "symbol, word and level in the cell");
+    let aisha = w
+        .demo
+        .employees
+        .iter()
+        .find(|e| e.name.starts_with("Aisha"))
+        .expect("aisha");
+    let link = format!("href=matrix/{}/", aisha.number);
+    let cell = page
+        .split(&link)
+        .find(|rest| rest.split("</a>").next().is_some_and(|c| c.contains("✖ Expired")))
+        .and_then(|rest| rest.split('>').next())
+        .map(|code| format!("/matrix/{}/{code}", aisha.number))
+        .unwrap_or_else(|| panic!("an Expired cell link for Aisha in {page}"));
+    let (st, detail, _) = w.get(&b, &cell);
+    assert_eq!(st, 200, "{cell}");
+    assert!(detail.contains("Required by") && detail.contains("Expires"), "{detail}");
+    assert!(detail.contains("Injection Molding"), "{detail}");
+    assert!(detail.contains("Certifications in"), "{detail}");
+    assert_eq!(w.get(&b, "/matrix/NOBODY/NOTHING").0, 404);
+
+    // Inactive employees: hidden by default, shown (and marked) with the toggle.
+    assert!(!page.contains("Hannah Schmidt"));
+    let (_, all, _) = w.get(&b, "/matrix?inactive=1");
+    assert!(all.contains("Hannah Schmidt") && all.contains("<em>on leave</em>"));
+
+    // By station: only the people of its project.
+    let c = w.store.catalog();
+    let station = c
+        .stations
+        .values()
+        .find(|s| s.project_id.is_some())
+        .expect("a station with a project");
+    let project = station.project_id.expect("project");
+    let (st, by_station, _) = w.get(&b, &format!("/matrix?station={}", station.id));
+    assert_eq!(st, 200);
+    let r = w.store.read().expect("r");
+    for e in r.list::<caliber::domain::Employee>().expect("e") {
+        if e.status == caliber::domain::EmployeeStatus::Active && e.deleted_at.is_none() {
+            assert_eq!(
+                by_station.contains(&format!(">{}</a>", e.name)),
+                e.project_ids.contains(&project),
+                "{} at {}",
+                e.name,
+                station.name
+            );
+        }
+    }
+    drop(r);
+
+    let (_, csv, _) = w.get(&b, "/matrix.csv?skill=Injection");
+    let head = csv.lines().next().expect("header");
+    for part in ["status", "level", "achieved", "expires"] {
+        assert!(
+            head.contains(&format!("\"Injection Molding {part}\"")),
+            "{head}"
+        );
+    }
+    let line = csv
+        .lines()
+        .find(|l| l.contains("Aisha Bello"))
+        .expect("Aisha's row");
+    assert!(line.contains("\"EXPIRED\""), "{line}");
+    let dated = line
+        .split(',')
+        .filter(|f| f.len() == 12 && f.as_bytes()[5] == b'-')
+        .count();
+    assert!(dated >= 2, "achieved and expiry dates: {line}");
 }

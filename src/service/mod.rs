@@ -37,8 +37,8 @@ pub use people::{
 };
 pub use queries::{
     DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,
-    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, dashboard_figures, employee_qualification,
-    live_employee, matrix, public_badge,
+    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, SkillDetail, dashboard_figures,
+    employee_qualification, live_employee, matrix, public_badge, skill_detail,
 };
 pub use scans::{ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan};
 pub use secrets::{MIN_PASSWORD_LEN, hash_password, new_secret, secret_hash, verify_password};

@@ -162,6 +162,7 @@ fn build() -> Routes {
         .get("/badges/print", badge::print_sheet)
         .get_post("/certify", pages::certify_form, pages::certify)
         .get("/certify.js", pages::certify_script)
+        .get("/attachments/{sha}", pages::attachment)
         .get_post(
             "/certifications/{id}/revoke",
             pages::revoke_form,
@@ -169,6 +170,7 @@ fn build() -> Routes {
         )
         .get("/matrix", pages::matrix)
         .get("/matrix.csv", pages::matrix_csv)
+        .get("/matrix/{number}/{code}", pages::matrix_cell)
         .get_post("/skills", pages::skills, pages::create_skill)
         .get_post("/skills/{id}", pages::skill, pages::create_revision)
         .get_post(

@@ -384,3 +384,44 @@ pub async fn revoke(
         .await?;
     Ok(Redirect::to(&format!("/employees/{}", c.employee_id)).into_response())
 }
+
+/// `GET /attachments/{sha256}`: a certification's evidence file, for users who may see
+/// every employee, always as a download (never rendered in the page's origin).
+pub async fn attachment(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(sha): Path<String>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "view evidence")?;
+    let store = st.store.clone();
+    let (meta, bytes) = blocking(move || {
+        let meta = store
+            .read()?
+            .attachment(&sha)?
+            .ok_or_else(|| ServiceError::not_found("attachment", &sha))?;
+        let bytes = store
+            .attachment_bytes(&sha)?
+            .ok_or_else(|| ServiceError::not_found("attachment file", &sha))?;
+        Ok((meta, bytes))
+    })
+    .await?;
+    let name: String = meta
+        .name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/octet-stream".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -15,13 +15,13 @@ pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
     delete_requirement, requirements, skill, skills, update_requirement, update_skill,
 };
-pub use certs::{certify, certify_form, certify_script, revoke, revoke_form};
+pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
 pub use dashboard::{dashboard, me};
 pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
 };
-pub use matrix::{matrix, matrix_csv};
+pub use matrix::{matrix, matrix_cell, matrix_csv};
 
 use super::layout::WebError;
 use crate::service::ServiceError;
