@@ -142,9 +142,17 @@ fn supervisor_flow_in_a_real_browser() {
         c.goto(&missing).await.expect("matrix");
         assert!(c.source().await.expect("src").contains("Nadia Browser"));
 
-        // Certify her.
-        c.goto(&format!("{base}/certify?employee=E9001")).await.expect("certify");
+        // Certify her: the picker adds her as a line (as a USB badge scanner would type her
+        // number and Enter), and the level is limited to the skill's maximum.
+        c.goto(&format!("{base}/certify")).await.expect("certify");
+        c.find(Locator::Id("skill")).await.expect("skill").select_by_label("Injection Molding (max L3)").await.expect("select");
+        let level = c.find(Locator::Id("level")).await.expect("level");
+        assert_eq!(level.attr("max").await.expect("max").as_deref(), Some("3"));
         c.find(Locator::Id("skill")).await.expect("skill").select_by_label("Safety Protocols (max L1)").await.expect("select");
+        assert_eq!(level.attr("max").await.expect("max").as_deref(), Some("1"), "level limited to the skill's max");
+        c.find(Locator::Id("pick")).await.expect("picker").send_keys("E9001\u{E007}").await.expect("type");
+        let lines = c.find(Locator::Id("employees")).await.expect("lines").prop("value").await.expect("value");
+        assert_eq!(lines.as_deref(), Some("E9001"), "the picked employee became a line");
         c.find(Locator::Css("form.grid button.primary")).await.expect("certify").click().await.expect("click");
         wait_for(&c, "Certified: Nadia Browser").await;
         c.goto(&missing).await.expect("matrix");
@@ -187,8 +195,25 @@ fn supervisor_flow_in_a_real_browser() {
             .id;
         c.goto(&format!("{base}/employees/{maria_id}")).await.expect("detail");
         shot("employee-detail.png").await;
-        c.goto(&format!("{base}/matrix")).await.expect("matrix");
+        c.goto(&format!("{base}/matrix?inactive=1")).await.expect("matrix");
         shot("matrix.png").await;
+        // Scrolled both ways, the header corner stays above the names, and the names stay
+        // visible (not covered by the header or by cells) just below the header.
+        let seen = c
+            .execute(
+                "const wrap = document.querySelector('.matrix-wrap');
+                 wrap.style.maxHeight = '260px';
+                 wrap.scrollTop = 120; wrap.scrollLeft = 400;
+                 const corner = document.querySelector('table.matrix thead th.name').getBoundingClientRect();
+                 const at = (x, y) => document.elementFromPoint(x, y);
+                 const top = at(corner.left + 4, corner.top + 4);
+                 const below = at(corner.left + 4, corner.bottom + 6);
+                 return [!!top.closest('thead'), !!(below.closest('tbody') && below.closest('th.name'))];",
+                vec![],
+            )
+            .await
+            .expect("script");
+        assert_eq!(seen, serde_json::json!([true, true]), "sticky header and names");
         // A draft revision that needs retraining, and its activation preview.
         let safety = store
             .catalog()

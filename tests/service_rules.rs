@@ -56,7 +56,9 @@ fn batch_certification_is_all_or_nothing() {
         skill_id: skill.id,
         level: 1,
         achieved_on: jiff::civil::date(2026, 1, 5),
+        revision_id: None,
         notes: String::new(),
+        attachments: vec![],
     };
     let err = service::certify_batch(
         &store,

@@ -84,11 +84,23 @@ impl Web {
         (r.status().as_u16(), body, loc)
     }
 
+    /// What a browser gets from `GET /login`: the pre-session cookie and the form's token.
+    fn login_token(&self) -> (String, String) {
+        login_token(&self.agent, &self.base)
+    }
+
     fn login(&self, email: &str, password: &str) -> Result<Browser, (u16, String)> {
+        let (cookie, token) = self.login_token();
         let mut r = self
             .agent
             .post(&format!("{}/login", self.base))
-            .send_form([("email", email), ("password", password), ("next", "/")])
+            .header("cookie", &cookie)
+            .send_form([
+                ("login_csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ])
             .expect("login");
         let status = r.status().as_u16();
         let cookie = r
@@ -129,6 +141,30 @@ impl Web {
     }
 }
 
+/// `GET /login` as a browser sees it: the `caliber_login` cookie (as a `Cookie` header
+/// value) and the `login_csrf` token of the form.
+fn login_token(agent: &ureq::Agent, base: &str) -> (String, String) {
+    let mut r = agent
+        .get(&format!("{base}/login"))
+        .call()
+        .expect("login page");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("login cookie")
+        .to_owned();
+    let page = r.body_mut().read_to_string().expect("page");
+    let token = page
+        .split("name=\"login_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("login token in the form")
+        .to_owned();
+    (cookie, token)
+}
+
 /// A state-changing route: path, form fields, roles allowed.
 type PostCase<'a> = (String, Vec<(&'a str, &'a str)>, &'a [&'a str]);
 
@@ -136,7 +172,10 @@ const ROLES: [&str; 5] = ["admin", "skill_manager", "trainer", "auditor", "viewe
 
 #[test]
 fn every_route_checks_the_role_on_the_server() {
-    let w = start(WebSettings::default());
+    let w = start(WebSettings {
+        public_url: Some("https://caliber.plant.example".into()),
+        ..WebSettings::default()
+    });
     let r = w.store.read().expect("read");
     let emp = r.list::<caliber::domain::Employee>().expect("e")[0].id;
     let cert = r.list::<caliber::domain::Certification>().expect("c")[0].id;
@@ -160,6 +199,18 @@ fn every_route_checks_the_role_on_the_server() {
     .id;
     let nobody = "00000000-0000-0000-0000-000000000000";
     drop(r);
+    w.store
+        .put_station_mirror(station, b"\x89PNG\r\n\x1a\nscreen")
+        .expect("mirror");
+    let evidence = caliber::service::store_attachment(
+        &w.store,
+        &caliber::store::Actor::named("test"),
+        "sheet.pdf",
+        "application/pdf",
+        b"%PDF-1.4 training sheet",
+    )
+    .expect("attachment")
+    .sha256;
     let all = &ROLES[..];
     let staff = &ROLES[..4];
     let catalog = &ROLES[..2];
@@ -180,10 +231,13 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/certifications/{cert}/revoke"), catalog),
         ("/matrix".into(), staff),
         ("/matrix.csv".into(), staff),
+        ("/matrix/E1001/SAFE".into(), staff),
+        (format!("/attachments/{evidence}"), staff),
         ("/skills".into(), staff),
         (format!("/skills/{skill}"), staff),
         ("/requirements".into(), staff),
         ("/stations".into(), catalog),
+        (format!("/stations/{station}/screen.png"), staff),
         ("/users".into(), admin),
         ("/audit".into(), audit),
         (format!("/revisions/{revision}/activate"), catalog),
@@ -280,6 +334,7 @@ fn every_route_checks_the_role_on_the_server() {
         ("POST", "/login"),
         ("GET", "/style.css"),
         ("GET", "/print.js"),
+        ("GET", "/certify.js"),
         ("GET", "/setup"),
         ("POST", "/setup"),
         ("GET", "/b/{token}"),
@@ -548,11 +603,15 @@ fn login_hardening() {
         max_login_failures: 2,
         ..WebSettings::default()
     });
+    let (cookie, token) = w.login_token();
     let post = |form: &[(&str, &str)]| {
+        let mut pairs = form.to_vec();
+        pairs.push(("login_csrf", token.as_str()));
         let mut r = w
             .agent
             .post(&format!("{}/login", w.base))
-            .send_form(form.to_vec())
+            .header("cookie", &cookie)
+            .send_form(pairs)
             .expect("login");
         let loc = r
             .headers()
@@ -770,4 +829,534 @@ fn first_start_asks_for_the_setup_code() {
         "setup is closed now"
     );
     assert_eq!(get("/login").0, 200);
+}
+
+/// A skill of its own for a test (nobody holds it yet).
+fn new_skill(store: &Store, code: &str, max_level: u8) -> caliber::domain::Skill {
+    caliber::service::create(
+        store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::SkillInput {
+            code: code.into(),
+            name: format!("Skill {code}"),
+            description: String::new(),
+            max_level,
+            validity_months: Some(12),
+        },
+    )
+    .expect("skill")
+}
+
+fn certification_count(store: &Store) -> u64 {
+    store
+        .read()
+        .expect("r")
+        .count::<caliber::domain::Certification>()
+        .expect("n")
+}
+
+/// Active employees not linked to any login (so any trainer may certify them).
+fn plain_employees(store: &Store, n: usize) -> Vec<caliber::domain::Employee> {
+    let r = store.read().expect("r");
+    let linked: Vec<uuid::Uuid> = r
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .filter_map(|u| u.employee_id)
+        .collect();
+    r.list::<caliber::domain::Employee>()
+        .expect("employees")
+        .into_iter()
+        .filter(|e| e.status == caliber::domain::EmployeeStatus::Active && !linked.contains(&e.id))
+        .take(n)
+        .collect()
+}
+
+/// Quick-certify is all or nothing: a bad line (a terminated employee) certifies nobody and
+/// comes back next to that line with what was typed kept; the corrected list certifies
+/// everyone once; submitting it again is refused as a duplicate and writes nothing.
+#[test]
+fn quick_certify_is_all_or_nothing_with_errors_beside_the_lines() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let skill = new_skill(&w.store, "QC1", 2);
+    let people = plain_employees(&w.store, 2);
+    let gone = "E2005"; // Sofia, terminated
+    let sid = skill.id.to_string();
+    let lines = format!("{}\n{gone}\n{}", people[0].number, people[1].number);
+    let form = |lines: &str| {
+        vec![
+            ("employees", lines.to_owned()),
+            ("skill_id", sid.clone()),
+            ("level", "2".to_owned()),
+            ("achieved_on", "2026-01-05".to_owned()),
+            ("notes", "class of January".to_owned()),
+        ]
+    };
+    let send = |lines: &str| {
+        let f = form(lines);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post(&trainer, "/certify", &pairs)
+    };
+    let (before, head) = (
+        certification_count(&w.store),
+        w.store.read().expect("r").audit_head().expect("h"),
+    );
+    let (st, body, _) = send(&lines);
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("class=\"line-errors\""), "{body}");
+    assert!(
+        body.contains(&format!("Line 2 (<code>{gone}</code>)")),
+        "the error names line 2: {body}"
+    );
+    assert!(body.contains("has left the company"), "{body}");
+    assert!(
+        body.contains(&people[0].number) && body.contains("class of January"),
+        "what was typed is kept"
+    );
+    assert_eq!(certification_count(&w.store), before, "nothing certified");
+    assert_eq!(w.store.read().expect("r").audit_head().expect("h"), head);
+
+    let fixed = format!("{}\n{}", people[0].number, people[1].number);
+    let (st, _, loc) = send(&fixed);
+    assert_eq!(st, 303);
+    assert!(loc.contains("done="), "{loc}");
+    assert_eq!(certification_count(&w.store), before + 2);
+
+    // The same batch again: an exact duplicate, refused line by line, nothing written.
+    let (st, body, _) = send(&fixed);
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("already holds"), "{body}");
+    assert_eq!(certification_count(&w.store), before + 2);
+    // The same person twice in one batch is refused too.
+    let twice = format!("{}\n{}", people[1].number, people[1].number);
+    let f = [
+        ("employees", twice.as_str()),
+        ("skill_id", sid.as_str()),
+        ("level", "2"),
+        ("achieved_on", "2026-01-07"),
+    ];
+    let (st, body, _) = w.post(&trainer, "/certify", &f);
+    assert_eq!(st, 422);
+    assert!(body.contains("Line 2 (<code>"), "{body}");
+    assert!(body.contains("already on an earlier line"), "{body}");
+    // A bad level is shown next to the level field, not as a bare error page.
+    let f = [
+        ("employees", people[0].number.as_str()),
+        ("skill_id", sid.as_str()),
+        ("level", "9"),
+        ("achieved_on", "2026-01-06"),
+    ];
+    let (st, body, _) = w.post(&trainer, "/certify", &f);
+    assert_eq!(st, 422);
+    assert!(
+        body.contains("id=\"level-error\"") && body.contains("out of range"),
+        "{body}"
+    );
+    assert_eq!(certification_count(&w.store), before + 2);
+}
+
+/// A trainer cannot certify the employee linked to their own login: refused in the
+/// service, so the web form and any other caller with that user are refused alike.
+#[test]
+fn nobody_certifies_themselves() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let skill = new_skill(&w.store, "SELF", 1);
+    let r = w.store.read().expect("r");
+    let me = r
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "trainer.atx@caliber.local")
+        .expect("trainer user");
+    let own: caliber::domain::Employee = r
+        .get(me.employee_id.expect("linked"))
+        .expect("get")
+        .expect("own employee");
+    drop(r);
+    let before = certification_count(&w.store);
+    let sid = skill.id.to_string();
+    let (st, body, _) = w.post(
+        &trainer,
+        "/certify",
+        &[
+            ("employees", own.number.as_str()),
+            ("skill_id", sid.as_str()),
+            ("level", "1"),
+            ("achieved_on", "2026-01-05"),
+        ],
+    );
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("your own login"), "{body}");
+    // The service refuses it for any caller acting as that user.
+    let actor = caliber::store::Actor {
+        name: me.email.clone(),
+        ip: None,
+        user_agent: None,
+        user_id: Some(me.id),
+    };
+    let err = caliber::service::certify(
+        &w.store,
+        &actor,
+        caliber::service::CertifyInput {
+            employee_id: own.id,
+            skill_id: skill.id,
+            level: 1,
+            achieved_at: None,
+            revision_id: None,
+            notes: String::new(),
+            attachments: vec![],
+        },
+    )
+    .expect_err("self-certification");
+    assert!(
+        matches!(err, caliber::service::ServiceError::Forbidden(_)),
+        "{err:?}"
+    );
+    assert_eq!(certification_count(&w.store), before);
+    // Another trainer may certify that person.
+    let other = w
+        .login("trainer.dtr@caliber.local", "caliber-trainer-demo")
+        .expect("second trainer");
+    let (st, body, _) = w.post(
+        &other,
+        "/certify",
+        &[
+            ("employees", own.number.as_str()),
+            ("skill_id", sid.as_str()),
+            ("level", "1"),
+            ("achieved_on", "2026-01-05"),
+        ],
+    );
+    assert_eq!(st, 303, "{body}");
+    assert_eq!(certification_count(&w.store), before + 1);
+}
+
+/// The public badge page never shows green for someone a line would refuse: Derek's
+/// Safety Protocols is OUTDATED, so his page says he is not qualified and why; Maria,
+/// qualified, gets the green box.
+#[test]
+fn public_badge_page_verdict_is_honest() {
+    let w = start(WebSettings::default());
+    let anon = Browser {
+        cookie: None,
+        csrf: String::new(),
+    };
+    let find = |name: &str| {
+        w.demo
+            .employees
+            .iter()
+            .find(|e| e.name.starts_with(name))
+            .expect("demo employee")
+            .clone()
+    };
+    let derek = find("Derek");
+    let (st, body, _) = w.get(&anon, &format!("/b/{}", derek.badge_token));
+    assert_eq!(st, 200);
+    assert!(
+        !body.contains("class=\"notice"),
+        "no green box for an OUTDATED skill: {body}"
+    );
+    assert!(body.contains("Not qualified"), "{body}");
+    assert!(body.contains("Safety Protocols"), "{body}");
+    let maria = find("Maria");
+    let (st, body, _) = w.get(&anon, &format!("/b/{}", maria.badge_token));
+    assert_eq!(st, 200);
+    assert!(body.contains("class=\"notice verdict\""), "{body}");
+    assert!(!body.contains("Not qualified"), "{body}");
+    // Aisha's Injection Molding is expired: red on her line.
+    let aisha = find("Aisha");
+    let (_, body, _) = w.get(&anon, &format!("/b/{}", aisha.badge_token));
+    assert!(body.contains("Not qualified") && !body.contains("class=\"notice"));
+}
+
+/// The kiosk mirror link on the Stations page works with the web session (no API token)
+/// and always shows the screen stored last, never a cached older one.
+#[test]
+fn station_screen_is_served_to_logged_in_users_fresh() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    let station = w
+        .store
+        .read()
+        .expect("r")
+        .list::<caliber::domain::Station>()
+        .expect("stations")[0]
+        .id;
+    let (_, page, _) = w.get(&admin, "/stations");
+    let link = format!("/stations/{station}/screen.png?at=");
+    assert!(page.contains(&link), "{page}");
+    assert!(!page.contains("/api/v1/stations/"), "no API link a browser cannot open");
+    let fetch = || {
+        let mut r = w
+            .agent
+            .get(&format!("{}{link}1", w.base))
+            .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+            .call()
+            .expect("get");
+        let cache = r
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (
+            r.status().as_u16(),
+            kind,
+            cache,
+            r.body_mut().read_to_vec().expect("body"),
+        )
+    };
+    assert_eq!(fetch().0, 404, "no screen yet");
+    let first = b"\x89PNG\r\n\x1a\nfirst operator".to_vec();
+    let second = b"\x89PNG\r\n\x1a\nsecond operator".to_vec();
+    w.store.put_station_mirror(station, &first).expect("mirror");
+    let (st, kind, cache, body) = fetch();
+    assert_eq!((st, kind.as_str(), cache.as_str()), (200, "image/png", "no-store"));
+    assert_eq!(body, first);
+    w.store.put_station_mirror(station, &second).expect("mirror");
+    assert_eq!(fetch().3, second, "the latest screen");
+    let anon = Browser {
+        cookie: None,
+        csrf: String::new(),
+    };
+    let (st, _, loc) = w.get(&anon, &format!("/stations/{station}/screen.png"));
+    assert!(st == 303 && loc.starts_with("/login"));
+}
+
+/// Without `public_url` badges are not printed (the QR would carry whatever host the
+/// browser used): the sheet and the QR codes are refused with the reason and where to set
+/// it, and the dashboard warns. With it set, they print under that address.
+#[test]
+fn badges_need_the_public_url() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    let emp = w.demo.employees[0].number.clone();
+    let id = w
+        .store
+        .read()
+        .expect("r")
+        .by_unique::<caliber::domain::Employee>("employee number", &emp)
+        .expect("lookup")
+        .expect("employee")
+        .id;
+    for path in [
+        "/badges/print".to_owned(),
+        format!("/employees/{id}/qr.svg"),
+        format!("/employees/{id}/qr.png"),
+    ] {
+        let (st, body, _) = w.get(&admin, &path);
+        assert_eq!(st, 409, "{path}");
+        assert!(
+            body.contains("public_url") && body.contains("/etc/caliber/caliber.toml"),
+            "{path}: {body}"
+        );
+    }
+    let (_, dash, _) = w.get(&admin, "/");
+    assert!(dash.contains("Badges cannot be printed yet"), "dashboard warns");
+
+    let w = start(WebSettings {
+        public_url: Some("https://caliber.plant.example".into()),
+        ..WebSettings::default()
+    });
+    let admin = w.as_role("admin");
+    let (st, body, _) = w.get(&admin, "/badges/print");
+    assert_eq!(st, 200);
+    assert!(body.contains("class=\"cr80\""));
+    let (_, dash, _) = w.get(&admin, "/");
+    assert!(!dash.contains("Badges cannot be printed yet"));
+}
+
+/// The login form carries a pre-session token bound to a cookie: a login posted without
+/// it (as another site's form would) is refused before the password is checked.
+#[test]
+fn login_form_has_a_csrf_token() {
+    let w = start(WebSettings::default());
+    let post = |cookie: Option<&str>, token: Option<&str>| {
+        let mut req = w.agent.post(&format!("{}/login", w.base));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let mut form = vec![
+            ("email", "admin@caliber.local"),
+            ("password", "caliber-admin-demo"),
+            ("next", "/"),
+        ];
+        if let Some(t) = token {
+            form.push(("login_csrf", t));
+        }
+        let mut r = req.send_form(form).expect("post");
+        let session = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.starts_with("caliber_session="));
+        let body = r.body_mut().read_to_string().unwrap_or_default();
+        (r.status().as_u16(), session, body)
+    };
+    let (cookie, token) = w.login_token();
+    assert!(cookie.starts_with("caliber_login="));
+    let (st, session, body) = post(None, None);
+    assert_eq!((st, session), (403, false), "no token");
+    assert!(body.contains("did not come from Caliber"), "{body}");
+    assert!(body.contains("name=\"login_csrf\""), "a fresh form to retry");
+    assert_eq!(post(None, Some(&token)).0, 403, "token without its cookie");
+    assert_eq!(post(Some(&cookie), None).0, 403, "cookie without the token");
+    assert_eq!(
+        post(Some(&cookie), Some("login_forged")).0,
+        403,
+        "a wrong token"
+    );
+    let (st, session, _) = post(Some(&cookie), Some(&token));
+    assert_eq!((st, session), (303, true));
+}
+
+/// At plant size the matrix page stays small: a 500 × 50 view of a generated site is at
+/// most 400 KB of HTML, and larger sites page by employees and by skill columns.
+#[test]
+fn matrix_at_plant_size_fits_the_page_budget() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    // The benchmark's site shape (bench/web/run.sh: 5000 × 300), fewer employees.
+    caliber::seed::generate(&store, 620, 300, 7, jiff::Timestamp::now()).expect("generate");
+    caliber::service::create_user(
+        &store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::UserInput {
+            email: "qe@plant.example".into(),
+            password: "quality-engineer-1".into(),
+            role: caliber::domain::AppRole::Auditor,
+            employee_id: None,
+        },
+    )
+    .expect("user");
+    let base = common::serve_state(AppState::new(store.clone()));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_idle_connections(0)
+        .build()
+        .into();
+    let w = Web {
+        base,
+        store,
+        agent,
+        _dir: dir,
+        demo: caliber::seed::DemoSummary {
+            logins: vec![],
+            stations: vec![],
+            employees: vec![],
+            employee_count: 0,
+            certification_count: 0,
+        },
+    };
+    let b = w.login("qe@plant.example", "quality-engineer-1").expect("login");
+    let (st, page, _) = w.get(&b, "/matrix");
+    assert_eq!(st, 200);
+    let rows = page.matches("<tr><th class=name").count();
+    let cols = page.matches("<th scope=\"col\" title=").count();
+    assert_eq!((rows, cols), (500, 50), "the default view is 500 × 50");
+    assert!(
+        page.len() <= 400 * 1024,
+        "500 × 50 matrix page is {} bytes",
+        page.len()
+    );
+    assert!(page.contains("Employees page 1 of 2"), "rows are paged");
+    assert!(page.contains("Skills page 1 of 6"), "columns are paged");
+    let (_, second, _) = w.get(&b, "/matrix?page=2&cpage=6");
+    let total: usize = page
+        .split("Employees 1–500 of ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the row count");
+    assert!(total > 500);
+    assert_eq!(second.matches("<tr><th class=name").count(), total - 500);
+    assert!(second.contains("Employees page 2 of 2") && second.contains("Skills page 6 of 6"));
+}
+
+/// Each cell reads without hovering (symbol, short word, level) and opens its detail
+/// (requirement sources, dates, evidence); the matrix filters by station and can show
+/// inactive employees; the CSV carries status, level, achieved and expiry per cell.
+#[test]
+fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
+    let w = start(WebSettings::default());
+    let b = w.as_role("auditor");
+    let (_, page, _) = w.get(&b, "/matrix");
+    assert!(page.contains("✔ OK L"), "symbol, word and level in the cell");
+    let aisha = w
+        .demo
+        .employees
+        .iter()
+        .find(|e| e.name.starts_with("Aisha"))
+        .expect("aisha");
+    let link = format!("href=matrix/{}/", aisha.number);
+    let cell = page
+        .split(&link)
+        .find(|rest| rest.split("</a>").next().is_some_and(|c| c.contains("✖ Expired")))
+        .and_then(|rest| rest.split('>').next())
+        .map(|code| format!("/matrix/{}/{code}", aisha.number))
+        .unwrap_or_else(|| panic!("an Expired cell link for Aisha in {page}"));
+    let (st, detail, _) = w.get(&b, &cell);
+    assert_eq!(st, 200, "{cell}");
+    assert!(detail.contains("Required by") && detail.contains("Expires"), "{detail}");
+    assert!(detail.contains("Injection Molding"), "{detail}");
+    assert!(detail.contains("Certifications in"), "{detail}");
+    assert_eq!(w.get(&b, "/matrix/NOBODY/NOTHING").0, 404);
+
+    // Inactive employees: hidden by default, shown (and marked) with the toggle.
+    assert!(!page.contains("Hannah Schmidt"));
+    let (_, all, _) = w.get(&b, "/matrix?inactive=1");
+    assert!(all.contains("Hannah Schmidt") && all.contains("<em>on leave</em>"));
+
+    // By station: only the people of its project.
+    let c = w.store.catalog();
+    let station = c
+        .stations
+        .values()
+        .find(|s| s.project_id.is_some())
+        .expect("a station with a project");
+    let project = station.project_id.expect("project");
+    let (st, by_station, _) = w.get(&b, &format!("/matrix?station={}", station.id));
+    assert_eq!(st, 200);
+    let r = w.store.read().expect("r");
+    for e in r.list::<caliber::domain::Employee>().expect("e") {
+        if e.status == caliber::domain::EmployeeStatus::Active && e.deleted_at.is_none() {
+            assert_eq!(
+                by_station.contains(&format!(">{}</a>", e.name)),
+                e.project_ids.contains(&project),
+                "{} at {}",
+                e.name,
+                station.name
+            );
+        }
+    }
+    drop(r);
+
+    let (_, csv, _) = w.get(&b, "/matrix.csv?skill=Injection");
+    let head = csv.lines().next().expect("header");
+    for part in ["status", "level", "achieved", "expires"] {
+        assert!(
+            head.contains(&format!("\"Injection Molding {part}\"")),
+            "{head}"
+        );
+    }
+    let line = csv
+        .lines()
+        .find(|l| l.contains("Aisha Bello"))
+        .expect("Aisha's row");
+    assert!(line.contains("\"EXPIRED\""), "{line}");
+    let dated = line
+        .split(',')
+        .filter(|f| f.len() == 12 && f.as_bytes()[5] == b'-')
+        .count();
+    assert!(dated >= 2, "achieved and expiry dates: {line}");
 }

@@ -71,6 +71,15 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
                 ),
             ));
         }
+        if let Some(uid) = w.actor().user_id
+            && let Some(me) = w.get::<User>(uid)?
+            && me.employee_id == Some(employee.id)
+        {
+            return Err(ServiceError::Forbidden(format!(
+                "{} is linked to your own login: another trainer or a skill manager must certify you",
+                employee.name
+            )));
+        }
         let skill: Skill = live(w, input.skill_id).map_err(|_| {
             ServiceError::invalid(
                 "skill_id",
@@ -120,6 +129,22 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
         if notes.len() > 4000 {
             return Err(ServiceError::invalid("notes", "notes are too long"));
         }
+        let zone = catalog.zone(employee.site_id);
+        let day = achieved_at.to_zoned(zone.clone()).date();
+        let duplicate = w.certifications_of(employee.id)?.into_iter().any(|c| {
+            c.deleted_at.is_none()
+                && c.revoked.is_none()
+                && c.skill_id == skill.id
+                && c.level == input.level
+                && c.revision_id == revision_id
+                && c.achieved_at.to_zoned(zone.clone()).date() == day
+        });
+        if duplicate {
+            return Err(ServiceError::Conflict(format!(
+                "{} already holds {} at level {} achieved on {day}",
+                employee.name, skill.name, input.level
+            )));
+        }
         let cert = Certification {
             id: new_id(),
             employee_id: employee.id,
@@ -127,11 +152,7 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
             revision_id,
             level: input.level,
             achieved_at,
-            expires_at: expires_at(
-                achieved_at,
-                skill.validity_months,
-                &catalog.zone(employee.site_id),
-            ),
+            expires_at: expires_at(achieved_at, skill.validity_months, &zone),
             certified_by: w.actor().name.clone(),
             notes,
             attachments: input.attachments,
@@ -151,7 +172,7 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
 }
 
 /// Several people certified in one skill at once (the trainer's "quick certify" after a
-/// class): each line names an employee by number, badge or exact name.
+/// class): each line names an employee by number, badge (token or scanned URL) or exact name.
 #[derive(Debug, Clone)]
 pub struct BatchCertifyInput {
     /// One employee per entry, as typed or scanned.
@@ -163,18 +184,71 @@ pub struct BatchCertifyInput {
     /// The day of the training; each certification is dated noon of that day in the
     /// employee's site timezone (never later than now).
     pub achieved_on: jiff::civil::Date,
+    /// The revision trained on (default: the skill's active revision).
+    pub revision_id: Option<Uuid>,
     /// Trainer's notes.
     pub notes: String,
+    /// SHA-256 of evidence attachments uploaded before, attached to every certification.
+    pub attachments: Vec<String>,
+}
+
+/// One refused line of a batch: which line, what was typed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchLineError {
+    /// Line number, from 1, counting only non-empty lines.
+    pub line: usize,
+    /// The line as typed (trimmed).
+    pub entry: String,
+    /// Why it was refused, for a person.
+    pub message: String,
+}
+
+/// Why a batch certified nothing: some lines were refused (each named), or the batch as a
+/// whole was (no employees, unknown skill, a store failure).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    /// These lines were refused; nothing was written.
+    #[error("nothing was certified: {}", lines_text(.0))]
+    Lines(Vec<BatchLineError>),
+    /// The batch was refused as a whole.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+fn lines_text(lines: &[BatchLineError]) -> String {
+    lines
+        .iter()
+        .map(|l| format!("line {} ({}): {}", l.line, l.entry, l.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<crate::store::StoreError> for BatchError {
+    fn from(e: crate::store::StoreError) -> Self {
+        BatchError::Service(e.into())
+    }
+}
+
+/// The badge token in a scanned badge: the QR URL (`…/b/TOKEN`) or the bare token. A USB
+/// scanner types the URL as if on a keyboard, so the certify form accepts both.
+pub fn badge_entry(entry: &str) -> &str {
+    let entry = entry.trim();
+    match entry.rsplit_once("/b/") {
+        Some((_, token)) if entry.contains("://") => token.trim_end_matches('/'),
+        _ => entry,
+    }
 }
 
 /// Certify a batch all or nothing, in one transaction: if any line is refused, nothing is
 /// written and the error names every refused line, so a corrected resubmission never
-/// duplicates the lines that were fine.
+/// duplicates the lines that were fine. The same employee twice in one batch, and a
+/// certification that already exists (same person, skill, level, revision and day), are
+/// refused.
 pub fn certify_batch(
     store: &Store,
     actor: &Actor,
     batch: BatchCertifyInput,
-) -> Result<Vec<(Employee, Certification)>> {
+) -> Result<Vec<(Employee, Certification)>, BatchError> {
     let keys: Vec<&str> = batch
         .employees
         .iter()
@@ -182,19 +256,21 @@ pub fn certify_batch(
         .filter(|l| !l.is_empty())
         .collect();
     if keys.is_empty() {
-        return Err(ServiceError::invalid(
-            "employees",
-            "name at least one employee",
-        ));
+        return Err(ServiceError::invalid("employees", "name at least one employee").into());
     }
     let catalog = store.catalog();
     store.write(actor, |w| {
         let all: Vec<Employee> = w.list()?;
-        let mut done = Vec::new();
+        let mut done: Vec<(Employee, Certification)> = Vec::new();
         let mut refused = Vec::new();
         for (line, key) in keys.iter().enumerate() {
             let line = line + 1;
-            let employee = match super::employee_by_badge_or_number(w, key) {
+            let refuse = |message: String| BatchLineError {
+                line,
+                entry: (*key).to_owned(),
+                message,
+            };
+            let employee = match super::employee_by_badge_or_number(w, badge_entry(key)) {
                 Ok(e) => Some(e),
                 Err(_) => all
                     .iter()
@@ -202,39 +278,52 @@ pub fn certify_batch(
                     .cloned(),
             };
             let Some(employee) = employee else {
-                refused.push(format!("line {line} ({key}): no such employee"));
+                refused.push(refuse("no employee has this number, badge or name".into()));
                 continue;
             };
+            if done.iter().any(|(e, _)| e.id == employee.id) {
+                refused.push(refuse(format!(
+                    "{} is already on an earlier line",
+                    employee.name
+                )));
+                continue;
+            }
             let at = match batch
                 .achieved_on
                 .at(12, 0, 0, 0)
                 .to_zoned(catalog.zone(employee.site_id))
             {
                 Ok(z) => z.timestamp().min(w.now()),
-                Err(e) => return Err(ServiceError::invalid("achieved_on", e.to_string())),
+                Err(e) => return Err(ServiceError::invalid("achieved_on", e.to_string()).into()),
             };
             let input = CertifyInput {
                 employee_id: employee.id,
                 skill_id: batch.skill_id,
                 level: batch.level,
                 achieved_at: Some(at),
-                revision_id: None,
+                revision_id: batch.revision_id,
                 notes: batch.notes.clone(),
-                attachments: vec![],
+                attachments: batch.attachments.clone(),
             };
             match certify_in(w, &catalog, input) {
                 Ok(c) => done.push((employee, c)),
-                Err(ServiceError::Invalid { message, .. } | ServiceError::Conflict(message)) => {
-                    refused.push(format!("line {line} ({key}): {message}"));
+                Err(e @ ServiceError::Invalid { field: Some(f), .. })
+                    if f != "employee_id" && f != "achieved_at" =>
+                {
+                    // Wrong for every line alike (skill, level, revision, notes): the
+                    // batch is refused as a whole, next to that field.
+                    return Err(e.into());
                 }
-                Err(other) => return Err(other),
+                Err(
+                    ServiceError::Invalid { message, .. }
+                    | ServiceError::Conflict(message)
+                    | ServiceError::Forbidden(message),
+                ) => refused.push(refuse(message)),
+                Err(other) => return Err(other.into()),
             }
         }
         if !refused.is_empty() {
-            return Err(ServiceError::invalid(
-                "employees",
-                format!("nothing was certified: {}", refused.join("; ")),
-            ));
+            return Err(BatchError::Lines(refused));
         }
         Ok(done)
     })

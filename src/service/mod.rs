@@ -27,8 +27,8 @@ pub use catalog::{
     set_requirement_level,
 };
 pub use certify::{
-    BatchCertifyInput, CertifyInput, RevokeInput, RevokePreview, certify, certify_batch, revoke,
-    revoke_preview,
+    BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
+    badge_entry, certify, certify_batch, revoke, revoke_preview,
 };
 pub use edit::{Editable, create, delete, update};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
@@ -39,8 +39,8 @@ pub use people::{
 };
 pub use queries::{
     DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,
-    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, dashboard_figures, employee_qualification,
-    live_employee, matrix, public_badge,
+    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, SkillDetail, dashboard_figures,
+    employee_qualification, live_employee, matrix, public_badge, skill_detail,
 };
 pub use scans::{
     MAX_SCAN_PAGE, ScanInput, ScanOutcome, ScanQuery, judge_badge, list_scans, record_scan,

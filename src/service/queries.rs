@@ -72,6 +72,10 @@ pub struct MatrixFilter {
     /// Include employees on leave and terminated ones (default: active only).
     #[serde(default)]
     pub include_inactive: bool,
+    /// Only employees assigned to this station's project, judged at the station (with its
+    /// extra skills), as its kiosk would judge them.
+    #[serde(default)]
+    pub station_id: Option<Uuid>,
 }
 
 /// A column of the matrix.
@@ -96,6 +100,9 @@ pub struct MatrixCell {
     pub required_level: Option<u8>,
     /// Achieved level, if certified.
     pub achieved_level: Option<u8>,
+    /// When the counting certification was achieved.
+    #[schema(value_type = Option<String>)]
+    pub achieved_at: Option<Timestamp>,
     /// Expiry of the counting certification.
     #[schema(value_type = Option<String>)]
     pub expires_at: Option<Timestamp>,
@@ -136,6 +143,16 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
         .collect();
     skills.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let column: HashMap<Uuid, usize> = skills.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let station = match filter.station_id {
+        Some(id) => Some(
+            catalog
+                .stations
+                .get(&id)
+                .filter(|s| s.deleted_at.is_none())
+                .ok_or_else(|| ServiceError::not_found("station", id))?,
+        ),
+        None => None,
+    };
     let employees: Vec<Employee> = r
         .list::<Employee>()?
         .into_iter()
@@ -149,6 +166,9 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
         })
         .filter(|e| filter.role_id.is_none_or(|x| e.role_id == Some(x)))
         .filter(|e| filter.project_id.is_none_or(|x| e.project_ids.contains(&x)))
+        .filter(|e| {
+            station.is_none_or(|s| s.project_id.is_none_or(|p| e.project_ids.contains(&p)))
+        })
         .collect();
     drop(r);
     let certs = store.certifications_by_employee()?;
@@ -162,7 +182,9 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
             .chunks(chunk)
             .map(|part| {
                 let (catalog, certs, column) = (&catalog, &*certs, &column);
-                scope.spawn(move || matrix_rows(catalog, part, certs, column, filter.status, now))
+                scope.spawn(move || {
+                    matrix_rows(catalog, part, certs, column, filter.status, station, now)
+                })
             })
             .collect();
         handles
@@ -191,30 +213,48 @@ fn matrix_rows(
     certs: &crate::store::CertificationsByEmployee,
     column: &HashMap<Uuid, usize>,
     status: Option<SkillStatus>,
+    station: Option<&Station>,
     now: Timestamp,
 ) -> Vec<MatrixRow> {
     let none: Vec<Certification> = Vec::new();
     let mut rows = Vec::with_capacity(employees.len());
     for e in employees {
         let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
-        let judged = judge_skills(catalog, e, mine, now);
+        let mut cells: Vec<MatrixCell> = match station {
+            // At a station the engine adds its extra skills (and describes the sources).
+            Some(st) => crate::qualify::qualify(catalog, e, mine, Some(st), now)
+                .skills
+                .into_iter()
+                .filter_map(|l| {
+                    Some(MatrixCell {
+                        skill: *column.get(&l.skill_id)?,
+                        status: l.status,
+                        required_level: l.required_level,
+                        achieved_level: l.achieved_level,
+                        achieved_at: l.achieved_at,
+                        expires_at: l.expires_at,
+                    })
+                })
+                .collect(),
+            None => judge_skills(catalog, e, mine, now)
+                .into_iter()
+                .filter_map(|j| {
+                    Some(MatrixCell {
+                        skill: *column.get(&j.skill.id)?,
+                        status: j.status,
+                        required_level: j.required_level,
+                        achieved_level: j.certification.map(|c| c.level),
+                        achieved_at: j.certification.map(|c| c.achieved_at),
+                        expires_at: j.certification.and_then(|c| c.expires_at),
+                    })
+                })
+                .collect(),
+        };
         if let Some(st) = status
-            && !judged.iter().any(|j| j.status == st)
+            && !cells.iter().any(|c| c.status == st)
         {
             continue;
         }
-        let mut cells: Vec<MatrixCell> = judged
-            .into_iter()
-            .filter_map(|j| {
-                Some(MatrixCell {
-                    skill: *column.get(&j.skill.id)?,
-                    status: j.status,
-                    required_level: j.required_level,
-                    achieved_level: j.certification.map(|c| c.level),
-                    expires_at: j.certification.and_then(|c| c.expires_at),
-                })
-            })
-            .collect();
         cells.sort_by_key(|c| c.skill);
         rows.push(MatrixRow {
             employee_id: e.id,
@@ -240,6 +280,12 @@ pub struct PublicBadge {
     pub role: Option<String>,
     /// Active (not on leave).
     pub active: bool,
+    /// Green only when the person would be let in at every station of their projects and
+    /// for their own assignments (the same engine as the kiosk): never green for someone a
+    /// line would refuse.
+    pub qualified: bool,
+    /// Why not qualified (each failing skill once, or on leave), for the person to read.
+    pub refusals: Vec<String>,
     /// Required skills only.
     pub skills: Vec<crate::qualify::SkillQualification>,
 }
@@ -260,7 +306,40 @@ pub fn public_badge(
     let catalog = store.catalog();
     let certs = r.certifications_of(e.id)?;
     let q = crate::qualify::qualify(&catalog, &e, &certs, None, now);
+    // The verdict for the person's own assignments, then at each station of their projects
+    // (a station can require extra skills).
+    let mut stations: Vec<&Station> = catalog
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .filter(|s| s.project_id.is_some_and(|p| e.project_ids.contains(&p)))
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut qualified = true;
+    let mut refusals: Vec<String> = Vec::new();
+    for station in std::iter::once(None).chain(stations.into_iter().map(Some)) {
+        let (v, _) = station_verdict(&catalog, &e, &certs, station, now);
+        if v.verdict != crate::qualify::Verdict::Green {
+            qualified = false;
+            for reason in v.reasons {
+                let text = match station {
+                    Some(s) if reason.code == crate::qualify::ReasonCode::Skill => {
+                        format!("{} (at {})", reason.message, s.name)
+                    }
+                    _ => reason.message,
+                };
+                let already = refusals.iter().any(|r| {
+                    r == &text || r.split(" (at ").next() == text.split(" (at ").next()
+                });
+                if !already {
+                    refusals.push(text);
+                }
+            }
+        }
+    }
     Ok(Some(PublicBadge {
+        qualified,
+        refusals,
         name: e.name.clone(),
         site: catalog
             .sites
@@ -374,5 +453,74 @@ pub fn dashboard_figures(store: &Store, now: Timestamp) -> Result<DashboardFigur
             .collect(),
         expiring: EXPIRY_WINDOWS.iter().copied().zip(expiring).collect(),
         gaps,
+    })
+}
+
+/// One cell of the matrix in full: an employee's standing in one skill, where the
+/// requirement comes from, and every certification in it with its evidence.
+#[derive(Debug, Clone)]
+pub struct SkillDetail {
+    /// The employee.
+    pub employee: Employee,
+    /// The skill.
+    pub skill: Skill,
+    /// Status, levels, dates and requirement sources (`None`: neither required nor held).
+    pub line: Option<crate::qualify::SkillQualification>,
+    /// Every certification of the employee in the skill, newest first, revoked ones too,
+    /// each with its revision label ("superseded" when no longer active) and evidence.
+    pub certifications: Vec<(Certification, Option<String>, Vec<Attachment>)>,
+}
+
+/// The detail of one matrix cell, by employee number and skill code (the matrix links
+/// cells this way to keep the page small).
+pub fn skill_detail(
+    store: &Store,
+    employee_number: &str,
+    skill_code: &str,
+    now: Timestamp,
+) -> Result<SkillDetail> {
+    let catalog = store.catalog();
+    let r = store.read()?;
+    let employee = r
+        .by_unique::<Employee>(crate::store::keys::EMPLOYEE_NUMBER, employee_number)?
+        .filter(|e| e.deleted_at.is_none())
+        .ok_or_else(|| ServiceError::not_found("employee", employee_number))?;
+    let skill = catalog
+        .skills
+        .values()
+        .find(|s| s.deleted_at.is_none() && s.code == skill_code)
+        .cloned()
+        .ok_or_else(|| ServiceError::not_found("skill", skill_code))?;
+    let certs = r.certifications_of(employee.id)?;
+    let line = crate::qualify::qualify(&catalog, &employee, &certs, None, now)
+        .skill(skill.id)
+        .cloned();
+    let revisions = catalog.revisions.get(&skill.id);
+    let mut certifications = Vec::new();
+    for c in certs
+        .iter()
+        .rev()
+        .filter(|c| c.skill_id == skill.id && c.deleted_at.is_none())
+    {
+        let label = c.revision_id.and_then(|id| {
+            let rev = revisions?.iter().find(|x| x.id == id)?;
+            Some(match rev.status {
+                RevisionStatus::Archived => format!("{} (superseded)", rev.label),
+                _ => rev.label.clone(),
+            })
+        });
+        let mut files = Vec::new();
+        for sha in &c.attachments {
+            if let Some(a) = r.attachment(sha)? {
+                files.push(a);
+            }
+        }
+        certifications.push((c.clone(), label, files));
+    }
+    Ok(SkillDetail {
+        employee,
+        skill,
+        line,
+        certifications,
     })
 }

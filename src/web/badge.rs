@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use maud::{PreEscaped, html};
 use qrcode::{EcLevel, QrCode};
@@ -17,16 +17,22 @@ use super::layout::{self, WebError, WebResult};
 use crate::domain::{BadgeToken, Employee, EmployeeStatus};
 use crate::service;
 
-/// The URL a badge's QR code carries.
-fn badge_url(st: &UiState, headers: &HeaderMap, token: &str) -> String {
-    let base = st.web.settings.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("caliber.local");
-        format!("http://{host}")
-    });
-    format!("{}/b/{token}", base.trim_end_matches('/'))
+/// Why badges cannot be printed yet, and where to fix it (shown on the refusal and on the
+/// dashboard).
+pub const PUBLIC_URL_MISSING: &str = "Badges cannot be printed yet: Caliber does not know the address phones and kiosks should open (public_url is not set). A badge printed now would carry whatever address this browser used, such as 127.0.0.1, and be dead on the shop floor. Set public_url in /etc/caliber/caliber.toml, for example public_url = \"https://caliber.plant.local\", and restart Caliber.";
+
+/// The URL a badge's QR code carries: always under the configured `public_url`, never the
+/// Host a browser happened to use.
+fn badge_url(st: &UiState, token: &str) -> Result<String, WebError> {
+    let base = st
+        .web
+        .settings
+        .public_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| WebError::Conflict(PUBLIC_URL_MISSING.into()))?;
+    Ok(format!("{}/b/{token}", base.trim_end_matches('/')))
 }
 
 fn qr(url: &str) -> Result<QrCode, WebError> {
@@ -44,23 +50,21 @@ fn svg(code: &QrCode) -> String {
 async fn employee_code(
     st: &UiState,
     user: &WebUser,
-    headers: &HeaderMap,
     id: Uuid,
 ) -> Result<QrCode, WebError> {
     user.require(user.role().can_view_all(), "print badges")?;
     let store = st.store.clone();
     let e = super::pages::blocking(move || service::live_employee(&store, id)).await?;
-    qr(&badge_url(st, headers, e.badge_token.as_str()))
+    qr(&badge_url(st, e.badge_token.as_str())?)
 }
 
 /// `GET /employees/{id}/qr.svg`
 pub async fn qr_svg(
     State(st): State<UiState>,
     user: WebUser,
-    headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> WebResult {
-    let code = employee_code(&st, &user, &headers, id).await?;
+    let code = employee_code(&st, &user, id).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg(&code)).into_response())
 }
 
@@ -68,10 +72,9 @@ pub async fn qr_svg(
 pub async fn qr_png(
     State(st): State<UiState>,
     user: WebUser,
-    headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> WebResult {
-    let code = employee_code(&st, &user, &headers, id).await?;
+    let code = employee_code(&st, &user, id).await?;
     let n = code.width() as u32;
     let scale = 8u32;
     let quiet = 4u32;
@@ -107,10 +110,10 @@ pub struct PrintQuery {
 pub async fn print_sheet(
     State(st): State<UiState>,
     user: WebUser,
-    headers: HeaderMap,
     Query(q): Query<PrintQuery>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "print badges")?;
+    badge_url(&st, "")?;
     let wanted: Vec<Uuid> = q
         .ids
         .split(',')
@@ -132,7 +135,7 @@ pub async fn print_sheet(
     let catalog = st.store.catalog();
     let mut cards = Vec::new();
     for e in &people {
-        let code = qr(&badge_url(&st, &headers, e.badge_token.as_str()))?;
+        let code = qr(&badge_url(&st, e.badge_token.as_str())?)?;
         cards.push((e, svg(&code)));
     }
     let body = html! {
@@ -181,7 +184,15 @@ pub async fn public_badge(
             div.who {
                 h1 { (b.name) }
                 p { (b.site) @if let Some(d) = &b.department { " · " (d) } @if let Some(r) = &b.role { " · " (r) } }
-                @if b.active { p.notice { "Active employee" } } @else { p.error { "Not active (on leave)" } }
+                p.muted { (if b.active { "Employee status: active" } else { "Employee status: on leave" }) }
+                @if b.qualified {
+                    p.notice.verdict { "✔ Qualified for their assigned work" }
+                } @else {
+                    div.error.verdict role="alert" {
+                        strong { "✖ Not qualified: a line station would refuse this badge" }
+                        ul { @for r in &b.refusals { li { (r) } } }
+                    }
+                }
             }
             h2 { "Required skills" }
             @if b.skills.is_empty() { p.muted { "No skills are required." } }

@@ -276,14 +276,19 @@ button.danger { background:var(--bad); border-color:var(--bad); color:#fff; }
 .st.old { background:var(--oldbg); color:var(--old); } .st.extra { background:#e2e8f0; color:#334155; }
 .matrix-wrap { overflow:auto; max-height:75vh; border:1px solid var(--line); }
 table.matrix td, table.matrix th { padding:.2rem .35rem; font-size:.8rem; text-align:center; border-right:1px solid #e2e8f0; }
-table.matrix th.name, table.matrix td.name { text-align:left; position:sticky; left:0; background:#fff; z-index:1; white-space:nowrap; }
-table.matrix th { writing-mode: vertical-rl; transform: rotate(180deg); height:9rem; }
-table.matrix th.name { writing-mode: horizontal-tb; transform:none; height:auto; }
-.c { display:block; min-width:1.6rem; border-radius:4px; font-weight:700; }
-.c.ok { background:var(--okbg); color:var(--ok); } .c.soon { background:var(--soonbg); color:var(--soon); }
-.c.bad { background:var(--badbg); color:var(--bad); } .c.low { background:var(--lowbg); color:var(--low); }
-.c.old { background:var(--oldbg); color:var(--old); } .c.extra { background:#f1f5f9; color:#334155; }
+table.matrix thead th { position:sticky; top:0; z-index:2; height:8rem; vertical-align:bottom; }
+table.matrix thead th span { writing-mode: vertical-rl; transform: rotate(180deg); display:inline-block; max-height:7.5rem; overflow:hidden; }
+table.matrix thead th.name { left:0; z-index:3; text-align:left; }
+table.matrix tbody th.name { position:sticky; top:auto; left:0; z-index:1; background:#fff; text-align:left; white-space:nowrap; font-weight:400; }
+table.matrix tbody th.name em { color:var(--muted); font-size:.75rem; }
+table.matrix td a { display:block; white-space:nowrap; text-decoration:none; color:inherit; font-weight:600; border-radius:4px; }
+table.matrix td.ok { background:var(--okbg); color:var(--ok); } table.matrix td.soon { background:var(--soonbg); color:var(--soon); }
+table.matrix td.bad { background:var(--badbg); color:var(--bad); } table.matrix td.low { background:var(--lowbg); color:var(--low); }
+table.matrix td.old { background:var(--oldbg); color:var(--old); } table.matrix td.extra { background:#f1f5f9; color:#334155; }
 .legend span { margin-right: .8rem; }
+form.grid .wide { grid-column: 1 / -1; }
+p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
+ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }
 .pager { margin: .8rem 0; display:flex; gap:1rem; }
 .badge-page { max-width: 34rem; margin: 0 auto; padding: 1rem; }
 .badge-page .who { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; }

@@ -161,6 +161,8 @@ fn build() -> Routes {
         .get("/employees/{id}/qr.png", badge::qr_png)
         .get("/badges/print", badge::print_sheet)
         .get_post("/certify", pages::certify_form, pages::certify)
+        .get("/certify.js", pages::certify_script)
+        .get("/attachments/{sha}", pages::attachment)
         .get_post(
             "/certifications/{id}/revoke",
             pages::revoke_form,
@@ -168,6 +170,7 @@ fn build() -> Routes {
         )
         .get("/matrix", pages::matrix)
         .get("/matrix.csv", pages::matrix_csv)
+        .get("/matrix/{number}/{code}", pages::matrix_cell)
         .get_post("/skills", pages::skills, pages::create_skill)
         .get_post("/skills/{id}", pages::skill, pages::create_revision)
         .get_post(
@@ -187,6 +190,7 @@ fn build() -> Routes {
         .post("/users/{id}", pages::update_user)
         .get_post("/stations", pages::stations, pages::create_station)
         .post("/stations/{id}/key", pages::rotate_key)
+        .get("/stations/{id}/screen.png", pages::station_screen)
         .get("/audit", pages::audit)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)

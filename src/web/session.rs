@@ -25,6 +25,11 @@ const MAX_PASSWORD: usize = 1024;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "caliber_session";
 
+/// Name of the login form's pre-session cookie: its value must come back in the form's
+/// `login_csrf` field (a page on another site can post a form but cannot read or set this
+/// cookie), so nobody can log a browser into an account of their choosing (login CSRF).
+pub const LOGIN_COOKIE: &str = "caliber_login";
+
 /// The logged-in user of a request.
 #[derive(Debug, Clone)]
 pub struct WebUser {
@@ -70,16 +75,39 @@ impl WebUser {
     }
 }
 
-/// The session id in a request's cookies.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of cookie `name` in a request's cookies.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
+}
+
+/// The session id in a request's cookies.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The login form token of this browser (kept while the browser has one, so two open login
+/// tabs both work), or a new one.
+fn login_token(headers: &HeaderMap) -> String {
+    cookie_value(headers, LOGIN_COOKIE)
+        .filter(|t| t.len() >= 40 && t.len() <= 64 && t.starts_with("login_"))
+        .unwrap_or_else(|| service::new_secret("login"))
+}
+
+/// The `Set-Cookie` value of the login form token: only sent back to `/login`, an hour.
+fn login_set_cookie(token: &str) -> Option<HeaderValue> {
+    let c = Cookie::build((LOGIN_COOKIE, token.to_owned()))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::hours(1));
+    HeaderValue::from_str(&c.build().to_string()).ok()
 }
 
 /// The `Set-Cookie` value for a session: host-only, whole site, no script access, never sent
@@ -166,13 +194,20 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn login_page(status: StatusCode, next: &str, email: &str, error: Option<&str>) -> Response {
+fn login_page(
+    status: StatusCode,
+    token: &str,
+    next: &str,
+    email: &str,
+    error: Option<&str>,
+) -> Response {
     let body = html! {
         main.login {
             h1 { "Caliber" }
             p.muted { "Skill and qualification matrix" }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/login" {
+                input type="hidden" name="login_csrf" value=(token);
                 input type="hidden" name="next" value=(next);
                 label for="email" { "Email" }
                 input #email type="email" name="email" value=(email) autocomplete="username" required autofocus;
@@ -182,22 +217,38 @@ fn login_page(status: StatusCode, next: &str, email: &str, error: Option<&str>) 
             }
         }
     };
-    (status, layout::bare("Log in", body)).into_response()
+    let mut resp = (status, layout::bare("Log in", body)).into_response();
+    if let Some(v) = login_set_cookie(token) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
 }
 
 /// `GET /login` (a new box without an administrator sends the visitor to `/setup`).
-pub async fn login_form(State(st): State<UiState>, Query(q): Query<LoginQuery>) -> Response {
+pub async fn login_form(
+    State(st): State<UiState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     let store = st.store.clone();
     let open = tokio::task::spawn_blocking(move || service::setup_open(&store)).await;
     if matches!(open, Ok(Ok(true))) {
         return Redirect::to("/setup").into_response();
     }
-    login_page(StatusCode::OK, &safe_next(q.next.as_deref()), "", None)
+    login_page(
+        StatusCode::OK,
+        &login_token(&headers),
+        &safe_next(q.next.as_deref()),
+        "",
+        None,
+    )
 }
 
 /// The login form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
+    login_csrf: String,
     email: String,
     password: String,
     next: Option<String>,
@@ -214,10 +265,28 @@ pub async fn login(
     let email = f.email.trim().to_lowercase();
     let ip = addr.ip().to_string();
     let now = Instant::now();
+    let token = login_token(&headers);
+    let token_ok = {
+        use subtle::ConstantTimeEq;
+        cookie_value(&headers, LOGIN_COOKIE).is_some_and(|c| {
+            !f.login_csrf.is_empty() && bool::from(c.as_bytes().ct_eq(f.login_csrf.as_bytes()))
+        })
+    };
+    if !token_ok {
+        // Refused before the password is checked or anything is written.
+        return login_page(
+            StatusCode::FORBIDDEN,
+            &token,
+            &next,
+            "",
+            Some("This login form has expired or did not come from Caliber. Please log in again."),
+        );
+    }
     if email.len() > MAX_EMAIL || f.password.len() > MAX_PASSWORD {
         // Refused before anything is written: a megabyte "email" must not reach the audit trail.
         return login_page(
             StatusCode::UNPROCESSABLE_ENTITY,
+            &token,
             &next,
             "",
             Some("That email or password is too long."),
@@ -235,6 +304,7 @@ pub async fn login(
         let minutes = w.as_secs().div_ceil(60).max(1);
         return login_page(
             StatusCode::TOO_MANY_REQUESTS,
+            &token,
             &next,
             &email,
             Some(&format!(
@@ -285,7 +355,7 @@ pub async fn login(
             } else {
                 "Wrong email or password.".to_owned()
             };
-            login_page(StatusCode::UNAUTHORIZED, &next, &email, Some(&msg))
+            login_page(StatusCode::UNAUTHORIZED, &token, &next, &email, Some(&msg))
         }
         _ => WebError::Internal.into_response(),
     }

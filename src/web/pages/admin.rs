@@ -150,6 +150,8 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
     let list: Vec<&Station> = live_by_name(&c.stations, |s| &s.name);
     let projects = live_by_name(&c.projects, |p| &p.name);
     let skills = live_by_name(&c.skills, |s| &s.name);
+    // A fresh address each time the page is drawn, so no cache can show an older screen.
+    let now = jiff::Timestamp::now().as_millisecond();
     let body = html! {
         table {
             thead { tr { th { "Station" } th { "Project" } th { "Extra skills" } th { "Screen now" } th { "Key" } } }
@@ -159,7 +161,7 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
                         td { (s.name) }
                         td { (s.project_id.and_then(|p| c.projects.get(&p)).map_or("—", |p| p.name.as_str())) }
                         td { @for (i, x) in s.extra_skills.iter().enumerate() { @if i > 0 { ", " } (c.skills.get(&x.skill_id).map_or("?", |k| k.name.as_str())) " L" (x.level) } }
-                        td { a href={"/api/v1/stations/" (s.id) "/mirror.png"} { "mirror" } }
+                        td { a href={"/stations/" (s.id) "/screen.png?at=" (now)} { "Screen now" } }
                         td { form.inline method="post" action={"/stations/" (s.id) "/key"} { (csrf(&user)) button type="submit" { "Rotate key" } } }
                     }
                 }
@@ -175,6 +177,34 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
         }
     };
     Ok(layout::page(&user, "Stations", body))
+}
+
+/// `GET /stations/{id}/screen.png`: the screen the station's kiosk drew last (the kiosk
+/// mirror), for a logged-in user with the session; never cached.
+pub async fn station_screen(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "view station screens")?;
+    let store = st.store.clone();
+    let png = blocking(move || {
+        store.station_mirror(id)?.ok_or_else(|| {
+            service::ServiceError::NotFound {
+                entity: "screen of station",
+                id: format!("{id} (its kiosk has not sent one yet)"),
+            }
+        })
+    })
+    .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        png,
+    )
+        .into_response())
 }
 
 /// The new-station form.

@@ -32,6 +32,7 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     let catalog = st.store.catalog();
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
+        @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::PUBLIC_URL_MISSING) } }
         div.cards {
             @for site in per_site {
                 div.card {

@@ -447,8 +447,12 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                 div { "Verdict for own assignments: " strong { (q.verdict.verdict.as_str().to_uppercase()) } }
             }
             div.card {
-                img src={"/employees/" (e.id) "/qr.svg"} alt={"Badge QR code of " (e.name)} width="140" height="140";
-                div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { "Print badge" } }
+                @if st.web.settings.public_url.is_some() {
+                    img src={"/employees/" (e.id) "/qr.svg"} alt={"Badge QR code of " (e.name)} width="140" height="140";
+                    div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { "Print badge" } }
+                } @else {
+                    p.error role="note" { (crate::web::badge::PUBLIC_URL_MISSING) }
+                }
             }
         }
         @if user.role().can_manage_catalog() {

@@ -5,11 +5,12 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use jiff::Timestamp;
-use maud::html;
+use maud::{PreEscaped, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{blocking, opt_id};
+use crate::domain::EmployeeStatus;
 use crate::qualify::SkillStatus;
 use crate::service::{self, Matrix, MatrixFilter};
 use crate::web::UiState;
@@ -29,15 +30,46 @@ pub struct MatrixQuery {
     project: String,
     #[serde(default)]
     status: String,
+    /// Only employees of this station's project, judged at the station.
+    #[serde(default)]
+    station: String,
     /// Only skills whose name or code contains this.
     #[serde(default)]
     skill: String,
-    /// At most this many employees (default 500).
+    /// `1`: include employees on leave and terminated ones.
+    #[serde(default)]
+    inactive: String,
+    /// Employees per page (default 500).
     #[serde(default)]
     limit: Option<usize>,
-    /// At most this many skill columns.
+    /// Which page of employees, from 1.
+    #[serde(default)]
+    page: Option<usize>,
+    /// Skill columns per page (default 50).
     #[serde(default)]
     columns: Option<usize>,
+    /// Which page of skill columns, from 1.
+    #[serde(default)]
+    cpage: Option<usize>,
+}
+
+/// Employees per page unless asked otherwise, and the most one page may hold.
+const ROWS_PER_PAGE: usize = 500;
+const MAX_ROWS_PER_PAGE: usize = 5000;
+/// Skill columns per page unless asked otherwise.
+const COLUMNS_PER_PAGE: usize = 50;
+
+/// The part of the matrix one page shows.
+struct View {
+    /// Skill columns shown (indexes into `Matrix::skills`).
+    cols: Vec<usize>,
+    /// Rows shown (a range of `Matrix::rows`).
+    rows: std::ops::Range<usize>,
+    /// Every column that passes the filter (before paging).
+    all_cols: usize,
+    /// Row page and column page, from 1, and how many of each.
+    page: (usize, usize),
+    pages: (usize, usize),
 }
 
 impl MatrixQuery {
@@ -54,15 +86,44 @@ impl MatrixQuery {
                     WebError::Invalid(format!("unknown status '{}'", self.status))
                 })?)
             },
-            include_inactive: false,
+            include_inactive: self.inactive == "1",
+            station_id: opt_id(&self.station)?,
         })
+    }
+
+    /// This query's filters as a query string, with other paging (for links).
+    fn with_pages(&self, page: usize, cpage: usize) -> String {
+        let mut q = vec![
+            ("site", self.site.as_str()),
+            ("department", self.department.as_str()),
+            ("role", self.role.as_str()),
+            ("project", self.project.as_str()),
+            ("station", self.station.as_str()),
+            ("status", self.status.as_str()),
+            ("skill", self.skill.as_str()),
+            ("inactive", self.inactive.as_str()),
+        ];
+        q.retain(|(_, v)| !v.is_empty());
+        let mut out: Vec<String> = q
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", layout::urlencode(v)))
+            .collect();
+        if let Some(l) = self.limit {
+            out.push(format!("limit={l}"));
+        }
+        if let Some(c) = self.columns {
+            out.push(format!("columns={c}"));
+        }
+        out.push(format!("page={page}"));
+        out.push(format!("cpage={cpage}"));
+        out.join("&")
     }
 }
 
-/// The matrix cut to the skill filter: columns shown and the rows' cells for them.
-fn view(m: &Matrix, skill: &str, limit: usize, columns: Option<usize>) -> (Vec<usize>, usize) {
-    let needle = skill.trim().to_lowercase();
-    let mut cols: Vec<usize> = (0..m.skills.len())
+/// The page of the matrix a query asks for: the skill filter, then paging of rows and columns.
+fn view(m: &Matrix, q: &MatrixQuery) -> View {
+    let needle = q.skill.trim().to_lowercase();
+    let cols: Vec<usize> = (0..m.skills.len())
         .filter(|&i| {
             needle.is_empty()
                 || m.skills[i].name.to_lowercase().contains(&needle)
@@ -70,22 +131,106 @@ fn view(m: &Matrix, skill: &str, limit: usize, columns: Option<usize>) -> (Vec<u
         })
         .filter(|&i| m.rows.iter().any(|r| r.cells.iter().any(|c| c.skill == i)))
         .collect();
-    if let Some(n) = columns {
-        cols.truncate(n.max(1));
+    let per_page = q.limit.unwrap_or(ROWS_PER_PAGE).clamp(1, MAX_ROWS_PER_PAGE);
+    let per_cpage = q.columns.unwrap_or(COLUMNS_PER_PAGE).max(1);
+    let pages = (
+        m.rows.len().div_ceil(per_page).max(1),
+        cols.len().div_ceil(per_cpage).max(1),
+    );
+    let page = (
+        q.page.unwrap_or(1).clamp(1, pages.0),
+        q.cpage.unwrap_or(1).clamp(1, pages.1),
+    );
+    let start = (page.0 - 1) * per_page;
+    let rows = start..(start + per_page).min(m.rows.len());
+    let all_cols = cols.len();
+    let cols = cols
+        .into_iter()
+        .skip((page.1 - 1) * per_cpage)
+        .take(per_cpage)
+        .collect();
+    View {
+        cols,
+        rows,
+        all_cols,
+        page,
+        pages,
     }
-    (cols, m.rows.len().min(limit))
 }
 
-fn symbol(s: SkillStatus) -> (&'static str, &'static str) {
+/// A cell's colour class, symbol and short word (never colour alone, readable on a tablet
+/// without hovering).
+fn symbol(s: SkillStatus) -> (&'static str, &'static str, &'static str) {
     match s {
-        SkillStatus::Valid => ("ok", "✔"),
-        SkillStatus::ExpiringSoon => ("soon", "◔"),
-        SkillStatus::InsufficientLevel => ("low", "▽"),
-        SkillStatus::Outdated => ("old", "↻"),
-        SkillStatus::Expired => ("bad", "✖"),
-        SkillStatus::Missing => ("bad", "○"),
-        SkillStatus::Extra => ("extra", "+"),
+        SkillStatus::Valid => ("ok", "✔", "OK"),
+        SkillStatus::ExpiringSoon => ("soon", "◔", "Soon"),
+        SkillStatus::InsufficientLevel => ("low", "▽", "Low"),
+        SkillStatus::Outdated => ("old", "↻", "Retrain"),
+        SkillStatus::Expired => ("bad", "✖", "Expired"),
+        SkillStatus::Missing => ("bad", "○", "Missing"),
+        SkillStatus::Extra => ("extra", "+", "Extra"),
     }
+}
+
+/// Append `text` to `out`, HTML-escaped.
+fn push_escaped(out: &mut String, text: &str) {
+    use std::fmt::Write;
+    let _ = write!(maud::Escaper::new(out), "{text}");
+}
+
+/// The table body, written by hand: at plant size (500 × 50) maud's markup with a title per
+/// cell was megabytes. Each cell is its class, symbol, short word and level, and a link to
+/// its detail relative to `/matrix` (`matrix/NUMBER/CODE`); empty cells are a bare `<td>`
+/// (the end tags of cells and rows are optional in HTML).
+fn matrix_body(m: &Matrix, v: &View) -> String {
+    let mut out = String::with_capacity(v.rows.len() * (64 + v.cols.len() * 12));
+    out.push_str("<tbody>");
+    for row in &m.rows[v.rows.clone()] {
+        out.push_str("<tr><th class=name scope=row><a href=\"/employees/");
+        out.push_str(&row.employee_id.to_string());
+        out.push_str("\">");
+        push_escaped(&mut out, &row.name);
+        out.push_str("</a> <small>");
+        push_escaped(&mut out, &row.number);
+        out.push_str("</small>");
+        match row.status {
+            EmployeeStatus::Active => {}
+            EmployeeStatus::Leave => out.push_str(" <em>on leave</em>"),
+            EmployeeStatus::Terminated => out.push_str(" <em>left</em>"),
+        }
+        out.push_str("</th>");
+        let mut cells = row.cells.iter().peekable();
+        for &col in &v.cols {
+            while cells.next_if(|c| c.skill < col).is_some() {}
+            let Some(cell) = cells.next_if(|c| c.skill == col) else {
+                out.push_str("<td>");
+                continue;
+            };
+            let (class, sym, word) = symbol(cell.status);
+            out.push_str("<td class=");
+            out.push_str(class);
+            // Percent-encoded, so safe unquoted: no space, quote, `=`, `<`, `>` or backtick.
+            out.push_str("><a href=matrix/");
+            out.push_str(&layout::urlencode(&row.number).replace('/', "%2F"));
+            out.push('/');
+            out.push_str(&layout::urlencode(&m.skills[col].code).replace('/', "%2F"));
+            out.push('>');
+            out.push_str(sym);
+            out.push(' ');
+            out.push_str(word);
+            match (cell.achieved_level, cell.required_level) {
+                (Some(a), Some(r)) if a < r => {
+                    out.push_str(&format!(" L{a}/{r}"));
+                }
+                (Some(a), _) => out.push_str(&format!(" L{a}")),
+                (None, Some(r)) => out.push_str(&format!(" /L{r}")),
+                (None, None) => {}
+            }
+            out.push_str("</a>");
+        }
+    }
+    out.push_str("</tbody>");
+    out
 }
 
 async fn load(st: &UiState, q: &MatrixQuery) -> Result<Matrix, WebError> {
@@ -94,7 +239,7 @@ async fn load(st: &UiState, q: &MatrixQuery) -> Result<Matrix, WebError> {
     blocking(move || service::matrix(&store, &filter, Timestamp::now())).await
 }
 
-/// `GET /matrix`
+/// `GET /matrix`: one page of employees × skill columns, with pagers for both.
 pub async fn matrix(
     State(st): State<UiState>,
     user: WebUser,
@@ -102,41 +247,37 @@ pub async fn matrix(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "view the matrix")?;
     let m = load(&st, &q).await?;
-    let limit = q.limit.unwrap_or(500).clamp(1, 5000);
-    let (cols, rows) = view(&m, &q.skill, limit, q.columns);
+    let v = view(&m, &q);
     let c = st.store.catalog();
-    let opts = |v: Vec<(Uuid, String)>| {
-        let mut v = v;
-        v.sort_by(|a, b| a.1.cmp(&b.1));
-        v
-    };
-    let sites = opts(c.sites.values().map(|s| (s.id, s.name.clone())).collect());
-    let depts = opts(
-        c.departments
-            .values()
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let roles = opts(c.roles.values().map(|s| (s.id, s.name.clone())).collect());
-    let projects = opts(
-        c.projects
-            .values()
-            .map(|s| (s.id, s.name.clone()))
-            .collect(),
-    );
-    let csv = format!(
-        "/matrix.csv?site={}&department={}&role={}&project={}&status={}&skill={}&limit={limit}",
-        q.site,
-        q.department,
-        q.role,
-        q.project,
-        q.status,
-        layout::urlencode(&q.skill)
-    );
+    let sites = super::choices(&c.sites, |s| &s.name);
+    let depts = super::choices(&c.departments, |s| &s.name);
+    let roles = super::choices(&c.roles, |s| &s.name);
+    let projects = super::choices(&c.projects, |s| &s.name);
+    let stations = super::choices(&c.stations, |s| &s.name);
+    let csv = format!("/matrix.csv?{}", q.with_pages(v.page.0, v.page.1));
     let sel = |name: &str, label: &str, cur: &str, v: &[(Uuid, String)]| {
         html! {
             div { label for=(name) { (label) } select id=(name) name=(name) { option value="" { "All" } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }
         }
+    };
+    let pager = |label: &str, page: usize, pages: usize, link: &dyn Fn(usize) -> String| {
+        html! {
+            @if pages > 1 {
+                nav.pager aria-label=(label) {
+                    @if page > 1 { a href=(link(page - 1)) { "← Previous" } }
+                    span { (label) " " (page) " of " (pages) }
+                    @if page < pages { a href=(link(page + 1)) { "Next →" } }
+                }
+            }
+        }
+    };
+    let row_link = |p: usize| format!("/matrix?{}", q.with_pages(p, v.page.1));
+    let col_link = |p: usize| format!("/matrix?{}", q.with_pages(v.page.0, p));
+    let head = html! {
+        thead { tr {
+            th.name scope="col" { "Employee" }
+            @for i in &v.cols { th scope="col" title=(m.skills[*i].name) { span { (m.skills[*i].name) } } }
+        } }
     };
     let body = html! {
         form.grid method="get" action="/matrix" {
@@ -144,37 +285,26 @@ pub async fn matrix(
             (sel("department", "Department", &q.department, &depts))
             (sel("role", "Role", &q.role, &roles))
             (sel("project", "Project", &q.project, &projects))
+            (sel("station", "Station", &q.station, &stations))
             div { label for="status" { "Has status" } select #status name="status" {
                 option value="" { "Any" }
                 @for s in ["MISSING", "EXPIRED", "OUTDATED", "INSUFFICIENT_LEVEL", "EXPIRING_SOON", "VALID", "EXTRA"] { option value=(s) selected[q.status == s] { (s) } }
             } }
             div { label for="skill" { "Skill contains" } input #skill name="skill" value=(q.skill); }
+            div { label { input.auto type="checkbox" name="inactive" value="1" checked[q.inactive == "1"]; " Show employees on leave or gone" } }
             div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
         }
         p.legend {
             @for s in [SkillStatus::Valid, SkillStatus::ExpiringSoon, SkillStatus::InsufficientLevel, SkillStatus::Outdated, SkillStatus::Expired, SkillStatus::Missing, SkillStatus::Extra] { span { (layout::status(s)) } }
+            span.muted { "L2 = level achieved; L1/2 = 1 of 2 required. Open a cell for its sources, dates and evidence." }
         }
-        p.muted { (rows) " of " (m.rows.len()) " employees × " (cols.len()) " skills" }
+        p.muted { "Employees " (if v.rows.is_empty() { 0 } else { v.rows.start + 1 }) "–" (v.rows.end) " of " (m.rows.len()) " × skills " (v.cols.len()) " of " (v.all_cols) }
+        (pager("Employees page", v.page.0, v.pages.0, &row_link))
+        (pager("Skills page", v.page.1, v.pages.1, &col_link))
         div.matrix-wrap {
             table.matrix {
-                thead { tr { th.name { "Employee" } @for i in &cols { th scope="col" title=(m.skills[*i].name) { (m.skills[*i].name) } } } }
-                tbody {
-                    @for row in m.rows.iter().take(rows) {
-                        tr {
-                            td.name { a href={"/employees/" (row.employee_id)} { (row.name) } " " small.muted { (row.number) } }
-                            @for i in &cols {
-                                td {
-                                    @if let Some(cell) = row.cells.iter().find(|c| c.skill == *i) {
-                                        @let (class, sym) = symbol(cell.status);
-                                        span class={"c " (class)} title={(m.skills[*i].name) ": " (cell.status.as_str()) " · level " (cell.achieved_level.map_or("—".into(), |l| l.to_string())) " of " (cell.required_level.map_or("—".into(), |l| l.to_string())) " · expires " (layout::date(cell.expires_at))} {
-                                            (sym) span.sr { (cell.status.as_str()) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                (head)
+                (PreEscaped(matrix_body(&m, &v)))
             }
         }
     };
@@ -190,7 +320,8 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// `GET /matrix.csv`: exactly the filtered view.
+/// `GET /matrix.csv`: exactly the filtered page, four columns per skill (status, level,
+/// achieved, expires; dates as YYYY-MM-DD in UTC).
 pub async fn matrix_csv(
     State(st): State<UiState>,
     user: WebUser,
@@ -198,12 +329,7 @@ pub async fn matrix_csv(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "export the matrix")?;
     let m = load(&st, &q).await?;
-    let (cols, rows) = view(
-        &m,
-        &q.skill,
-        q.limit.unwrap_or(500).clamp(1, 5000),
-        q.columns,
-    );
+    let v = view(&m, &q);
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Always)
@@ -212,17 +338,36 @@ pub async fn matrix_csv(
         tracing::error!("matrix CSV: {e}");
         WebError::Internal
     };
-    let mut head = vec!["Employee number".to_owned(), "Employee".to_owned()];
-    head.extend(cols.iter().map(|i| csv_field(&m.skills[*i].name)));
+    let day = |t: Option<Timestamp>| t.map_or(String::new(), |t| t.strftime("%Y-%m-%d").to_string());
+    let mut head = vec![
+        "Employee number".to_owned(),
+        "Employee".to_owned(),
+        "Employee status".to_owned(),
+    ];
+    for i in &v.cols {
+        let name = csv_field(&m.skills[*i].name);
+        for part in ["status", "level", "achieved", "expires"] {
+            head.push(format!("{name} {part}"));
+        }
+    }
     w.write_record(&head).map_err(csv_error)?;
-    for row in m.rows.iter().take(rows) {
-        let mut rec = vec![csv_field(&row.number), csv_field(&row.name)];
-        rec.extend(cols.iter().map(|i| {
-            row.cells
-                .iter()
-                .find(|c| c.skill == *i)
-                .map_or(String::new(), |c| c.status.as_str().to_owned())
-        }));
+    for row in &m.rows[v.rows.clone()] {
+        let mut rec = vec![
+            csv_field(&row.number),
+            csv_field(&row.name),
+            row.status.as_str().to_owned(),
+        ];
+        for i in &v.cols {
+            match row.cells.iter().find(|c| c.skill == *i) {
+                Some(c) => rec.extend([
+                    c.status.as_str().to_owned(),
+                    c.achieved_level.map_or(String::new(), |l| l.to_string()),
+                    day(c.achieved_at),
+                    day(c.expires_at),
+                ]),
+                None => rec.extend(std::iter::repeat_n(String::new(), 4)),
+            }
+        }
         w.write_record(&rec).map_err(csv_error)?;
     }
     let out = w
@@ -239,4 +384,61 @@ pub async fn matrix_csv(
         out,
     )
         .into_response())
+}
+
+/// `GET /matrix/{number}/{code}`: one cell in full (status, levels, dates, where the
+/// requirement comes from, every certification with its revision and evidence).
+pub async fn matrix_cell(
+    State(st): State<UiState>,
+    user: WebUser,
+    axum::extract::Path((number, code)): axum::extract::Path<(String, String)>,
+) -> WebResult {
+    user.require(user.role().can_view_all(), "view the matrix")?;
+    let store = st.store.clone();
+    let d = blocking(move || service::skill_detail(&store, &number, &code, Timestamp::now())).await?;
+    let (e, skill) = (&d.employee, &d.skill);
+    let title = format!("{} · {}", e.name, skill.name);
+    let body = html! {
+        p { a href={"/employees/" (e.id)} { (e.name) } " · " (e.number) " · " (e.status.as_str()) }
+        @match &d.line {
+            None => p.muted { (e.name) " is neither required to hold " (skill.name) " nor certified in it." },
+            Some(l) => {
+                table {
+                    tbody {
+                        tr { th scope="row" { "Status" } td { (layout::status(l.status))
+                            @if let Some(r) = &l.retraining_revision_label { " " small { (r) " needs retraining" } } } }
+                        tr { th scope="row" { "Level achieved / required" } td { (l.achieved_level.map_or("—".into(), |v| v.to_string())) " / " (l.required_level.map_or("—".into(), |v| v.to_string())) " (max " (skill.max_level) ")" } }
+                        tr { th scope="row" { "Achieved" } td { (layout::date(l.achieved_at)) } }
+                        tr { th scope="row" { "Expires" } td { (layout::date(l.expires_at)) } }
+                        tr { th scope="row" { "Revision" } td { (l.revision_label.as_deref().unwrap_or("—")) } }
+                        tr { th scope="row" { "Required by" } td {
+                            @if l.sources.is_empty() { "not required (held as an extra skill)" }
+                            @for (i, s) in l.sources.iter().enumerate() { @if i > 0 { br; } (s.scope) " (L" (s.level) ")" } } }
+                    }
+                }
+            }
+        }
+        h2 { "Certifications in " (skill.name) }
+        @if d.certifications.is_empty() { p.muted { "None." } }
+        @else {
+            table {
+                thead { tr { th { "Level" } th { "Achieved" } th { "Expires" } th { "Revision" } th { "By" } th { "Evidence" } th { "State" } } }
+                tbody {
+                    @for (c, rev, files) in &d.certifications {
+                        tr {
+                            td { (c.level) }
+                            td { (layout::date(Some(c.achieved_at))) }
+                            td { (layout::date(c.expires_at)) }
+                            td { (rev.as_deref().unwrap_or("—")) }
+                            td { (c.certified_by) }
+                            td { @if files.is_empty() { "—" } @for f in files { a href={"/attachments/" (f.sha256)} { (f.name) } " (" (f.size / 1024 + 1) " KB) " } }
+                            td { @if let Some(r) = &c.revoked { "Revoked " (layout::date(Some(r.at))) ": " (r.reason) } @else { "Counts" } }
+                        }
+                    }
+                }
+            }
+        }
+        @if user.role().can_certify() { p { a href={"/certify?employee=" (layout::urlencode(&e.number)) "&skill=" (skill.id)} { "Certify " (e.name) " in " (skill.name) } } }
+    };
+    Ok(layout::page(&user, &title, body))
 }

@@ -8,18 +8,20 @@ mod dashboard;
 mod employees;
 mod matrix;
 
-pub use admin::{audit, create_station, create_user, rotate_key, stations, update_user, users};
+pub use admin::{
+    audit, create_station, create_user, rotate_key, station_screen, stations, update_user, users,
+};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
     delete_requirement, requirements, skill, skills, update_requirement, update_skill,
 };
-pub use certs::{certify, certify_form, revoke, revoke_form};
+pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
 pub use dashboard::{dashboard, me};
 pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
 };
-pub use matrix::{matrix, matrix_csv};
+pub use matrix::{matrix, matrix_cell, matrix_csv};
 
 use super::layout::WebError;
 use crate::service::ServiceError;
