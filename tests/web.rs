@@ -206,7 +206,6 @@ fn every_route_checks_the_role_on_the_server() {
         &w.store,
         &caliber::store::Actor::named("test"),
         "sheet.pdf",
-        "application/pdf",
         b"%PDF-1.4 training sheet",
     )
     .expect("attachment")
