@@ -62,6 +62,9 @@ fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError>
 
 const AUDIT_HEAD_KEY: &str = "audit_head";
 
+/// The page cache a store opens with unless told otherwise: 64 MiB.
+pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Longest actor name kept in an audit event (an email is at most 254).
 pub const MAX_AUDIT_ACTOR: usize = 254;
 /// Longest client address kept in an audit event.
@@ -157,13 +160,24 @@ pub struct Counts {
 }
 
 impl Store {
-    /// Open (or create) the store in `dir`, migrating an older schema.
+    /// Open (or create) the store in `dir` with the default page cache
+    /// ([`DEFAULT_CACHE_BYTES`]), migrating an older schema.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_cache(dir, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Open (or create) the store in `dir` with a page cache of `cache_bytes`, migrating an
+    /// older schema. redb's own default (1 GiB) is the whole RAM of a small box; the
+    /// matrix and verdicts are served from the store's own caches, so a small page cache
+    /// costs little.
+    pub fn open_with_cache(dir: &Path, cache_bytes: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir.join(ATTACHMENTS_DIR)).map_err(|source| StoreError::Io {
             context: format!("cannot create data directory {}", dir.display()),
             source,
         })?;
-        let db = Database::create(dir.join(DB_FILE))?;
+        let db = redb::Builder::new()
+            .set_cache_size(cache_bytes)
+            .create(dir.join(DB_FILE))?;
         let tx = db.begin_write()?;
         let migrated_from = schema::migrate(&tx)?;
         tx.commit()?;
