@@ -10,5 +10,6 @@ pub mod outputs;
 pub mod render;
 pub mod screen;
 pub mod station;
+pub mod typeface;
 
 pub use screen::{Health, Screen, ScreenState};
