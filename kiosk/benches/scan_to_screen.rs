@@ -14,8 +14,9 @@ use caliber_badge_reader::synthetic::{Category, badge_url, render_badge_frame};
 use caliber_badge_reader::{
     BadgeReader, DebounceMode, Debouncer, DecodeOptions, Decoder, Frame, PayloadPolicy, ReadEvent,
 };
+use caliber_kiosk::Language;
 use caliber_kiosk::client::ScanClient;
-use caliber_kiosk::render::{Canvas, draw};
+use caliber_kiosk::render::{Canvas, Renderer};
 use caliber_kiosk::screen::Health;
 use caliber_kiosk::station::screen_for;
 
@@ -40,6 +41,7 @@ fn measure(label: &str, base: &str, key: &str, tokens: &[String], rounds: usize)
         .collect();
     let mut times = Vec::new();
     let mut canvas = Canvas::new(800, 480);
+    let mut renderer = Renderer::new().expect("bundled fonts");
     for r in 0..rounds {
         for frame in &frames {
             // A fresh reader: every frame is a new badge in front of the camera.
@@ -53,8 +55,14 @@ fn measure(label: &str, base: &str, key: &str, tokens: &[String], rounds: usize)
                 continue;
             };
             let outcome = client.scan(token.as_str());
-            let screen = screen_for(&outcome, "Bench", true, Health::default());
-            draw(&mut canvas, &screen);
+            let screen = screen_for(
+                &outcome,
+                "Bench",
+                true,
+                Health::default(),
+                Language::English,
+            );
+            renderer.draw(&mut canvas, &screen);
             if r > 0 {
                 times.push(t.elapsed());
             }

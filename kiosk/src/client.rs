@@ -7,12 +7,26 @@ use serde::Deserialize;
 
 use crate::screen::ScreenState;
 
-/// One line of the server's verdict.
+/// One line of the server's verdict: a code with its parameters, which the kiosk turns into
+/// words in the screen's language, and the server's English `message` for servers too old to
+/// send the parameters. Every field but `code` may be missing.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Reason {
-    /// Machine-readable kind (`skill`, `unknown_badge`, …).
+    /// Machine-readable kind (`skill`, `expiring_soon`, `unknown_badge`, `badge_replaced`,
+    /// `on_leave`, `terminated`).
     pub code: String,
-    /// What the operator reads.
+    /// The skill's status for skill reasons (`MISSING`, `EXPIRED`, `OUTDATED`,
+    /// `INSUFFICIENT_LEVEL`, `EXPIRING_SOON`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The skill's name for skill reasons.
+    #[serde(default)]
+    pub skill_name: Option<String>,
+    /// The expiry, an RFC 3339 timestamp, when the reason has one.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The server's English sentence.
+    #[serde(default)]
     pub message: String,
 }
 
@@ -25,7 +39,12 @@ pub struct ScanVerdict {
     #[serde(default)]
     pub station: Option<String>,
     /// The employee's name, when known.
+    #[serde(default)]
     pub employee_name: Option<String>,
+    /// The employee's preferred language (`es`, `pl-PL`, …) when the server knows it; the
+    /// verdict is then drawn in it.
+    #[serde(default)]
+    pub employee_language: Option<String>,
     /// Why not green.
     #[serde(default)]
     pub reasons: Vec<Reason>,
@@ -40,12 +59,29 @@ pub enum Outcome {
     /// The server judged the badge.
     Judged(ScanVerdict),
     /// The server could not be asked or gave no usable answer.
-    Failed {
-        /// Whether the server was reachable at all (for the health dot).
-        reachable: bool,
-        /// What to show.
-        reason: String,
-    },
+    Failed(Failure),
+}
+
+/// Why asking the server gave no verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection (the system's words for why, in English, for maintenance).
+    Unreachable(String),
+    /// A 200 whose body is not a verdict.
+    UnreadableAnswer,
+    /// 401: the station key was refused.
+    KeyRejected,
+    /// 422: the server says the payload is not a badge.
+    NotCaliberBadge,
+    /// Any other HTTP status.
+    ServerError(u16),
+}
+
+impl Failure {
+    /// Whether the server was reachable at all (for the health dot).
+    pub fn reachable(&self) -> bool {
+        !matches!(self, Failure::Unreachable(_))
+    }
 }
 
 impl Outcome {
@@ -57,7 +93,7 @@ impl Outcome {
                 "red" => ScreenState::Red,
                 _ => ScreenState::Amber,
             },
-            Outcome::Failed { .. } => ScreenState::Amber,
+            Outcome::Failed(_) => ScreenState::Amber,
         }
     }
 }
@@ -95,34 +131,17 @@ impl ScanClient {
             .send_json(serde_json::json!({ "payload": payload }));
         let mut resp = match resp {
             Ok(r) => r,
-            Err(e) => {
-                return Outcome::Failed {
-                    reachable: false,
-                    reason: format!("Server unreachable ({})", short(&e.to_string())),
-                };
-            }
+            Err(e) => return Outcome::Failed(Failure::Unreachable(short(&e.to_string()))),
         };
         let status = resp.status().as_u16();
         match status {
             200 => match resp.body_mut().read_json::<ScanVerdict>() {
                 Ok(v) => Outcome::Judged(v),
-                Err(_) => Outcome::Failed {
-                    reachable: true,
-                    reason: "Unreadable answer from the server".into(),
-                },
+                Err(_) => Outcome::Failed(Failure::UnreadableAnswer),
             },
-            401 => Outcome::Failed {
-                reachable: true,
-                reason: "Station key rejected: ask IT".into(),
-            },
-            422 => Outcome::Failed {
-                reachable: true,
-                reason: "Not a Caliber badge".into(),
-            },
-            s => Outcome::Failed {
-                reachable: true,
-                reason: format!("Server error {s}"),
-            },
+            401 => Outcome::Failed(Failure::KeyRejected),
+            422 => Outcome::Failed(Failure::NotCaliberBadge),
+            s => Outcome::Failed(Failure::ServerError(s)),
         }
     }
 
@@ -147,4 +166,37 @@ impl ScanClient {
 
 fn short(s: &str) -> String {
     s.chars().take(60).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_reasons_with_and_without_their_parameters() {
+        let new: ScanVerdict = serde_json::from_value(serde_json::json!({
+            "verdict": "red", "station": "Prensa 4", "employee_name": "José Peña",
+            "employee_language": "es",
+            "reasons": [{"code": "skill", "skill_id": "00000000-0000-0000-0000-000000000001",
+                "status": "EXPIRED", "skill_name": "Carretilla elevadora",
+                "date": "2026-11-03T12:00:00Z", "message": "Carretilla elevadora — expired 3 Nov 2026"}],
+            "warnings": []
+        }))
+        .expect("a verdict with parameters");
+        assert_eq!(
+            new.reasons[0].skill_name.as_deref(),
+            Some("Carretilla elevadora")
+        );
+        assert_eq!(new.employee_language.as_deref(), Some("es"));
+        // An older server: no skill_name, no language, no warnings.
+        let old: ScanVerdict = serde_json::from_value(serde_json::json!({
+            "verdict": "red", "employee_name": "Aisha Bello",
+            "reasons": [{"code": "skill", "status": "EXPIRED", "date": null,
+                "message": "Injection Molding — expired 3 Nov 2026"}]
+        }))
+        .expect("a verdict without parameters");
+        assert_eq!(old.reasons[0].skill_name, None);
+        assert_eq!(old.employee_language, None);
+        assert!(old.warnings.is_empty());
+    }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::clock::ClockCheck;
+use crate::language::Language;
 
 /// The kiosk's configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -19,6 +20,9 @@ pub struct KioskConfig {
     pub station_key_file: Option<PathBuf>,
     /// Name shown until the server names the station.
     pub station_name: String,
+    /// The station's language, `en`, `es`, `de` or `pl`: the idle screen and every verdict
+    /// whose employee's language the server does not name.
+    pub language: Language,
     /// Camera device, e.g. `/dev/video0`.
     pub camera: String,
     /// Camera resolution.
@@ -74,6 +78,7 @@ impl Default for KioskConfig {
             station_key: None,
             station_key_file: None,
             station_name: "Station".into(),
+            language: Language::English,
             camera: "/dev/video0".into(),
             camera_width: 1280,
             camera_height: 720,
@@ -150,7 +155,16 @@ mod tests {
         assert_eq!(c.server, "http://10.0.0.2:8080");
         assert_eq!(c.relay_line, Some(17));
         assert_eq!(c.key().expect("key"), "stn_x");
+        assert_eq!(c.language, Language::English);
         std::fs::write(&p, "sever = \"x\"\n").expect("write");
         assert!(KioskConfig::load(Some(&p)).is_err());
+        std::fs::write(&p, "language = \"es-MX\"\n").expect("write");
+        assert_eq!(
+            KioskConfig::load(Some(&p)).expect("load").language,
+            Language::Spanish
+        );
+        std::fs::write(&p, "language = \"fr\"\n").expect("write");
+        let e = KioskConfig::load(Some(&p)).expect_err("no French catalogue");
+        assert!(format!("{e:#}").contains("unknown language 'fr'"), "{e:#}");
     }
 }

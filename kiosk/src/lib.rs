@@ -6,9 +6,12 @@ pub mod client;
 pub mod clock;
 pub mod config;
 pub mod display;
+pub mod language;
 pub mod outputs;
 pub mod render;
 pub mod screen;
 pub mod station;
+pub mod typeface;
 
+pub use language::Language;
 pub use screen::{Health, Screen, ScreenState};

@@ -13,8 +13,9 @@ use caliber_kiosk::client::ScanClient;
 use caliber_kiosk::clock::ClockCheck;
 use caliber_kiosk::config::KioskConfig;
 use caliber_kiosk::display::{Display, FramebufferDisplay, PngDisplay};
+use caliber_kiosk::language::{Key, Language};
 use caliber_kiosk::outputs::{LogOutputs, Outputs};
-use caliber_kiosk::render::{Canvas, draw};
+use caliber_kiosk::render::{Canvas, Renderer};
 use caliber_kiosk::screen::{Health, Screen, ScreenState};
 use caliber_kiosk::station::{Settings, SourceFactory, Station};
 use clap::Parser;
@@ -59,6 +60,9 @@ struct Args {
     /// `systemd` or `plausible`.
     #[arg(long)]
     clock_check: Option<String>,
+    /// The station's language: en, es, de or pl (default en, or `language` in kiosk.toml).
+    #[arg(long)]
+    language: Option<String>,
     /// Write every screen at 320x240, 480x320, 800x480 and 1920x1080 as PNG into DIR, then exit.
     #[arg(long, value_name = "DIR")]
     render_screens: Option<PathBuf>,
@@ -85,6 +89,7 @@ fn run() -> anyhow::Result<()> {
     if let Some(dir) = &args.render_screens {
         return render_screens(dir);
     }
+    let renderer = Renderer::new()?;
     let mut cfg = KioskConfig::load(args.config.as_deref())?;
     if let Some(s) = args.server {
         cfg.server = s;
@@ -97,6 +102,9 @@ fn run() -> anyhow::Result<()> {
     }
     if let Some(o) = args.outputs {
         cfg.outputs = o;
+    }
+    if let Some(l) = &args.language {
+        cfg.language = l.parse()?;
     }
     if let Some(h) = args.hold_ms {
         cfg.hold_ms = h;
@@ -120,6 +128,7 @@ fn run() -> anyhow::Result<()> {
     );
     let settings = Settings {
         station_name: cfg.station_name.clone(),
+        language: cfg.language,
         hold: Duration::from_millis(cfg.hold_ms),
         relay_hold: Duration::from_millis(cfg.relay_ms),
         camera_stall: Duration::from_millis(cfg.camera_stall_ms),
@@ -159,7 +168,7 @@ fn run() -> anyhow::Result<()> {
         _ if cfg.outputs == "gpio" => gpio(&cfg)?,
         _ => anyhow::bail!("outputs '{}' must be gpio or log:FILE", cfg.outputs),
     };
-    Station::new(settings, reader, display, outputs, client).run(source)
+    Station::new(settings, reader, display, outputs, client, renderer).run(source)
 }
 
 #[cfg(feature = "spi-panel")]
@@ -225,99 +234,170 @@ fn camera_source(_cfg: &KioskConfig) -> anyhow::Result<SourceFactory> {
     )
 }
 
-/// Every screen, filled with example text, at the four supported sizes.
-fn render_screens(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
+/// An example operator for each language's screens: a name from the scripts the kiosk must
+/// draw, and skills as that plant would name them.
+struct Example {
+    language: Language,
+    station: &'static str,
+    green_name: &'static str,
+    red_name: &'static str,
+    inactive_name: &'static str,
+    expiring: &'static str,
+    expired: &'static str,
+    outdated: &'static str,
+}
+
+const EXAMPLES: [Example; 4] = [
+    Example {
+        language: Language::English,
+        station: "Press 4",
+        green_name: "Nguyễn Văn An",
+        red_name: "Σοφία Παπαδοπούλου",
+        inactive_name: "Дмитрий Иванов",
+        expiring: "First Aid",
+        expired: "Forklift Operation",
+        outdated: "Safety Protocols",
+    },
+    Example {
+        language: Language::Spanish,
+        station: "Prensa 4",
+        green_name: "José Peña",
+        red_name: "María José Hernández de la Fuente",
+        inactive_name: "Nguyễn Thị Minh Khai",
+        expiring: "Primeros auxilios",
+        expired: "Carretilla elevadora",
+        outdated: "Protocolos de seguridad",
+    },
+    Example {
+        language: Language::German,
+        station: "Presse 4",
+        green_name: "Jürgen Müller",
+        red_name: "Maximilian Müller-Lüdenscheidt",
+        inactive_name: "Σοφία Παπαδοπούλου",
+        expiring: "Erste Hilfe",
+        expired: "Gabelstaplerführerschein",
+        outdated: "Sicherheitsunterweisung",
+    },
+    Example {
+        language: Language::Polish,
+        station: "Prasa 4",
+        green_name: "Łukasz Wróbel",
+        red_name: "Małgorzata Żółkiewska-Szczęsna",
+        inactive_name: "Дмитрий Иванов",
+        expiring: "Pierwsza pomoc",
+        expired: "Wózki widłowe",
+        outdated: "Zasady bezpieczeństwa",
+    },
+];
+
+/// Every screen of `example`'s language with its names, as `(file stem, screen)`.
+fn example_screens(example: &Example) -> Vec<(&'static str, Screen)> {
+    let l = example.language;
+    let station = example.station;
     let h = Health::default();
-    let screens = [
-        ("idle", Screen::idle("Press 4", "14:05", h)),
+    let clock = "14:05";
+    let date = |y, m, d| l.date(jiff::civil::date(y, m, d));
+    let amber = |title: Key, reason: String, health: Health| {
+        Screen::amber(l, station, clock, health, &l.text(title, &[]), &reason)
+    };
+    let verdict = |state, title: Key, name: &str, lines: Vec<String>| Screen {
+        state,
+        language: l,
+        station: station.to_owned(),
+        title: l.text(title, &[]),
+        name: Some(name.to_owned()),
+        lines,
+        clock: clock.to_owned(),
+        health: h,
+    };
+    let mut inactive = amber(Key::TitleNotActive, l.text(Key::ReasonTerminated, &[]), h);
+    inactive.name = Some(example.inactive_name.to_owned());
+    vec![
+        ("idle", Screen::idle(l, station, clock, h)),
         (
             "green",
-            Screen {
-                state: ScreenState::Green,
-                station: "Press 4".into(),
-                title: "QUALIFIED".into(),
-                name: Some("James Carter".into()),
-                lines: vec![
-                    "Qualified for Press 4".into(),
-                    "First Aid — expires 8 Dec 2026".into(),
+            verdict(
+                ScreenState::Green,
+                Key::TitleQualified,
+                example.green_name,
+                vec![
+                    l.text(Key::QualifiedFor, &[("station", station)]),
+                    l.text(
+                        Key::SkillExpiring,
+                        &[("skill", example.expiring), ("date", &date(2026, 12, 8))],
+                    ),
                 ],
-                clock: "14:05".into(),
-                health: h,
-            },
+            ),
         ),
         (
             "red",
-            Screen {
-                state: ScreenState::Red,
-                station: "Press 4".into(),
-                title: "NOT QUALIFIED".into(),
-                name: Some("Aisha Bello".into()),
-                lines: vec![
-                    "Injection Molding — expired 3 Nov 2026".into(),
-                    "Safety Protocols — Rev B needs retraining".into(),
+            verdict(
+                ScreenState::Red,
+                Key::TitleNotQualified,
+                example.red_name,
+                vec![
+                    l.text(
+                        Key::SkillExpired,
+                        &[("skill", example.expired), ("date", &date(2026, 11, 3))],
+                    ),
+                    l.text(Key::SkillOutdated, &[("skill", example.outdated)]),
                 ],
-                clock: "14:05".into(),
-                health: h,
-            },
+            ),
         ),
         (
             "amber-unknown",
-            Screen::amber(
-                "Press 4",
-                "14:05",
+            amber(
+                Key::TitleUnknownBadge,
+                l.text(Key::ReasonUnknownBadge, &[]),
                 h,
-                "BADGE NOT RECOGNISED",
-                "Badge not recognised",
             ),
         ),
         (
             "amber-replaced",
-            Screen::amber(
-                "Press 4",
-                "14:05",
+            amber(
+                Key::TitleBadgeReplaced,
+                l.text(Key::ReasonBadgeReplaced, &[]),
                 h,
-                "BADGE REPLACED",
-                "Badge replaced: use your new badge",
             ),
         ),
-        (
-            "amber-inactive",
-            Screen::amber(
-                "Press 4",
-                "14:05",
-                h,
-                "NOT ACTIVE",
-                "Badge not valid: employee has left",
-            ),
-        ),
+        ("amber-inactive", inactive),
         (
             "amber-offline",
-            Screen::amber(
-                "Press 4",
-                "14:05",
+            amber(
+                Key::TitleCannotCheck,
+                l.text(
+                    Key::ReasonServerUnreachable,
+                    &[("detail", "connection refused")],
+                ),
                 Health { server: false, ..h },
-                "CANNOT CHECK",
-                "Server unreachable (connection refused)",
             ),
         ),
         (
             "amber-clock",
-            Screen::amber(
-                "Press 4",
-                "14:05",
+            amber(
+                Key::TitleClockNotSet,
+                l.text(Key::ReasonClockNotSet, &[]),
                 Health { clock: false, ..h },
-                "CLOCK NOT SET",
-                "The clock is not synchronised: ask maintenance",
             ),
         ),
-    ];
-    for (w, ht) in [(320, 240), (480, 320), (800, 480), (1920, 1080)] {
-        for (name, screen) in &screens {
-            let mut canvas = Canvas::new(w, ht);
-            draw(&mut canvas, screen);
-            let mut png = PngDisplay::new(&dir.join(format!("{name}-{w}x{ht}.png")), w, ht);
-            png.show(&canvas)?;
+    ]
+}
+
+/// Every screen in every language, filled with example names, at the four supported sizes,
+/// as `DIR/<language>/<screen>-<width>x<height>.png`.
+fn render_screens(dir: &std::path::Path) -> anyhow::Result<()> {
+    let mut renderer = Renderer::new()?;
+    for example in &EXAMPLES {
+        let sub = dir.join(example.language.code());
+        std::fs::create_dir_all(&sub)
+            .with_context(|| format!("cannot create {}", sub.display()))?;
+        for (w, ht) in [(320, 240), (480, 320), (800, 480), (1920, 1080)] {
+            for (name, screen) in example_screens(example) {
+                let mut canvas = Canvas::new(w, ht);
+                renderer.draw(&mut canvas, &screen);
+                let mut png = PngDisplay::new(&sub.join(format!("{name}-{w}x{ht}.png")), w, ht);
+                png.show(&canvas)?;
+            }
         }
     }
     Ok(())

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::language::{Key, Language};
+
 /// The four screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,11 +40,13 @@ impl Default for Health {
     }
 }
 
-/// Everything drawn on one screen.
+/// Everything drawn on one screen, already in its language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Screen {
     /// Which screen.
     pub state: ScreenState,
+    /// The language of its words (the footer's words are looked up in it too).
+    pub language: Language,
     /// Station name.
     pub station: String,
     /// The big word: QUALIFIED, NOT QUALIFIED, …
@@ -58,12 +62,13 @@ pub struct Screen {
 }
 
 impl Screen {
-    /// The waiting screen.
-    pub fn idle(station: &str, clock: &str, health: Health) -> Self {
+    /// The waiting screen in the station's language.
+    pub fn idle(language: Language, station: &str, clock: &str, health: Health) -> Self {
         Screen {
             state: ScreenState::Idle,
+            language,
             station: station.to_owned(),
-            title: "SCAN YOUR BADGE".into(),
+            title: language.text(Key::TitleIdle, &[]),
             name: None,
             lines: Vec::new(),
             clock: clock.to_owned(),
@@ -71,10 +76,18 @@ impl Screen {
         }
     }
 
-    /// An amber screen with one reason.
-    pub fn amber(station: &str, clock: &str, health: Health, title: &str, reason: &str) -> Self {
+    /// An amber screen with one reason, its headline and reason already in `language`.
+    pub fn amber(
+        language: Language,
+        station: &str,
+        clock: &str,
+        health: Health,
+        title: &str,
+        reason: &str,
+    ) -> Self {
         Screen {
             state: ScreenState::Amber,
+            language,
             station: station.to_owned(),
             title: title.to_owned(),
             name: None,

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use caliber_badge_reader::{BadgeReader, Frame, FrameSource, ReadEvent};
+use caliber_badge_reader::{BadgeReader, Frame, FrameSource, PayloadError, ReadEvent};
 
-use crate::client::{Outcome, ScanClient};
+use crate::client::{Failure, Outcome, Reason, ScanClient};
 use crate::clock::{self, ClockCheck};
 use crate::display::Display;
+use crate::language::{Key, Language};
 use crate::outputs::{Beep, Outputs, Signals};
-use crate::render::{Canvas, draw};
+use crate::render::{Canvas, Renderer};
 use crate::screen::{Health, Screen, ScreenState};
 
 /// How the loop behaves.
@@ -20,6 +21,9 @@ use crate::screen::{Health, Screen, ScreenState};
 pub struct Settings {
     /// Name shown until the server names the station.
     pub station_name: String,
+    /// The station's language: the idle screen, and verdicts of people whose language the
+    /// server does not name.
+    pub language: Language,
     /// How long a verdict stays on screen.
     pub hold: Duration,
     /// How long the relay stays closed after GREEN.
@@ -41,52 +45,146 @@ pub struct Settings {
 /// A frame source made on the frame thread (camera handles need not be `Send`).
 pub type SourceFactory = Box<dyn FnOnce() -> Result<Box<dyn FrameSource>, String> + Send>;
 
-/// The screen for a verdict, given whether the clock can be trusted.
-pub fn screen_for(outcome: &Outcome, station: &str, clock_ok: bool, health: Health) -> Screen {
+/// The words for a reason, built from its code and parameters in `language`. A reason
+/// without parameters (an older server) or with a code this kiosk does not know shows the
+/// server's own sentence.
+pub fn reason_text(language: Language, reason: &Reason) -> String {
+    let fixed = |key: Key| language.text(key, &[]);
+    match reason.code.as_str() {
+        "unknown_badge" => return fixed(Key::ReasonUnknownBadge),
+        "badge_replaced" => return fixed(Key::ReasonBadgeReplaced),
+        "on_leave" => return fixed(Key::ReasonOnLeave),
+        "terminated" => return fixed(Key::ReasonTerminated),
+        _ => {}
+    }
+    let (Some(skill), Some(status)) = (&reason.skill_name, &reason.status) else {
+        return reason.message.clone();
+    };
+    let date = reason
+        .date
+        .as_deref()
+        .and_then(|d| d.parse::<jiff::Timestamp>().ok())
+        .map(|t| language.date(t.to_zoned(jiff::tz::TimeZone::system()).date()));
+    let with_skill = |key: Key| language.text(key, &[("skill", skill)]);
+    match (reason.code.as_str(), status.as_str(), date) {
+        ("skill", "MISSING", _) => with_skill(Key::SkillMissing),
+        ("skill", "EXPIRED", Some(date)) => {
+            language.text(Key::SkillExpired, &[("skill", skill), ("date", &date)])
+        }
+        ("skill", "EXPIRED", None) => with_skill(Key::SkillExpiredUndated),
+        ("skill", "OUTDATED", _) => with_skill(Key::SkillOutdated),
+        ("skill", "INSUFFICIENT_LEVEL", _) => with_skill(Key::SkillLevelTooLow),
+        ("expiring_soon", _, Some(date)) => {
+            language.text(Key::SkillExpiring, &[("skill", skill), ("date", &date)])
+        }
+        _ => reason.message.clone(),
+    }
+}
+
+/// The words for a failed request in `language`.
+pub fn failure_text(language: Language, failure: &Failure) -> String {
+    match failure {
+        Failure::Unreachable(detail) => {
+            language.text(Key::ReasonServerUnreachable, &[("detail", detail)])
+        }
+        Failure::UnreadableAnswer => language.text(Key::ReasonUnreadableAnswer, &[]),
+        Failure::KeyRejected => language.text(Key::ReasonKeyRejected, &[]),
+        Failure::NotCaliberBadge => language.text(Key::ReasonNotCaliberBadge, &[]),
+        Failure::ServerError(status) => {
+            language.text(Key::ReasonServerError, &[("status", &status.to_string())])
+        }
+    }
+}
+
+/// The screen for a code the badge reader refused, in the station's language.
+pub fn rejected_screen(
+    language: Language,
+    station: &str,
+    clock: &str,
+    health: Health,
+    error: &PayloadError,
+) -> Screen {
+    let reason = match error {
+        PayloadError::UnknownHost(host) => language.text(Key::ReasonOtherSite, &[("host", host)]),
+        _ => language.text(Key::ReasonNotABadge, &[]),
+    };
+    Screen::amber(
+        language,
+        station,
+        clock,
+        health,
+        &language.text(Key::TitleNotABadge, &[]),
+        &reason,
+    )
+}
+
+/// The screen for a verdict, given whether the clock can be trusted: in the employee's
+/// language when the server names one this kiosk speaks, else in `station_language`.
+pub fn screen_for(
+    outcome: &Outcome,
+    station: &str,
+    clock_ok: bool,
+    health: Health,
+    station_language: Language,
+) -> Screen {
     let now = clock::wall_clock();
     match outcome {
-        Outcome::Failed { reason, .. } => {
-            Screen::amber(station, &now, health, "CANNOT CHECK", reason)
+        Outcome::Failed(failure) => {
+            let l = station_language;
+            Screen::amber(
+                l,
+                station,
+                &now,
+                health,
+                &l.text(Key::TitleCannotCheck, &[]),
+                &failure_text(l, failure),
+            )
         }
         Outcome::Judged(v) => {
+            let l = v
+                .employee_language
+                .as_deref()
+                .and_then(|code| code.parse::<Language>().ok())
+                .unwrap_or(station_language);
             let state = outcome.state();
             if state == ScreenState::Green && !clock_ok {
                 return Screen::amber(
+                    l,
                     station,
                     &now,
                     health,
-                    "CLOCK NOT SET",
-                    "The clock is not synchronised: ask maintenance",
+                    &l.text(Key::TitleClockNotSet, &[]),
+                    &l.text(Key::ReasonClockNotSet, &[]),
                 );
             }
             let title = match state {
-                ScreenState::Green => "QUALIFIED",
-                ScreenState::Red => "NOT QUALIFIED",
+                ScreenState::Green => Key::TitleQualified,
+                ScreenState::Red => Key::TitleNotQualified,
                 _ => match v.reasons.first().map(|r| r.code.as_str()) {
-                    Some("unknown_badge") => "BADGE NOT RECOGNISED",
-                    Some("badge_replaced") => "BADGE REPLACED",
-                    Some("on_leave") | Some("terminated") => "NOT ACTIVE",
-                    _ => "CANNOT CHECK",
+                    Some("unknown_badge") => Key::TitleUnknownBadge,
+                    Some("badge_replaced") => Key::TitleBadgeReplaced,
+                    Some("on_leave") | Some("terminated") => Key::TitleNotActive,
+                    _ => Key::TitleCannotCheck,
                 },
             };
-            let lines = if state == ScreenState::Green {
-                v.warnings.iter().map(|w| w.message.clone()).collect()
+            let mut lines: Vec<String> = if state == ScreenState::Green {
+                v.warnings.iter().map(|w| reason_text(l, w)).collect()
             } else {
-                v.reasons.iter().map(|r| r.message.clone()).collect()
+                v.reasons.iter().map(|r| reason_text(l, r)).collect()
             };
-            let mut s = Screen {
+            if state == ScreenState::Green {
+                lines.insert(0, l.text(Key::QualifiedFor, &[("station", station)]));
+            }
+            Screen {
                 state,
+                language: l,
                 station: station.to_owned(),
-                title: title.into(),
+                title: l.text(title, &[]),
                 name: v.employee_name.clone(),
                 lines,
                 clock: now,
                 health,
-            };
-            if state == ScreenState::Green {
-                s.lines.insert(0, format!("Qualified for {station}"));
             }
-            s
         }
     }
 }
@@ -115,6 +213,7 @@ pub struct Station<D: Display, O: Outputs> {
     display: D,
     outputs: O,
     client: ScanClient,
+    renderer: Renderer,
     mirror: Option<mpsc::SyncSender<Canvas>>,
 }
 
@@ -126,6 +225,7 @@ impl<D: Display, O: Outputs> Station<D, O> {
         display: D,
         outputs: O,
         client: ScanClient,
+        renderer: Renderer,
     ) -> Self {
         Station {
             settings,
@@ -133,6 +233,7 @@ impl<D: Display, O: Outputs> Station<D, O> {
             display,
             outputs,
             client,
+            renderer,
             mirror: None,
         }
     }
@@ -140,7 +241,7 @@ impl<D: Display, O: Outputs> Station<D, O> {
     fn show(&mut self, screen: &Screen, signals: Signals) {
         let (w, h) = self.display.size();
         let mut canvas = Canvas::new(w, h);
-        draw(&mut canvas, screen);
+        self.renderer.draw(&mut canvas, screen);
         if let Err(e) = self.display.show(&canvas) {
             eprintln!("caliber-kiosk: display: {e}");
         }
@@ -246,12 +347,12 @@ impl<D: Display, O: Outputs> Station<D, O> {
                             }
                         }
                         ReadEvent::Rejected(e) => {
-                            let s = Screen::amber(
+                            let s = rejected_screen(
+                                self.settings.language,
                                 &station,
                                 &clock::wall_clock(),
                                 health,
-                                "NOT A BADGE",
-                                &e.to_string(),
+                                &e,
                             );
                             self.show(&s, signals_for(ScreenState::Amber));
                             let _ = self.outputs.beep(Beep::Refused);
@@ -266,20 +367,23 @@ impl<D: Display, O: Outputs> Station<D, O> {
             }
             while let Ok(outcome) = answer_rx.try_recv() {
                 pending = pending.saturating_sub(1);
-                health.server = !matches!(
-                    outcome,
-                    Outcome::Failed {
-                        reachable: false,
-                        ..
-                    }
-                );
+                health.server = match &outcome {
+                    Outcome::Failed(f) => f.reachable(),
+                    Outcome::Judged(_) => true,
+                };
                 if let Outcome::Judged(v) = &outcome
                     && let Some(name) = &v.station
                 {
                     station = name.clone();
                 }
                 health.clock = clock::synchronised(self.settings.clock_check);
-                let screen = screen_for(&outcome, &station, health.clock, health);
+                let screen = screen_for(
+                    &outcome,
+                    &station,
+                    health.clock,
+                    health,
+                    self.settings.language,
+                );
                 let signals = signals_for(screen.state);
                 self.show(&screen, signals);
                 let _ = self.outputs.beep(if screen.state == ScreenState::Green {
@@ -311,7 +415,7 @@ impl<D: Display, O: Outputs> Station<D, O> {
                 hold_until = None;
                 let clock_now = clock::wall_clock();
                 if idle_shown.as_ref() != Some(&(clock_now.clone(), health)) {
-                    let s = Screen::idle(&station, &clock_now, health);
+                    let s = Screen::idle(self.settings.language, &station, &clock_now, health);
                     self.show(&s, Signals::default());
                     idle_shown = Some((clock_now, health));
                 }

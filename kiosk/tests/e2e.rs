@@ -37,8 +37,9 @@ fn frames(dir: &Path, tokens: &[String]) {
     }
 }
 
-fn kiosk(server: &str, key: &str, dir: &Path, out: &Path) -> std::process::Output {
+fn kiosk(server: &str, key: &str, dir: &Path, out: &Path, language: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caliber-kiosk"))
+        .args(["--language", language])
         // Never the machine's /etc/caliber/kiosk.toml: an empty file gives the defaults.
         .args(["--config", "/dev/null"])
         .args(["--server", server, "--station-key", key, "--frames"])
@@ -102,7 +103,7 @@ fn badges_give_the_right_screens_lamps_and_scan_records() {
         token("E2005"),
     ];
     frames(&dir.path().join("frames"), &badges);
-    let out = kiosk(&base, &key, dir.path(), dir.path());
+    let out = kiosk(&base, &key, dir.path(), dir.path(), "en");
     assert!(
         out.status.success(),
         "{}",
@@ -143,7 +144,7 @@ fn badges_give_the_right_screens_lamps_and_scan_records() {
             "red",
             "NOT QUALIFIED",
             "Derek Williams",
-            "Rev B needs retraining",
+            "Safety Protocols — new revision needs retraining",
         ),
         ("amber", "BADGE NOT RECOGNISED", "", "Badge not recognised"),
         ("amber", "NOT ACTIVE", "Sofia Rossi", "employee has left"),
@@ -212,6 +213,7 @@ fn server_down_is_amber_and_the_relay_stays_open() {
         "stn_x",
         dir.path(),
         dir.path(),
+        "en",
     );
     assert!(
         out.status.success(),
@@ -236,5 +238,82 @@ fn server_down_is_amber_and_the_relay_stays_open() {
     assert!(
         outputs.iter().all(|o| o["relay"] != true),
         "relay must never close"
+    );
+}
+
+#[test]
+fn a_spanish_station_words_the_servers_reason_codes_in_spanish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(&dir.path().join("data")).expect("store"));
+    let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
+    let base = serve(store.clone());
+    let key = demo
+        .stations
+        .iter()
+        .find(|s| s.name == "Press 4")
+        .expect("Press 4")
+        .key
+        .clone();
+    let token = |number: &str| {
+        demo.employees
+            .iter()
+            .find(|e| e.number == number)
+            .expect("demo employee")
+            .badge_token
+            .clone()
+    };
+    // Qualified; expired; terminated.
+    let badges = vec![token("E1001"), token("E1005"), token("E2005")];
+    frames(&dir.path().join("frames"), &badges);
+    let out = kiosk(&base, &key, dir.path(), dir.path(), "es");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let states = lines(&dir.path().join("state.jsonl"));
+    assert!(
+        states
+            .iter()
+            .any(|l| l["screen"]["state"] == "idle" && l["screen"]["title"] == "ESCANEE SU TARJETA"),
+        "the idle screen is in the station's language"
+    );
+    let shown: Vec<&Value> = states
+        .iter()
+        .filter(|l| l["screen"]["state"] != "idle")
+        .collect();
+    assert_eq!(shown.len(), 3, "{shown:#?}");
+    for l in &shown {
+        assert_eq!(l["screen"]["language"], "es", "{l}");
+    }
+    assert_eq!(shown[0]["screen"]["title"], "HABILITADO");
+    assert_eq!(shown[0]["screen"]["lines"][0], "Habilitado para Press 4");
+    assert_eq!(shown[1]["screen"]["title"], "NO HABILITADO");
+    assert_eq!(shown[1]["screen"]["name"], "Aisha Bello");
+    // Worded from code, skill_name and date — not the server's English message. Dates hold
+    // together with no-break spaces.
+    let reasons: Vec<String> = shown[1]["screen"]["lines"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| l.as_str().unwrap_or("").replace('\u{a0}', " "))
+                .collect()
+        })
+        .unwrap_or_default();
+    let reason = reasons
+        .iter()
+        .find(|r| r.starts_with("Injection Molding — caducó el "))
+        .unwrap_or_else(|| panic!("an expired reason in Spanish: {reasons:?}"));
+    let months = [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+    ];
+    assert!(
+        months.iter().any(|m| reason.contains(&format!(" {m} "))),
+        "a Spanish month name in {reason}"
+    );
+    assert_eq!(shown[2]["screen"]["title"], "NO ACTIVO");
+    assert_eq!(
+        shown[2]["screen"]["lines"][0],
+        "Tarjeta no válida: ya no trabaja en la empresa"
     );
 }

@@ -62,7 +62,11 @@ pub struct VerdictReason {
     /// The relevant date (expiry), if any.
     #[schema(value_type = Option<String>)]
     pub date: Option<Timestamp>,
-    /// What the operator reads, e.g. `Forklift Operation — expired 3 Nov 2026`.
+    /// The skill's name, if a skill: with `code`, `status` and `date` a client words the
+    /// reason in its own language ("Carretilla elevadora — caducó el 3 nov 2026").
+    pub skill_name: Option<String>,
+    /// What the operator reads, in English, e.g. `Forklift Operation — expired 3 Nov 2026`
+    /// (kept for clients that do not word reasons themselves).
     pub message: String,
 }
 
@@ -92,6 +96,7 @@ impl StationVerdict {
                 skill_id: None,
                 status: None,
                 date: None,
+                skill_name: None,
                 message: message.to_owned(),
             }],
             warnings: Vec::new(),
@@ -165,6 +170,7 @@ fn judge_skills(
                     skill_id: Some(line.skill_id),
                     status: Some(line.status),
                     date: line.expires_at,
+                    skill_name: Some(line.skill_name.clone()),
                     message: format!("{} — expires {}", line.skill_name, date(line.expires_at)),
                 });
                 continue;
@@ -195,6 +201,7 @@ fn judge_skills(
                 SkillStatus::Expired => line.expires_at,
                 _ => None,
             },
+            skill_name: Some(line.skill_name.clone()),
             message,
         });
     }
