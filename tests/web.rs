@@ -1360,3 +1360,46 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
         .count();
     assert!(dated >= 2, "achieved and expiry dates: {line}");
 }
+
+/// The employee page labels a certification on a superseded revision (not "Live") and
+/// gives trainers a Certify button; the dashboard's recent scans say who was refused and
+/// why.
+#[test]
+fn employee_page_and_recent_scans_say_what_happened() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let derek = w
+        .demo
+        .employees
+        .iter()
+        .find(|e| e.name.starts_with("Derek"))
+        .expect("derek")
+        .clone();
+    let id = w
+        .store
+        .read()
+        .expect("r")
+        .by_unique::<caliber::domain::Employee>("employee number", &derek.number)
+        .expect("lookup")
+        .expect("employee")
+        .id;
+    let (st, page, _) = w.get(&trainer, &format!("/employees/{id}"));
+    assert_eq!(st, 200);
+    assert!(page.contains("On superseded Rev A"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/certify?employee={}\"", derek.number)),
+        "a Certify button for trainers"
+    );
+
+    let station = &w.demo.stations[0];
+    caliber::service::record_scan(&w.store, &station.key, &derek.badge_token).expect("scan");
+    caliber::service::record_scan(&w.store, &station.key, "AAAAAAAAAAAAAAAAAAAAAA")
+        .expect("unknown badge scan");
+    let admin = w.as_role("admin");
+    let (_, dash, _) = w.get(&admin, "/");
+    let scans = dash.split("Recent badge scans").nth(1).expect("scans table");
+    assert!(scans.contains("Derek Williams"), "{scans}");
+    assert!(scans.contains("✖ Refused"), "{scans}");
+    assert!(scans.contains("Safety Protocols"), "why: {scans}");
+    assert!(scans.contains("unknown badge"), "{scans}");
+}

@@ -265,6 +265,7 @@ label { display:block; font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
 input, select, textarea { font: inherit; padding:.45rem .55rem; border:1px solid #94a3b8; border-radius:6px; width:100%; background:#fff; }
 input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #93c5fd; outline-offset:1px; }
 button { font:inherit; padding:.45rem .9rem; border-radius:6px; border:1px solid #64748b; background:#fff; cursor:pointer; }
+a.button { display:inline-block; padding:.45rem .9rem; border-radius:6px; background:var(--brand); color:#fff; font-weight:600; text-decoration:none; }
 button.primary { background:var(--brand); border-color:var(--brand); color:#fff; font-weight:600; }
 button.danger { background:var(--bad); border-color:var(--bad); color:#fff; }
 .cards { display:grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap:1rem; }
