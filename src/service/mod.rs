@@ -18,7 +18,7 @@ mod stations;
 use uuid::Uuid;
 
 pub use attachments::{sanitize_file_name, store_attachment};
-pub use audit::{AuditFilter, MAX_AUDIT_PAGE, audit_entities, audit_log};
+pub use audit::{AuditFilter, AuditRow, MAX_AUDIT_PAGE, audit_entities, audit_log, audit_page};
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
     activate_revision, activation_preview, create_revision, requirement_impact,

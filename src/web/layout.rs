@@ -287,6 +287,9 @@ table.matrix td.ok { background:var(--okbg); color:var(--ok); } table.matrix td.
 table.matrix td.bad { background:var(--badbg); color:var(--bad); } table.matrix td.low { background:var(--lowbg); color:var(--low); }
 table.matrix td.old { background:var(--oldbg); color:var(--old); } table.matrix td.extra { background:#f1f5f9; color:#334155; }
 .legend span { margin-right: .8rem; }
+table.audit { table-layout: fixed; } table.audit td { overflow-wrap: anywhere; }
+table.audit th:nth-child(1) { width: 9rem; } table.audit th:nth-child(3) { width: 11rem; }
+ul.changes { margin:0; padding-left:1rem; font-size:.85rem; } ul.changes del { color:var(--bad); } ul.changes ins { color:var(--ok); text-decoration:none; }
 form.grid .wide { grid-column: 1 / -1; }
 p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
 ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }

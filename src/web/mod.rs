@@ -192,6 +192,7 @@ fn build() -> Routes {
         .post("/stations/{id}/key", pages::rotate_key)
         .get("/stations/{id}/screen.png", pages::station_screen)
         .get("/audit", pages::audit)
+        .get("/audit.csv", pages::audit_csv)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)
 }
