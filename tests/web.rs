@@ -318,6 +318,7 @@ fn every_route_checks_the_role_on_the_server() {
             admin,
         ),
         (format!("/users/{user}"), vec![("role", "nobody")], admin),
+        (format!("/users/{nobody}/unlock"), vec![], admin),
         ("/stations".into(), vec![("name", "")], catalog),
         (format!("/stations/{station}/key"), vec![], catalog),
         (
@@ -1472,4 +1473,60 @@ fn audit_log_is_readable_paged_filtered_and_exported() {
 /// A query value as the browser's form would send it.
 fn layout_q(s: &str) -> String {
     s.replace(' ', "+")
+}
+
+/// The users page names people and roles, shows the last login, and lets an administrator
+/// lift a login lock (audited) so the person can log in again at once.
+#[test]
+fn users_page_names_people_and_unlocks_accounts() {
+    let w = start(WebSettings {
+        max_login_failures: 2,
+        ..WebSettings::default()
+    });
+    let admin = w.as_role("admin");
+    for _ in 0..2 {
+        assert_eq!(
+            w.login("viewer@caliber.local", "wrong-password").err().map(|e| e.0),
+            Some(401)
+        );
+    }
+    assert_eq!(
+        w.login("viewer@caliber.local", "caliber-viewer-demo").err().map(|e| e.0),
+        Some(429),
+        "locked"
+    );
+    let (st, page, _) = w.get(&admin, "/users");
+    assert_eq!(st, 200);
+    assert!(page.contains("Maria Gonzalez"), "linked employee by name");
+    assert!(page.contains("Skill manager") && page.contains("Trainer"), "role names");
+    assert!(page.contains("UTC"), "a last login");
+    assert!(page.contains("never"), "someone never logged in");
+    let viewer = w
+        .store
+        .read()
+        .expect("r")
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "viewer@caliber.local")
+        .expect("viewer");
+    let unlock = format!("/users/{}/unlock", viewer.id);
+    assert!(page.contains(&format!("action=\"{unlock}\"")), "an Unlock button");
+    let (st, _, _) = w.post(&admin, &unlock, &[]);
+    assert_eq!(st, 303);
+    assert!(
+        w.login("viewer@caliber.local", "caliber-viewer-demo").is_ok(),
+        "unlocked"
+    );
+    let events = caliber::service::audit_log(
+        &w.store,
+        &caliber::service::AuditFilter {
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .expect("audit");
+    assert!(events.iter().any(|e| e.action == "user.unlock" && e.entity_id == Some(viewer.id)));
+    let (_, page, _) = w.get(&admin, "/users");
+    assert!(!page.contains(&format!("action=\"{unlock}\"")), "no lock any more");
 }

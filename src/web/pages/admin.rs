@@ -14,26 +14,73 @@ use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
-/// `GET /users`
+/// A role as a person reads it.
+fn role_name(r: AppRole) -> &'static str {
+    match r {
+        AppRole::Admin => "Administrator",
+        AppRole::SkillManager => "Skill manager",
+        AppRole::Trainer => "Trainer",
+        AppRole::Auditor => "Auditor",
+        AppRole::Viewer => "Viewer",
+    }
+}
+
+/// The throttle key prefix of an account's failed logins (from any address).
+fn account_prefix(email: &str) -> String {
+    format!("account:{email}@")
+}
+
+/// `GET /users`: who can log in, as whom, with which role, when they last logged in, and
+/// whether a run of failed logins has locked them out.
 pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_users(), "manage users")?;
     let store = st.store.clone();
-    let list: Vec<User> = blocking(move || Ok(store.read()?.list()?)).await?;
+    let (list, names, last) = blocking(move || {
+        let r = store.read()?;
+        let mut list: Vec<User> = r.list()?;
+        list.sort_by(|a, b| a.email.cmp(&b.email));
+        let mut names = std::collections::HashMap::new();
+        for id in list.iter().filter_map(|u| u.employee_id) {
+            if let Some(e) = r.get::<crate::domain::Employee>(id)? {
+                names.insert(id, (e.name, e.number));
+            }
+        }
+        drop(r);
+        let ids: Vec<Uuid> = list.iter().map(|u| u.id).collect();
+        let last = service::last_logins(&store, &ids)?;
+        Ok((list, names, last))
+    })
+    .await?;
+    let now = std::time::Instant::now();
     let roles = AppRole::ALL;
     let body = html! {
         table {
-            thead { tr { th { "Email" } th { "Role" } th { "Active" } th { "Employee" } th { "Change" } } }
+            thead { tr { th { "Person" } th { "Email" } th { "Role" } th { "Active" } th { "Last login" } th { "Login lock" } th { "Change" } } }
             tbody {
                 @for u in &list {
+                    @let locked = !st.web.logins.locked_with_prefix(&account_prefix(&u.email), now).is_empty();
                     tr {
+                        td { @match u.employee_id.and_then(|e| names.get(&e)) {
+                            Some((name, number)) => { (name) " " small.muted { (number) } },
+                            None => span.muted { "not linked to an employee" },
+                        } }
                         td { (u.email) }
-                        td { (u.role.as_str()) }
+                        td { (role_name(u.role)) }
                         td { (if u.active { "yes" } else { "disabled" }) }
-                        td { (u.employee_id.map_or("—".into(), |e| e.to_string())) }
+                        td { (last.get(&u.id).map_or_else(|| "never".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())) }
+                        td {
+                            @if locked {
+                                span.st.bad { "Locked" } " "
+                                form.inline method="post" action={"/users/" (u.id) "/unlock"} {
+                                    (csrf(&user))
+                                    button type="submit" { "Unlock" }
+                                }
+                            } @else { "—" }
+                        }
                         td {
                             form.inline method="post" action={"/users/" (u.id)} {
                                 (csrf(&user))
-                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (r.as_str()) } } }
+                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (role_name(*r)) } } }
                                 select name="active" aria-label="Active" { option value="yes" selected[u.active] { "active" } option value="no" selected[!u.active] { "disabled" } }
                                 input type="password" name="password" placeholder="New password (optional)" aria-label="New password" autocomplete="new-password";
                                 input name="employee_number" placeholder="Link employee number" aria-label="Employee number";
@@ -49,12 +96,29 @@ pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
             (csrf(&user))
             div { label for="email" { "Email" } input #email type="email" name="email" required; }
             div { label for="password" { "Password (10+ characters)" } input #password type="password" name="password" minlength="10" required autocomplete="new-password"; }
-            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (r.as_str()) } } } }
+            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (role_name(*r)) } } } }
             div { label for="employee_number" { "Employee number (optional)" } input #employee_number name="employee_number"; }
             div { button.primary type="submit" { "Create user" } }
         }
     };
     Ok(layout::page(&user, "Users", body))
+}
+
+/// `POST /users/{id}/unlock`: lift the login lock of an account (from every address), and
+/// record who did it.
+pub async fn unlock_user(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_users(), "manage users")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let unlocked = blocking(move || service::record_unlock(&store, &actor, id)).await?;
+    st.web.logins.clear_prefix(&account_prefix(&unlocked.email));
+    Ok(Redirect::to("/users").into_response())
 }
 
 /// User forms.
