@@ -1089,7 +1089,10 @@ fn station_screen_is_served_to_logged_in_users_fresh() {
     let (_, page, _) = w.get(&admin, "/stations");
     let link = format!("/stations/{station}/screen.png?at=");
     assert!(page.contains(&link), "{page}");
-    assert!(!page.contains("/api/v1/stations/"), "no API link a browser cannot open");
+    assert!(
+        !page.contains("/api/v1/stations/"),
+        "no API link a browser cannot open"
+    );
     let fetch = || {
         let mut r = w
             .agent
@@ -1121,9 +1124,14 @@ fn station_screen_is_served_to_logged_in_users_fresh() {
     let second = b"\x89PNG\r\n\x1a\nsecond operator".to_vec();
     w.store.put_station_mirror(station, &first).expect("mirror");
     let (st, kind, cache, body) = fetch();
-    assert_eq!((st, kind.as_str(), cache.as_str()), (200, "image/png", "no-store"));
+    assert_eq!(
+        (st, kind.as_str(), cache.as_str()),
+        (200, "image/png", "no-store")
+    );
     assert_eq!(body, first);
-    w.store.put_station_mirror(station, &second).expect("mirror");
+    w.store
+        .put_station_mirror(station, &second)
+        .expect("mirror");
     assert_eq!(fetch().3, second, "the latest screen");
     let anon = Browser {
         cookie: None,
@@ -1162,7 +1170,10 @@ fn badges_need_the_public_url() {
         );
     }
     let (_, dash, _) = w.get(&admin, "/");
-    assert!(dash.contains("Badges cannot be printed yet"), "dashboard warns");
+    assert!(
+        dash.contains("Badges cannot be printed yet"),
+        "dashboard warns"
+    );
 
     let w = start(WebSettings {
         public_url: Some("https://caliber.plant.example".into()),
@@ -1209,7 +1220,10 @@ fn login_form_has_a_csrf_token() {
     let (st, session, body) = post(None, None);
     assert_eq!((st, session), (403, false), "no token");
     assert!(body.contains("did not come from Caliber"), "{body}");
-    assert!(body.contains("name=\"login_csrf\""), "a fresh form to retry");
+    assert!(
+        body.contains("name=\"login_csrf\""),
+        "a fresh form to retry"
+    );
     assert_eq!(post(None, Some(&token)).0, 403, "token without its cookie");
     assert_eq!(post(Some(&cookie), None).0, 403, "cookie without the token");
     assert_eq!(
@@ -1260,7 +1274,9 @@ fn matrix_at_plant_size_fits_the_page_budget() {
             certification_count: 0,
         },
     };
-    let b = w.login("qe@plant.example", "quality-engineer-1").expect("login");
+    let b = w
+        .login("qe@plant.example", "quality-engineer-1")
+        .expect("login");
     let (st, page, _) = w.get(&b, "/matrix");
     assert_eq!(st, 200);
     let rows = page.matches("<tr><th class=name").count();
@@ -1293,7 +1309,10 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
     let w = start(WebSettings::default());
     let b = w.as_role("auditor");
     let (_, page, _) = w.get(&b, "/matrix");
-    assert!(page.contains("✔ OK L"), "symbol, word and level in the cell");
+    assert!(
+        page.contains("✔ OK L"),
+        "symbol, word and level in the cell"
+    );
     let aisha = w
         .demo
         .employees
@@ -1303,13 +1322,20 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
     let link = format!("href=matrix/{}/", aisha.number);
     let cell = page
         .split(&link)
-        .find(|rest| rest.split("</a>").next().is_some_and(|c| c.contains("✖ Expired")))
+        .find(|rest| {
+            rest.split("</a>")
+                .next()
+                .is_some_and(|c| c.contains("✖ Expired"))
+        })
         .and_then(|rest| rest.split('>').next())
         .map(|code| format!("/matrix/{}/{code}", aisha.number))
         .unwrap_or_else(|| panic!("an Expired cell link for Aisha in {page}"));
     let (st, detail, _) = w.get(&b, &cell);
     assert_eq!(st, 200, "{cell}");
-    assert!(detail.contains("Required by") && detail.contains("Expires"), "{detail}");
+    assert!(
+        detail.contains("Required by") && detail.contains("Expires"),
+        "{detail}"
+    );
     assert!(detail.contains("Injection Molding"), "{detail}");
     assert!(detail.contains("Certifications in"), "{detail}");
     assert_eq!(w.get(&b, "/matrix/NOBODY/NOTHING").0, 404);
@@ -1399,7 +1425,10 @@ fn employee_page_and_recent_scans_say_what_happened() {
         .expect("unknown badge scan");
     let admin = w.as_role("admin");
     let (_, dash, _) = w.get(&admin, "/");
-    let scans = dash.split("Recent badge scans").nth(1).expect("scans table");
+    let scans = dash
+        .split("Recent badge scans")
+        .nth(1)
+        .expect("scans table");
     assert!(scans.contains("Derek Williams"), "{scans}");
     assert!(scans.contains("✖ Refused"), "{scans}");
     assert!(scans.contains("Safety Protocols"), "why: {scans}");
@@ -1447,16 +1476,25 @@ fn audit_log_is_readable_paged_filtered_and_exported() {
     assert_eq!(st, 200);
     assert!(page.contains("Older →"), "a next page");
     let (_, p4, _) = w.get(&auditor, "/audit?page=4");
-    assert!(p4.contains("note 49") || p4.contains("note 50"), "page 4 reaches back past 300");
+    assert!(
+        p4.contains("note 49") || p4.contains("note 50"),
+        "page 4 reaches back past 300"
+    );
     assert!(p4.contains("← Newer"));
 
-    let (_, mine, _) = w.get(&auditor, &format!("/audit?actor=trainer.atx&record={}", layout_q(&person.name)));
+    let (_, mine, _) = w.get(
+        &auditor,
+        &format!("/audit?actor=trainer.atx&record={}", layout_q(&person.name)),
+    );
     assert!(mine.contains("certification.create"), "{mine}");
     assert!(
         mine.contains(&format!("{} · Skill AUD", person.name)),
         "the record by name: {mine}"
     );
-    assert!(mine.contains("<strong>level</strong>: — → <ins>2</ins>"), "{mine}");
+    assert!(
+        mine.contains("<strong>level</strong>: — → <ins>2</ins>"),
+        "{mine}"
+    );
     assert!(!mine.contains("note.create"));
     let (_, none, _) = w.get(&auditor, "/audit?from=2099-01-01");
     assert!(none.contains("No events match."));
@@ -1486,19 +1524,26 @@ fn users_page_names_people_and_unlocks_accounts() {
     let admin = w.as_role("admin");
     for _ in 0..2 {
         assert_eq!(
-            w.login("viewer@caliber.local", "wrong-password").err().map(|e| e.0),
+            w.login("viewer@caliber.local", "wrong-password")
+                .err()
+                .map(|e| e.0),
             Some(401)
         );
     }
     assert_eq!(
-        w.login("viewer@caliber.local", "caliber-viewer-demo").err().map(|e| e.0),
+        w.login("viewer@caliber.local", "caliber-viewer-demo")
+            .err()
+            .map(|e| e.0),
         Some(429),
         "locked"
     );
     let (st, page, _) = w.get(&admin, "/users");
     assert_eq!(st, 200);
     assert!(page.contains("Maria Gonzalez"), "linked employee by name");
-    assert!(page.contains("Skill manager") && page.contains("Trainer"), "role names");
+    assert!(
+        page.contains("Skill manager") && page.contains("Trainer"),
+        "role names"
+    );
     assert!(page.contains("UTC"), "a last login");
     assert!(page.contains("never"), "someone never logged in");
     let viewer = w
@@ -1511,11 +1556,15 @@ fn users_page_names_people_and_unlocks_accounts() {
         .find(|u| u.email == "viewer@caliber.local")
         .expect("viewer");
     let unlock = format!("/users/{}/unlock", viewer.id);
-    assert!(page.contains(&format!("action=\"{unlock}\"")), "an Unlock button");
+    assert!(
+        page.contains(&format!("action=\"{unlock}\"")),
+        "an Unlock button"
+    );
     let (st, _, _) = w.post(&admin, &unlock, &[]);
     assert_eq!(st, 303);
     assert!(
-        w.login("viewer@caliber.local", "caliber-viewer-demo").is_ok(),
+        w.login("viewer@caliber.local", "caliber-viewer-demo")
+            .is_ok(),
         "unlocked"
     );
     let events = caliber::service::audit_log(
@@ -1526,7 +1575,14 @@ fn users_page_names_people_and_unlocks_accounts() {
         },
     )
     .expect("audit");
-    assert!(events.iter().any(|e| e.action == "user.unlock" && e.entity_id == Some(viewer.id)));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "user.unlock" && e.entity_id == Some(viewer.id))
+    );
     let (_, page, _) = w.get(&admin, "/users");
-    assert!(!page.contains(&format!("action=\"{unlock}\"")), "no lock any more");
+    assert!(
+        !page.contains(&format!("action=\"{unlock}\"")),
+        "no lock any more"
+    );
 }

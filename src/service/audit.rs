@@ -121,19 +121,32 @@ fn changes(e: &AuditEvent) -> Vec<(String, String, String)> {
 
 /// The name of the record an event is about, from its own values or, for a certification,
 /// its employee and skill.
-fn record_name(r: &crate::store::Reader, catalog: &crate::qualify::Catalog, e: &AuditEvent) -> Result<String> {
+fn record_name(
+    r: &crate::store::Reader,
+    catalog: &crate::qualify::Catalog,
+    e: &AuditEvent,
+) -> Result<String> {
     let value = e
         .new_value
         .as_deref()
         .or(e.old_value.as_deref())
         .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
-    let field = |k: &str| value.as_ref().and_then(|v| v.get(k)).and_then(|v| v.as_str()).map(str::to_owned);
+    let field = |k: &str| {
+        value
+            .as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
     let id = |k: &str| field(k).and_then(|s| s.parse::<Uuid>().ok());
     if let (Some(emp), Some(skill)) = (id("employee_id"), id("skill_id")) {
         let who = r
             .get::<crate::domain::Employee>(emp)?
             .map_or_else(|| emp.to_string(), |x| x.name);
-        let what = catalog.skills.get(&skill).map_or_else(|| skill.to_string(), |s| s.name.clone());
+        let what = catalog
+            .skills
+            .get(&skill)
+            .map_or_else(|| skill.to_string(), |s| s.name.clone());
         return Ok(format!("{who} · {what}"));
     }
     Ok(["name", "label", "email", "number", "code"]
@@ -153,7 +166,9 @@ pub fn audit_page(
     offset: usize,
 ) -> Result<(Vec<AuditRow>, bool)> {
     let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE);
-    let needle = record.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+    let needle = record
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
     let catalog = store.catalog();
     let r = store.read()?;
     let mut rows = Vec::new();

@@ -253,12 +253,12 @@ pub async fn station_screen(
     user.require(user.role().can_view_all(), "view station screens")?;
     let store = st.store.clone();
     let png = blocking(move || {
-        store.station_mirror(id)?.ok_or_else(|| {
-            service::ServiceError::NotFound {
+        store
+            .station_mirror(id)?
+            .ok_or_else(|| service::ServiceError::NotFound {
                 entity: "screen of station",
                 id: format!("{id} (its kiosk has not sent one yet)"),
-            }
-        })
+            })
     })
     .await?;
     Ok((
@@ -500,8 +500,17 @@ pub async fn audit_csv(
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
-    w.write_record(["Seq", "When (UTC)", "Who", "Address", "What", "Kind", "Record", "Changes"])
-        .map_err(csv_error)?;
+    w.write_record([
+        "Seq",
+        "When (UTC)",
+        "Who",
+        "Address",
+        "What",
+        "Kind",
+        "Record",
+        "Changes",
+    ])
+    .map_err(csv_error)?;
     for row in &rows {
         let e = &row.event;
         let changes: Vec<String> = row
