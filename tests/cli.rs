@@ -230,7 +230,7 @@ fn serve_answers_health_on_the_given_port() {
             &listen,
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
     let url = format!("http://{listen}/healthz");
@@ -243,9 +243,13 @@ fn serve_answers_health_on_the_given_port() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let _ = child.kill();
-    let _ = child.wait();
+    let out = child.wait_with_output().expect("wait");
     let body = body.expect("server answered /healthz");
     assert!(body.contains("\"status\":\"ok\""), "{body}");
+    // Logs to a pipe (journald, a file) carry no colour escape codes.
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("listening"), "{log}");
+    assert!(!log.contains('\u{1b}'), "ANSI escapes in a non-terminal log: {log:?}");
 }
 
 /// Run `caliber ARGS` with `stdin`, returning (exit code, stdout, stderr).
