@@ -231,6 +231,15 @@ fn supervisor_flow_in_a_real_browser() {
         c.find(Locator::Css("a[href$=\"/activate\"]")).await.expect("activate link").click().await.expect("click");
         wait_for(&c, "become OUTDATED").await;
         shot("revision-activation-preview.png").await;
+        // The audit log fits a 10" tablet in portrait: no sideways scroll.
+        c.set_window_size(800, 1280).await.expect("tablet size");
+        c.goto(&format!("{base}/audit")).await.expect("audit");
+        wait_for(&c, "Audit chain verified").await;
+        let fits = c
+            .execute("return document.documentElement.scrollWidth <= document.documentElement.clientWidth;", vec![])
+            .await
+            .expect("script");
+        assert_eq!(fits, serde_json::json!(true), "the audit log scrolls sideways at tablet width");
         c.set_window_size(412, 860).await.expect("phone size");
         c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
         shot("badge-page.png").await;

@@ -230,7 +230,7 @@ fn serve_answers_health_on_the_given_port() {
             &listen,
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
     let url = format!("http://{listen}/healthz");
@@ -243,9 +243,16 @@ fn serve_answers_health_on_the_given_port() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let _ = child.kill();
-    let _ = child.wait();
+    let out = child.wait_with_output().expect("wait");
     let body = body.expect("server answered /healthz");
     assert!(body.contains("\"status\":\"ok\""), "{body}");
+    // Logs to a pipe (journald, a file) carry no colour escape codes.
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("listening"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escapes in a non-terminal log: {log:?}"
+    );
 }
 
 /// Run `caliber ARGS` with `stdin`, returning (exit code, stdout, stderr).
@@ -411,4 +418,75 @@ fn commands_work_beside_a_running_server_with_the_same_output() {
     let (code, out, err) = run_cli(&["verify-audit", "--data-dir", s], "");
     assert_eq!(code, Some(0), "{out}{err}");
     assert!(out.contains("audit trail intact"), "{out}");
+}
+
+/// Run `caliber demo` on `dir` until it says it is listening; what it printed.
+fn demo_banner(dir: &std::path::Path) -> String {
+    use std::io::BufRead;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = caliber_bin()
+        .args([
+            "demo",
+            "--data-dir",
+            dir.to_str().expect("utf8"),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut text = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        text.push_str(&line);
+        text.push('\n');
+        if line.starts_with("Caliber listening") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    text
+}
+
+/// `caliber demo` prints working station keys and badge tokens on every start, not only
+/// on the first (a restarted demo used to print neither).
+#[test]
+fn demo_prints_keys_and_badges_on_every_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("demo");
+    let first = demo_banner(&data);
+    assert!(first.contains("kiosk keys"), "{first}");
+    let second = demo_banner(&data);
+    assert!(second.contains("existing demo data kept"), "{second}");
+    assert!(
+        second.contains("kiosk keys (renewed for this run)"),
+        "{second}"
+    );
+    assert!(
+        second.contains("badge tokens") && second.contains("E1001"),
+        "{second}"
+    );
+    // The printed key works: a scan with it is judged.
+    let key = second
+        .lines()
+        .skip_while(|l| !l.contains("kiosk keys"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().last())
+        .expect("a key")
+        .to_owned();
+    let store = caliber::store::Store::open(&data).expect("store");
+    let token = second
+        .lines()
+        .find(|l| l.trim_start().starts_with("E1001"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .expect("a badge token")
+        .to_owned();
+    caliber::service::record_scan(&store, &key, &token).expect("the printed key and badge work");
 }

@@ -239,6 +239,7 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/stations/{station}/screen.png"), staff),
         ("/users".into(), admin),
         ("/audit".into(), audit),
+        ("/audit.csv".into(), audit),
         (format!("/revisions/{revision}/activate"), catalog),
     ];
     let browsers: Vec<(&str, Browser)> = ROLES.iter().map(|r| (*r, w.as_role(r))).collect();
@@ -316,6 +317,7 @@ fn every_route_checks_the_role_on_the_server() {
             admin,
         ),
         (format!("/users/{user}"), vec![("role", "nobody")], admin),
+        (format!("/users/{nobody}/unlock"), vec![], admin),
         ("/stations".into(), vec![("name", "")], catalog),
         (format!("/stations/{station}/key"), vec![], catalog),
         (
@@ -1086,7 +1088,10 @@ fn station_screen_is_served_to_logged_in_users_fresh() {
     let (_, page, _) = w.get(&admin, "/stations");
     let link = format!("/stations/{station}/screen.png?at=");
     assert!(page.contains(&link), "{page}");
-    assert!(!page.contains("/api/v1/stations/"), "no API link a browser cannot open");
+    assert!(
+        !page.contains("/api/v1/stations/"),
+        "no API link a browser cannot open"
+    );
     let fetch = || {
         let mut r = w
             .agent
@@ -1118,9 +1123,14 @@ fn station_screen_is_served_to_logged_in_users_fresh() {
     let second = b"\x89PNG\r\n\x1a\nsecond operator".to_vec();
     w.store.put_station_mirror(station, &first).expect("mirror");
     let (st, kind, cache, body) = fetch();
-    assert_eq!((st, kind.as_str(), cache.as_str()), (200, "image/png", "no-store"));
+    assert_eq!(
+        (st, kind.as_str(), cache.as_str()),
+        (200, "image/png", "no-store")
+    );
     assert_eq!(body, first);
-    w.store.put_station_mirror(station, &second).expect("mirror");
+    w.store
+        .put_station_mirror(station, &second)
+        .expect("mirror");
     assert_eq!(fetch().3, second, "the latest screen");
     let anon = Browser {
         cookie: None,
@@ -1159,7 +1169,10 @@ fn badges_need_the_public_url() {
         );
     }
     let (_, dash, _) = w.get(&admin, "/");
-    assert!(dash.contains("Badges cannot be printed yet"), "dashboard warns");
+    assert!(
+        dash.contains("Badges cannot be printed yet"),
+        "dashboard warns"
+    );
 
     let w = start(WebSettings {
         public_url: Some("https://caliber.plant.example".into()),
@@ -1206,7 +1219,10 @@ fn login_form_has_a_csrf_token() {
     let (st, session, body) = post(None, None);
     assert_eq!((st, session), (403, false), "no token");
     assert!(body.contains("did not come from Caliber"), "{body}");
-    assert!(body.contains("name=\"login_csrf\""), "a fresh form to retry");
+    assert!(
+        body.contains("name=\"login_csrf\""),
+        "a fresh form to retry"
+    );
     assert_eq!(post(None, Some(&token)).0, 403, "token without its cookie");
     assert_eq!(post(Some(&cookie), None).0, 403, "cookie without the token");
     assert_eq!(
@@ -1257,7 +1273,9 @@ fn matrix_at_plant_size_fits_the_page_budget() {
             certification_count: 0,
         },
     };
-    let b = w.login("qe@plant.example", "quality-engineer-1").expect("login");
+    let b = w
+        .login("qe@plant.example", "quality-engineer-1")
+        .expect("login");
     let (st, page, _) = w.get(&b, "/matrix");
     assert_eq!(st, 200);
     let rows = page.matches("<tr><th class=name").count();
@@ -1290,7 +1308,10 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
     let w = start(WebSettings::default());
     let b = w.as_role("auditor");
     let (_, page, _) = w.get(&b, "/matrix");
-    assert!(page.contains("✔ OK L"), "symbol, word and level in the cell");
+    assert!(
+        page.contains("✔ OK L"),
+        "symbol, word and level in the cell"
+    );
     let aisha = w
         .demo
         .employees
@@ -1300,13 +1321,20 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
     let link = format!("href=matrix/{}/", aisha.number);
     let cell = page
         .split(&link)
-        .find(|rest| rest.split("</a>").next().is_some_and(|c| c.contains("✖ Expired")))
+        .find(|rest| {
+            rest.split("</a>")
+                .next()
+                .is_some_and(|c| c.contains("✖ Expired"))
+        })
         .and_then(|rest| rest.split('>').next())
         .map(|code| format!("/matrix/{}/{code}", aisha.number))
         .unwrap_or_else(|| panic!("an Expired cell link for Aisha in {page}"));
     let (st, detail, _) = w.get(&b, &cell);
     assert_eq!(st, 200, "{cell}");
-    assert!(detail.contains("Required by") && detail.contains("Expires"), "{detail}");
+    assert!(
+        detail.contains("Required by") && detail.contains("Expires"),
+        "{detail}"
+    );
     assert!(detail.contains("Injection Molding"), "{detail}");
     assert!(detail.contains("Certifications in"), "{detail}");
     assert_eq!(w.get(&b, "/matrix/NOBODY/NOTHING").0, 404);
@@ -1358,4 +1386,202 @@ fn matrix_cells_read_on_a_tablet_and_open_their_detail() {
         .filter(|f| f.len() == 12 && f.as_bytes()[5] == b'-')
         .count();
     assert!(dated >= 2, "achieved and expiry dates: {line}");
+}
+
+/// The employee page labels a certification on a superseded revision (not "Live") and
+/// gives trainers a Certify button; the dashboard's recent scans say who was refused and
+/// why.
+#[test]
+fn employee_page_and_recent_scans_say_what_happened() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let derek = w
+        .demo
+        .employees
+        .iter()
+        .find(|e| e.name.starts_with("Derek"))
+        .expect("derek")
+        .clone();
+    let id = w
+        .store
+        .read()
+        .expect("r")
+        .by_unique::<caliber::domain::Employee>("employee number", &derek.number)
+        .expect("lookup")
+        .expect("employee")
+        .id;
+    let (st, page, _) = w.get(&trainer, &format!("/employees/{id}"));
+    assert_eq!(st, 200);
+    assert!(page.contains("On superseded Rev A"), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/certify?employee={}\"", derek.number)),
+        "a Certify button for trainers"
+    );
+
+    let station = &w.demo.stations[0];
+    caliber::service::record_scan(&w.store, &station.key, &derek.badge_token).expect("scan");
+    caliber::service::record_scan(&w.store, &station.key, "AAAAAAAAAAAAAAAAAAAAAA")
+        .expect("unknown badge scan");
+    let admin = w.as_role("admin");
+    let (_, dash, _) = w.get(&admin, "/");
+    let scans = dash
+        .split("Recent badge scans")
+        .nth(1)
+        .expect("scans table");
+    assert!(scans.contains("Derek Williams"), "{scans}");
+    assert!(scans.contains("✖ Refused"), "{scans}");
+    assert!(scans.contains("Safety Protocols"), "why: {scans}");
+    assert!(scans.contains("unknown badge"), "{scans}");
+}
+
+/// The audit log reads as rows a person understands (who, what, which record by name, the
+/// fields that changed), pages past the first few hundred events, filters by person,
+/// record and date, and exports the filtered rows as CSV.
+#[test]
+fn audit_log_is_readable_paged_filtered_and_exported() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let skill = new_skill(&w.store, "AUD", 2);
+    let person = plain_employees(&w.store, 1).remove(0);
+    let sid = skill.id.to_string();
+    let (st, _, _) = w.post(
+        &trainer,
+        "/certify",
+        &[
+            ("employees", person.number.as_str()),
+            ("skill_id", sid.as_str()),
+            ("level", "2"),
+            ("achieved_on", "2026-01-05"),
+        ],
+    );
+    assert_eq!(st, 303);
+    // Enough history to need paging well beyond 300 events.
+    w.store
+        .write(&caliber::store::Actor::named("hr-sync"), |wr| {
+            for i in 0..350 {
+                wr.audit(
+                    "note.create",
+                    "note",
+                    None,
+                    None::<&()>,
+                    Some(&serde_json::json!({ "name": format!("note {i}") })),
+                )?;
+            }
+            Ok::<_, caliber::store::StoreError>(())
+        })
+        .expect("events");
+    let auditor = w.as_role("auditor");
+    let (st, page, _) = w.get(&auditor, "/audit");
+    assert_eq!(st, 200);
+    assert!(page.contains("Older →"), "a next page");
+    let (_, p4, _) = w.get(&auditor, "/audit?page=4");
+    assert!(
+        p4.contains("note 49") || p4.contains("note 50"),
+        "page 4 reaches back past 300"
+    );
+    assert!(p4.contains("← Newer"));
+
+    let (_, mine, _) = w.get(
+        &auditor,
+        &format!("/audit?actor=trainer.atx&record={}", layout_q(&person.name)),
+    );
+    assert!(mine.contains("certification.create"), "{mine}");
+    assert!(
+        mine.contains(&format!("{} · Skill AUD", person.name)),
+        "the record by name: {mine}"
+    );
+    assert!(
+        mine.contains("<strong>level</strong>: — → <ins>2</ins>"),
+        "{mine}"
+    );
+    assert!(!mine.contains("note.create"));
+    let (_, none, _) = w.get(&auditor, "/audit?from=2099-01-01");
+    assert!(none.contains("No events match."));
+    let (st, _, _) = w.get(&auditor, "/audit?from=yesterday");
+    assert_eq!(st, 422);
+
+    let (st, csv, _) = w.get(&auditor, "/audit.csv?actor=hr-sync");
+    assert_eq!(st, 200);
+    assert!(csv.starts_with("\"Seq\",\"When (UTC)\",\"Who\""), "{csv}");
+    assert_eq!(csv.lines().count(), 351, "header and every hr-sync event");
+    assert!(csv.lines().skip(1).all(|l| l.contains("\"hr-sync\"")));
+}
+
+/// A query value as the browser's form would send it.
+fn layout_q(s: &str) -> String {
+    s.replace(' ', "+")
+}
+
+/// The users page names people and roles, shows the last login, and lets an administrator
+/// lift a login lock (audited) so the person can log in again at once.
+#[test]
+fn users_page_names_people_and_unlocks_accounts() {
+    let w = start(WebSettings {
+        max_login_failures: 2,
+        ..WebSettings::default()
+    });
+    let admin = w.as_role("admin");
+    for _ in 0..2 {
+        assert_eq!(
+            w.login("viewer@caliber.local", "wrong-password")
+                .err()
+                .map(|e| e.0),
+            Some(401)
+        );
+    }
+    assert_eq!(
+        w.login("viewer@caliber.local", "caliber-viewer-demo")
+            .err()
+            .map(|e| e.0),
+        Some(429),
+        "locked"
+    );
+    let (st, page, _) = w.get(&admin, "/users");
+    assert_eq!(st, 200);
+    assert!(page.contains("Maria Gonzalez"), "linked employee by name");
+    assert!(
+        page.contains("Skill manager") && page.contains("Trainer"),
+        "role names"
+    );
+    assert!(page.contains("UTC"), "a last login");
+    assert!(page.contains("never"), "someone never logged in");
+    let viewer = w
+        .store
+        .read()
+        .expect("r")
+        .list::<caliber::domain::User>()
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == "viewer@caliber.local")
+        .expect("viewer");
+    let unlock = format!("/users/{}/unlock", viewer.id);
+    assert!(
+        page.contains(&format!("action=\"{unlock}\"")),
+        "an Unlock button"
+    );
+    let (st, _, _) = w.post(&admin, &unlock, &[]);
+    assert_eq!(st, 303);
+    assert!(
+        w.login("viewer@caliber.local", "caliber-viewer-demo")
+            .is_ok(),
+        "unlocked"
+    );
+    let events = caliber::service::audit_log(
+        &w.store,
+        &caliber::service::AuditFilter {
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .expect("audit");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "user.unlock" && e.entity_id == Some(viewer.id))
+    );
+    let (_, page, _) = w.get(&admin, "/users");
+    assert!(
+        !page.contains(&format!("action=\"{unlock}\"")),
+        "no lock any more"
+    );
 }

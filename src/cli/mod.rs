@@ -370,6 +370,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
                 banner.push_str(&s.to_string());
             } else {
                 banner.push_str("(existing demo data kept; delete the folder to start over)\n");
+                banner.push_str(&demo_restart_summary(&store, &cli_actor)?);
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
             let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
@@ -384,6 +385,44 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
         _ => bail!("not a serving command"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `caliber demo` prints when it starts on demo data it seeded before: the station
+/// keys (stored only as hashes, so renewed for this run) and every employee's badge token,
+/// so a kiosk or `caliber check` can be tried on every start, not only the first.
+fn demo_restart_summary(store: &Store, actor: &Actor) -> anyhow::Result<String> {
+    use std::fmt::Write;
+    let mut out = String::from("Stations and their kiosk keys (renewed for this run):\n");
+    let mut stations: Vec<Station> = store
+        .read()?
+        .list::<Station>()?
+        .into_iter()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    for s in stations {
+        let created = service::rotate_station_key(store, actor, s.id)?;
+        writeln!(out, "  {:<20} {}", created.station.name, created.key)?;
+    }
+    out.push_str("Employees and their badge tokens:\n");
+    let mut people: Vec<Employee> = store
+        .read()?
+        .list::<Employee>()?
+        .into_iter()
+        .filter(|e| e.deleted_at.is_none())
+        .collect();
+    people.sort_by(|a, b| a.number.cmp(&b.number));
+    for e in people {
+        writeln!(
+            out,
+            "  {:<6} {:<20} {}  {}",
+            e.number,
+            e.name,
+            e.badge_token.as_str(),
+            e.status.as_str()
+        )?;
+    }
+    Ok(out)
 }
 
 /// A command on an open store, writing to `io`; returns the exit code.

@@ -104,3 +104,149 @@ pub fn audit_entities(store: &Store) -> Result<Vec<String>> {
     })?;
     Ok(kinds.into_iter().collect())
 }
+
+/// One audit event as a person reads it: which record by name, and only what changed.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    /// The event itself.
+    pub event: AuditEvent,
+    /// The record by name, e.g. `Maria Gonzalez` or `Maria Gonzalez · Forklift Operation`.
+    pub record: String,
+    /// Changed fields as (field, old, new), values shortened; a creation lists its fields
+    /// with an empty old value, a deletion with an empty new one.
+    pub changes: Vec<(String, String, String)>,
+}
+
+/// Longest value shown in a change, in characters.
+const MAX_CHANGE_VALUE: usize = 120;
+
+fn short(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > MAX_CHANGE_VALUE {
+        let cut: String = s.chars().take(MAX_CHANGE_VALUE).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+/// Fields that differ between the old and the new value of an event.
+fn changes(e: &AuditEvent) -> Vec<(String, String, String)> {
+    let parse = |v: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
+        match v.as_deref().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(serde_json::Value::Object(m))) => m,
+            _ => serde_json::Map::new(),
+        }
+    };
+    let (old, new) = (parse(&e.old_value), parse(&e.new_value));
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let null = serde_json::Value::Null;
+    keys.into_iter()
+        .filter(|k| !k.ends_with("hash") && k.as_str() != "id")
+        .filter_map(|k| {
+            let (o, n) = (old.get(k).unwrap_or(&null), new.get(k).unwrap_or(&null));
+            (o != n).then(|| (k.clone(), short(o), short(n)))
+        })
+        .filter(|(_, o, n)| !(o.is_empty() && n.is_empty() || o == "[]" && n.is_empty()))
+        .collect()
+}
+
+/// The name of the record an event is about, from its own values or, for a certification,
+/// its employee and skill.
+fn record_name(
+    r: &crate::store::Reader,
+    catalog: &crate::qualify::Catalog,
+    e: &AuditEvent,
+) -> Result<String> {
+    let value = e
+        .new_value
+        .as_deref()
+        .or(e.old_value.as_deref())
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
+    let field = |k: &str| {
+        value
+            .as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let id = |k: &str| field(k).and_then(|s| s.parse::<Uuid>().ok());
+    if let (Some(emp), Some(skill)) = (id("employee_id"), id("skill_id")) {
+        let who = r
+            .get::<crate::domain::Employee>(emp)?
+            .map_or_else(|| emp.to_string(), |x| x.name);
+        let what = catalog
+            .skills
+            .get(&skill)
+            .map_or_else(|| skill.to_string(), |s| s.name.clone());
+        return Ok(format!("{who} · {what}"));
+    }
+    Ok(["name", "label", "email", "number", "code"]
+        .into_iter()
+        .find_map(field)
+        .or_else(|| e.entity_id.map(|i| i.to_string()))
+        .unwrap_or_else(|| "—".into()))
+}
+
+/// One page of matching events, newest first, as readable rows: `record` (optional) keeps
+/// events whose record name or id contains it; `offset` skips that many matches. Also says
+/// whether more follow.
+pub fn audit_page(
+    store: &Store,
+    filter: &AuditFilter,
+    record: Option<&str>,
+    offset: usize,
+) -> Result<(Vec<AuditRow>, bool)> {
+    let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE);
+    let needle = record
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let catalog = store.catalog();
+    let r = store.read()?;
+    let mut rows = Vec::new();
+    let (mut skipped, mut more) = (0usize, false);
+    let mut failure = None;
+    r.audit_newest_first(|e| {
+        if !filter.matches(&e) {
+            return true;
+        }
+        let name = match record_name(&r, &catalog, &e) {
+            Ok(n) => n,
+            Err(err) => {
+                failure = Some(err);
+                return false;
+            }
+        };
+        if let Some(n) = &needle
+            && !name.to_lowercase().contains(n)
+            && !e.entity_id.is_some_and(|i| i.to_string().contains(n))
+        {
+            return true;
+        }
+        if skipped < offset {
+            skipped += 1;
+            return true;
+        }
+        if rows.len() == limit {
+            more = true;
+            return false;
+        }
+        let e = without_secrets(e);
+        rows.push(AuditRow {
+            changes: changes(&e),
+            record: name,
+            event: e,
+        });
+        true
+    })?;
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    Ok((rows, more))
+}

@@ -19,7 +19,8 @@ use uuid::Uuid;
 
 pub use attachments::{evidence_type, sanitize_file_name, store_attachment};
 pub use audit::{
-    AuditFilter, MAX_AUDIT_PAGE, SECRET_FIELDS, audit_entities, audit_log, without_secrets,
+    AuditFilter, AuditRow, MAX_AUDIT_PAGE, SECRET_FIELDS, audit_entities, audit_log, audit_page,
+    without_secrets,
 };
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
@@ -34,8 +35,8 @@ pub use edit::{Editable, create, delete, update};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
     EmployeeInput, TokenInput, UserInput, UserUpdate, UserView, authenticate_token, create_token,
-    create_user, employee_by_badge_or_number, regenerate_badge, revoke_token, set_password,
-    update_user, verify_login,
+    create_user, employee_by_badge_or_number, last_logins, record_unlock, regenerate_badge,
+    revoke_token, set_password, update_user, verify_login,
 };
 pub use queries::{
     DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,

@@ -376,3 +376,43 @@ pub fn authenticate_token(r: &Reader, secret: &str) -> Result<ApiToken> {
         .filter(|t| t.revoked_at.is_none())
         .ok_or_else(|| ServiceError::Unauthorized("unknown or revoked API token".to_owned()))
 }
+
+/// When each user last logged in, from the audit trail (newest first; stops once every
+/// user in `users` is found).
+pub fn last_logins(
+    store: &Store,
+    users: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, jiff::Timestamp>> {
+    let mut found = std::collections::HashMap::new();
+    if users.is_empty() {
+        return Ok(found);
+    }
+    store.read()?.audit_newest_first(|e| {
+        if e.action == "user.login"
+            && let Some(id) = e.entity_id
+            && users.contains(&id)
+        {
+            found.entry(id).or_insert(e.at);
+        }
+        found.len() < users.len()
+    })?;
+    Ok(found)
+}
+
+/// Record that an administrator lifted a login lock (the lock itself lives in the running
+/// server's memory), so the audit trail shows who unlocked whom.
+pub fn record_unlock(store: &Store, actor: &Actor, user_id: Uuid) -> Result<User> {
+    store.write(actor, |w| {
+        let user: User = w
+            .get(user_id)?
+            .ok_or_else(|| ServiceError::not_found("user", user_id))?;
+        w.audit(
+            "user.unlock",
+            "user",
+            Some(user_id),
+            None::<&()>,
+            Some(&serde_json::json!({ "email": user.email })),
+        )?;
+        Ok(user)
+    })
+}

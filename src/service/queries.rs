@@ -166,9 +166,7 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
         })
         .filter(|e| filter.role_id.is_none_or(|x| e.role_id == Some(x)))
         .filter(|e| filter.project_id.is_none_or(|x| e.project_ids.contains(&x)))
-        .filter(|e| {
-            station.is_none_or(|s| s.project_id.is_none_or(|p| e.project_ids.contains(&p)))
-        })
+        .filter(|e| station.is_none_or(|s| s.project_id.is_none_or(|p| e.project_ids.contains(&p))))
         .collect();
     drop(r);
     let certs = store.certifications_by_employee()?;
@@ -328,9 +326,9 @@ pub fn public_badge(
                     }
                     _ => reason.message,
                 };
-                let already = refusals.iter().any(|r| {
-                    r == &text || r.split(" (at ").next() == text.split(" (at ").next()
-                });
+                let already = refusals
+                    .iter()
+                    .any(|r| r == &text || r.split(" (at ").next() == text.split(" (at ").next());
                 if !already {
                     refusals.push(text);
                 }

@@ -47,11 +47,7 @@ fn svg(code: &QrCode) -> String {
 }
 
 /// The QR code of an employee's badge, for users who may see every employee.
-async fn employee_code(
-    st: &UiState,
-    user: &WebUser,
-    id: Uuid,
-) -> Result<QrCode, WebError> {
+async fn employee_code(st: &UiState, user: &WebUser, id: Uuid) -> Result<QrCode, WebError> {
     user.require(user.role().can_view_all(), "print badges")?;
     let store = st.store.clone();
     let e = super::pages::blocking(move || service::live_employee(&store, id)).await?;
@@ -59,21 +55,13 @@ async fn employee_code(
 }
 
 /// `GET /employees/{id}/qr.svg`
-pub async fn qr_svg(
-    State(st): State<UiState>,
-    user: WebUser,
-    Path(id): Path<Uuid>,
-) -> WebResult {
+pub async fn qr_svg(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid>) -> WebResult {
     let code = employee_code(&st, &user, id).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg(&code)).into_response())
 }
 
 /// `GET /employees/{id}/qr.png`
-pub async fn qr_png(
-    State(st): State<UiState>,
-    user: WebUser,
-    Path(id): Path<Uuid>,
-) -> WebResult {
+pub async fn qr_png(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid>) -> WebResult {
     let code = employee_code(&st, &user, id).await?;
     let n = code.width() as u32;
     let scale = 8u32;

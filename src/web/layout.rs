@@ -265,6 +265,7 @@ label { display:block; font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
 input, select, textarea { font: inherit; padding:.45rem .55rem; border:1px solid #94a3b8; border-radius:6px; width:100%; background:#fff; }
 input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #93c5fd; outline-offset:1px; }
 button { font:inherit; padding:.45rem .9rem; border-radius:6px; border:1px solid #64748b; background:#fff; cursor:pointer; }
+a.button { display:inline-block; padding:.45rem .9rem; border-radius:6px; background:var(--brand); color:#fff; font-weight:600; text-decoration:none; }
 button.primary { background:var(--brand); border-color:var(--brand); color:#fff; font-weight:600; }
 button.danger { background:var(--bad); border-color:var(--bad); color:#fff; }
 .cards { display:grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap:1rem; }
@@ -286,6 +287,9 @@ table.matrix td.ok { background:var(--okbg); color:var(--ok); } table.matrix td.
 table.matrix td.bad { background:var(--badbg); color:var(--bad); } table.matrix td.low { background:var(--lowbg); color:var(--low); }
 table.matrix td.old { background:var(--oldbg); color:var(--old); } table.matrix td.extra { background:#f1f5f9; color:#334155; }
 .legend span { margin-right: .8rem; }
+table.audit { table-layout: fixed; } table.audit td { overflow-wrap: anywhere; }
+table.audit th:nth-child(1) { width: 9rem; } table.audit th:nth-child(3) { width: 11rem; }
+ul.changes { margin:0; padding-left:1rem; font-size:.85rem; } ul.changes del { color:var(--bad); } ul.changes ins { color:var(--ok); text-decoration:none; }
 form.grid .wide { grid-column: 1 / -1; }
 p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
 ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }

@@ -188,10 +188,12 @@ fn build() -> Routes {
         .post("/requirements/{id}/delete", pages::delete_requirement)
         .get_post("/users", pages::users, pages::create_user)
         .post("/users/{id}", pages::update_user)
+        .post("/users/{id}/unlock", pages::unlock_user)
         .get_post("/stations", pages::stations, pages::create_station)
         .post("/stations/{id}/key", pages::rotate_key)
         .get("/stations/{id}/screen.png", pages::station_screen)
         .get("/audit", pages::audit)
+        .get("/audit.csv", pages::audit_csv)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)
 }

@@ -55,6 +55,30 @@ impl LoginThrottle {
         map.entry(key.to_owned()).or_default().push(now);
     }
 
+    /// Keys starting with `prefix` that are locked now.
+    pub fn locked_with_prefix(&self, prefix: &str, now: Instant) -> Vec<String> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .filter(|(_, v)| {
+                v.iter()
+                    .filter(|t| now.duration_since(**t) < self.window)
+                    .count()
+                    >= self.max_failures
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Forget the failures of every key starting with `prefix` (an administrator unlocks an
+    /// account from every address at once).
+    pub fn clear_prefix(&self, prefix: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|k, _| !k.starts_with(prefix));
+    }
+
     /// Forget `key`'s failures (after a successful login).
     pub fn clear(&self, key: &str) {
         self.failures

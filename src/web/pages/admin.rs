@@ -14,26 +14,73 @@ use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
 
-/// `GET /users`
+/// A role as a person reads it.
+fn role_name(r: AppRole) -> &'static str {
+    match r {
+        AppRole::Admin => "Administrator",
+        AppRole::SkillManager => "Skill manager",
+        AppRole::Trainer => "Trainer",
+        AppRole::Auditor => "Auditor",
+        AppRole::Viewer => "Viewer",
+    }
+}
+
+/// The throttle key prefix of an account's failed logins (from any address).
+fn account_prefix(email: &str) -> String {
+    format!("account:{email}@")
+}
+
+/// `GET /users`: who can log in, as whom, with which role, when they last logged in, and
+/// whether a run of failed logins has locked them out.
 pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_manage_users(), "manage users")?;
     let store = st.store.clone();
-    let list: Vec<User> = blocking(move || Ok(store.read()?.list()?)).await?;
+    let (list, names, last) = blocking(move || {
+        let r = store.read()?;
+        let mut list: Vec<User> = r.list()?;
+        list.sort_by(|a, b| a.email.cmp(&b.email));
+        let mut names = std::collections::HashMap::new();
+        for id in list.iter().filter_map(|u| u.employee_id) {
+            if let Some(e) = r.get::<crate::domain::Employee>(id)? {
+                names.insert(id, (e.name, e.number));
+            }
+        }
+        drop(r);
+        let ids: Vec<Uuid> = list.iter().map(|u| u.id).collect();
+        let last = service::last_logins(&store, &ids)?;
+        Ok((list, names, last))
+    })
+    .await?;
+    let now = std::time::Instant::now();
     let roles = AppRole::ALL;
     let body = html! {
         table {
-            thead { tr { th { "Email" } th { "Role" } th { "Active" } th { "Employee" } th { "Change" } } }
+            thead { tr { th { "Person" } th { "Email" } th { "Role" } th { "Active" } th { "Last login" } th { "Login lock" } th { "Change" } } }
             tbody {
                 @for u in &list {
+                    @let locked = !st.web.logins.locked_with_prefix(&account_prefix(&u.email), now).is_empty();
                     tr {
+                        td { @match u.employee_id.and_then(|e| names.get(&e)) {
+                            Some((name, number)) => { (name) " " small.muted { (number) } },
+                            None => span.muted { "not linked to an employee" },
+                        } }
                         td { (u.email) }
-                        td { (u.role.as_str()) }
+                        td { (role_name(u.role)) }
                         td { (if u.active { "yes" } else { "disabled" }) }
-                        td { (u.employee_id.map_or("—".into(), |e| e.to_string())) }
+                        td { (last.get(&u.id).map_or_else(|| "never".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())) }
+                        td {
+                            @if locked {
+                                span.st.bad { "Locked" } " "
+                                form.inline method="post" action={"/users/" (u.id) "/unlock"} {
+                                    (csrf(&user))
+                                    button type="submit" { "Unlock" }
+                                }
+                            } @else { "—" }
+                        }
                         td {
                             form.inline method="post" action={"/users/" (u.id)} {
                                 (csrf(&user))
-                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (r.as_str()) } } }
+                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (role_name(*r)) } } }
                                 select name="active" aria-label="Active" { option value="yes" selected[u.active] { "active" } option value="no" selected[!u.active] { "disabled" } }
                                 input type="password" name="password" placeholder="New password (optional)" aria-label="New password" autocomplete="new-password";
                                 input name="employee_number" placeholder="Link employee number" aria-label="Employee number";
@@ -49,12 +96,29 @@ pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
             (csrf(&user))
             div { label for="email" { "Email" } input #email type="email" name="email" required; }
             div { label for="password" { "Password (10+ characters)" } input #password type="password" name="password" minlength="10" required autocomplete="new-password"; }
-            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (r.as_str()) } } } }
+            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (role_name(*r)) } } } }
             div { label for="employee_number" { "Employee number (optional)" } input #employee_number name="employee_number"; }
             div { button.primary type="submit" { "Create user" } }
         }
     };
     Ok(layout::page(&user, "Users", body))
+}
+
+/// `POST /users/{id}/unlock`: lift the login lock of an account (from every address), and
+/// record who did it.
+pub async fn unlock_user(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_users(), "manage users")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let unlocked = blocking(move || service::record_unlock(&store, &actor, id)).await?;
+    st.web.logins.clear_prefix(&account_prefix(&unlocked.email));
+    Ok(Redirect::to("/users").into_response())
 }
 
 /// User forms.
@@ -189,12 +253,12 @@ pub async fn station_screen(
     user.require(user.role().can_view_all(), "view station screens")?;
     let store = st.store.clone();
     let png = blocking(move || {
-        store.station_mirror(id)?.ok_or_else(|| {
-            service::ServiceError::NotFound {
+        store
+            .station_mirror(id)?
+            .ok_or_else(|| service::ServiceError::NotFound {
                 entity: "screen of station",
                 id: format!("{id} (its kiosk has not sent one yet)"),
-            }
-        })
+            })
     })
     .await?;
     Ok((
@@ -272,58 +336,93 @@ pub async fn rotate_key(
 pub struct AuditQuery {
     #[serde(default)]
     entity: String,
+    /// Who: part of the actor's email or name.
     #[serde(default)]
     actor: String,
+    /// Which record: part of its name (employee, skill, user…) or its id.
+    #[serde(default)]
+    record: String,
     #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
+    /// Page, from 1.
+    #[serde(default)]
+    page: Option<usize>,
 }
 
-/// `GET /audit`: filtered events, old → new, and the chain verification.
+/// Events per audit page.
+const AUDIT_PAGE: usize = 100;
+
+impl AuditQuery {
+    fn filter(&self, limit: usize) -> Result<service::AuditFilter, WebError> {
+        let day = |s: &str, end: bool| -> Result<Option<jiff::Timestamp>, WebError> {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            let d: jiff::civil::Date = s
+                .trim()
+                .parse()
+                .map_err(|_| WebError::Invalid(format!("'{s}' is not a date (YYYY-MM-DD)")))?;
+            let t = if end {
+                d.at(23, 59, 59, 999_999_999)
+            } else {
+                d.at(0, 0, 0, 0)
+            };
+            Ok(Some(
+                t.to_zoned(jiff::tz::TimeZone::UTC)
+                    .map_err(|_| WebError::Internal)?
+                    .timestamp(),
+            ))
+        };
+        Ok(service::AuditFilter {
+            entity: Some(self.entity.clone()).filter(|x| !x.is_empty()),
+            entity_id: None,
+            actor: Some(self.actor.clone()).filter(|x| !x.trim().is_empty()),
+            from: day(&self.from, false)?,
+            to: day(&self.to, true)?,
+            limit,
+        })
+    }
+
+    fn query_string(&self, page: usize) -> String {
+        let mut q: Vec<String> = [
+            ("entity", &self.entity),
+            ("actor", &self.actor),
+            ("record", &self.record),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", layout::urlencode(v)))
+        .collect();
+        q.push(format!("page={page}"));
+        q.join("&")
+    }
+}
+
+/// `GET /audit`: filtered events, newest first, a page at a time: who, what, which record
+/// by name, and the fields that changed (old → new); and the chain verification.
 pub async fn audit(
     State(st): State<UiState>,
     user: WebUser,
     Query(q): Query<AuditQuery>,
 ) -> WebResult {
     user.require(user.role().can_view_audit(), "view the audit log")?;
-    let day = |s: &str, end: bool| -> Result<Option<jiff::Timestamp>, WebError> {
-        if s.trim().is_empty() {
-            return Ok(None);
-        }
-        let d: jiff::civil::Date = s
-            .trim()
-            .parse()
-            .map_err(|_| WebError::Invalid(format!("'{s}' is not a date")))?;
-        let t = if end {
-            d.at(23, 59, 59, 0)
-        } else {
-            d.at(0, 0, 0, 0)
-        };
-        Ok(Some(
-            t.to_zoned(jiff::tz::TimeZone::UTC)
-                .map_err(|_| WebError::Internal)?
-                .timestamp(),
-        ))
-    };
-    let (from, to) = (day(&q.from, false)?, day(&q.to, true)?);
-    let filter = service::AuditFilter {
-        entity: Some(q.entity.clone()).filter(|x| !x.is_empty()),
-        entity_id: None,
-        actor: Some(q.actor.clone()).filter(|x| !x.trim().is_empty()),
-        from,
-        to,
-        limit: 300,
-    };
+    let filter = q.filter(AUDIT_PAGE)?;
+    let page = q.page.unwrap_or(1).max(1);
     let store = st.store.clone();
-    let (shown, entities, report) = blocking(move || {
+    let record = q.record.clone();
+    let ((rows, more), entities, report) = blocking(move || {
         Ok((
-            service::audit_log(&store, &filter)?,
+            service::audit_page(&store, &filter, Some(&record), (page - 1) * AUDIT_PAGE)?,
             service::audit_entities(&store)?,
             store.read()?.verify_audit()?,
         ))
     })
     .await?;
+    let csv = format!("/audit.csv?{}", q.query_string(1));
     let body = html! {
         @if report.intact {
             p.notice role="status" { "✔ Audit chain verified: " (report.events) " events, none altered or missing." }
@@ -331,26 +430,118 @@ pub async fn audit(
             p.error role="alert" { "✖ AUDIT CHAIN BROKEN: " (report.problem.clone().unwrap_or_default()) }
         }
         form.grid method="get" action="/audit" {
-            div { label for="entity" { "Entity" } select #entity name="entity" { option value="" { "All" } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
-            div { label for="actor" { "Actor contains" } input #actor name="actor" value=(q.actor); }
+            div { label for="actor" { "Who (email contains)" } input #actor name="actor" value=(q.actor); }
+            div { label for="record" { "Record (name or id contains)" } input #record name="record" value=(q.record); }
+            div { label for="entity" { "Kind" } select #entity name="entity" { option value="" { "All" } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
             div { label for="from" { "From" } input #from type="date" name="from" value=(q.from); }
             div { label for="to" { "To" } input #to type="date" name="to" value=(q.to); }
-            div { button.primary type="submit" { "Filter" } }
+            div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
         }
-        table {
-            thead { tr { th { "#" } th { "When (UTC)" } th { "Who" } th { "What" } th { "Old → new" } } }
+        nav.pager aria-label="Audit pages" {
+            @if page > 1 { a href={"/audit?" (q.query_string(page - 1))} { "← Newer" } }
+            span { "Page " (page) }
+            @if more { a href={"/audit?" (q.query_string(page + 1))} { "Older →" } }
+        }
+        @if rows.is_empty() { p.muted { "No events match." } }
+        table.audit {
+            thead { tr { th { "When (UTC)" } th { "Who" } th { "What" } th { "Record" } th { "Changes" } } }
             tbody {
-                @for e in &shown {
+                @for row in &rows {
+                    @let e = &row.event;
                     tr {
-                        td { (e.seq) }
-                        td { (e.at.strftime("%Y-%m-%d %H:%M:%S")) }
+                        td { (e.at.strftime("%Y-%m-%d %H:%M:%S")) br; small.muted { "#" (e.seq) } }
                         td { (e.actor) @if let Some(ip) = &e.ip { br; small.muted { (ip) } } }
                         td { (e.action) }
-                        td { small { code { (e.old_value.as_deref().unwrap_or("—")) } " → " code { (e.new_value.as_deref().unwrap_or("—")) } } }
+                        td { (row.record) br; small.muted { (e.entity) } }
+                        td {
+                            @if row.changes.is_empty() { "—" }
+                            @else {
+                                ul.changes {
+                                    @for (field, old, new) in &row.changes {
+                                        li { strong { (field) } ": " @if old.is_empty() { "—" } @else { del { (old) } } " → " @if new.is_empty() { "—" } @else { ins { (new) } } }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     };
     Ok(layout::page(&user, "Audit log", body))
+}
+
+/// `GET /audit.csv`: every event the filters match (up to the service's page limit), as
+/// rows a spreadsheet opens.
+pub async fn audit_csv(
+    State(st): State<UiState>,
+    user: WebUser,
+    Query(q): Query<AuditQuery>,
+) -> WebResult {
+    user.require(user.role().can_view_audit(), "export the audit log")?;
+    let filter = q.filter(service::MAX_AUDIT_PAGE)?;
+    let store = st.store.clone();
+    let record = q.record.clone();
+    let (rows, _) =
+        blocking(move || service::audit_page(&store, &filter, Some(&record), 0)).await?;
+    let csv_error = |e: csv::Error| {
+        tracing::error!("audit CSV: {e}");
+        WebError::Internal
+    };
+    // Neutralise spreadsheet formulas; the csv writer does the quoting.
+    let cell = |s: &str| {
+        if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    w.write_record([
+        "Seq",
+        "When (UTC)",
+        "Who",
+        "Address",
+        "What",
+        "Kind",
+        "Record",
+        "Changes",
+    ])
+    .map_err(csv_error)?;
+    for row in &rows {
+        let e = &row.event;
+        let changes: Vec<String> = row
+            .changes
+            .iter()
+            .map(|(f, o, n)| format!("{f}: {o} → {n}"))
+            .collect();
+        w.write_record([
+            e.seq.to_string(),
+            e.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
+            cell(&e.actor),
+            e.ip.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.entity.clone(),
+            cell(&row.record),
+            cell(&changes.join("; ")),
+        ])
+        .map_err(csv_error)?;
+    }
+    let out = w
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"caliber-audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }

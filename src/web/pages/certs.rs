@@ -92,7 +92,11 @@ fn certify_page(
     } else {
         f.achieved_on.clone()
     };
-    let level = if f.level.is_empty() { "1" } else { f.level.as_str() };
+    let level = if f.level.is_empty() {
+        "1"
+    } else {
+        f.level.as_str()
+    };
     let max_level = skills
         .iter()
         .find(|s| s.id.to_string() == f.skill_id)
@@ -186,7 +190,10 @@ fn picked(line: &str) -> String {
 pub async fn certify_script() -> axum::response::Response {
     (
         [
-            (axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
             (axum::http::header::CACHE_CONTROL, "max-age=3600"),
         ],
         CERTIFY_JS,

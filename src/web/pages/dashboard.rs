@@ -26,9 +26,17 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
                 ..ScanQuery::default()
             },
         )?;
-        Ok((figures, scans))
+        let r = store.read()?;
+        let mut names = std::collections::HashMap::new();
+        for id in scans.iter().filter_map(|s| s.employee_id) {
+            if let Some(e) = r.get::<crate::domain::Employee>(id)? {
+                names.insert(id, e.name);
+            }
+        }
+        Ok((figures, (scans, names)))
     })
     .await?;
+    let (scans, names) = scans;
     let catalog = st.store.catalog();
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
@@ -61,14 +69,22 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
         @if scans.is_empty() { p.muted { "No scans yet." } }
         @else {
             table {
-                thead { tr { th { "When" } th { "Station" } th { "Verdict" } th { "Reasons" } } }
+                thead { tr { th { "When" } th { "Station" } th { "Who" } th { "Verdict" } th { "Why" } } }
                 tbody {
                     @for s in &scans {
                         tr {
                             td { (s.at.strftime("%-d %b %H:%M")) }
                             td { (catalog.stations.get(&s.station_id).map_or("—", |x| x.name.as_str())) }
-                            td { (s.verdict.to_uppercase()) }
-                            td { (s.reasons.join("; ")) }
+                            td { @match s.employee_id.and_then(|id| names.get(&id)) {
+                                Some(n) => (n),
+                                None => { "unknown badge " code { (s.badge_prefix) "…" } },
+                            } }
+                            td { @match s.verdict.as_str() {
+                                "green" => span.st.ok { "✔ Let in" },
+                                "red" => span.st.bad { "✖ Refused" },
+                                _ => span.st.soon { "? Not judged (amber)" },
+                            } }
+                            td { @if s.reasons.is_empty() { "—" } @else { (s.reasons.join("; ")) } }
                         }
                     }
                 }

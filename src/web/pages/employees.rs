@@ -435,6 +435,15 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
     let c = st.store.catalog();
     let e = &q.employee;
     let skill_name = |id: Uuid| c.skills.get(&id).map_or("?".to_owned(), |s| s.name.clone());
+    // The label of a certification's revision when that revision is no longer the active one.
+    let superseded = |cert: &Certification| -> Option<String> {
+        let id = cert.revision_id?;
+        c.revisions
+            .get(&cert.skill_id)?
+            .iter()
+            .find(|r| r.id == id && r.status == crate::domain::RevisionStatus::Archived)
+            .map(|r| r.label.clone())
+    };
     let body = html! {
         div.cards {
             div.card {
@@ -455,8 +464,11 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                 }
             }
         }
+        @if user.role().can_certify() && e.status != crate::domain::EmployeeStatus::Terminated {
+            p { a.button href={"/certify?employee=" (layout::urlencode(&e.number))} { "Certify " (e.name) } }
+        }
         @if user.role().can_manage_catalog() {
-            p { a href={"/employees/" (e.id) "/edit"} { "Edit" } " · " @if user.role().can_certify() { a href={"/certify?employee=" (e.number)} { "Certify" } } }
+            p { a href={"/employees/" (e.id) "/edit"} { "Edit" } }
             details {
                 summary { "Regenerate badge (lost badge)" }
                 form method="post" action={"/employees/" (e.id) "/badge"} {
@@ -494,7 +506,9 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                         td { (date(Some(cert.achieved_at))) }
                         td { (date(cert.expires_at)) }
                         td { (cert.certified_by) }
-                        td { @if let Some(r) = &cert.revoked { "Revoked " (date(Some(r.at))) " by " (r.by) ": " (r.reason) } @else { "Live" } }
+                        td { @if let Some(r) = &cert.revoked { "Revoked " (date(Some(r.at))) " by " (r.by) ": " (r.reason) }
+                            @else if let Some(rev) = superseded(cert) { span.st.old { "↻ On superseded " (rev) } }
+                            @else { "Live" } }
                         td { @if cert.revoked.is_none() && user.role().can_revoke() { a href={"/certifications/" (cert.id) "/revoke"} { "Revoke" } } }
                     }
                 }

@@ -338,7 +338,8 @@ pub async fn matrix_csv(
         tracing::error!("matrix CSV: {e}");
         WebError::Internal
     };
-    let day = |t: Option<Timestamp>| t.map_or(String::new(), |t| t.strftime("%Y-%m-%d").to_string());
+    let day =
+        |t: Option<Timestamp>| t.map_or(String::new(), |t| t.strftime("%Y-%m-%d").to_string());
     let mut head = vec![
         "Employee number".to_owned(),
         "Employee".to_owned(),
@@ -395,7 +396,8 @@ pub async fn matrix_cell(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "view the matrix")?;
     let store = st.store.clone();
-    let d = blocking(move || service::skill_detail(&store, &number, &code, Timestamp::now())).await?;
+    let d =
+        blocking(move || service::skill_detail(&store, &number, &code, Timestamp::now())).await?;
     let (e, skill) = (&d.employee, &d.skill);
     let title = format!("{} · {}", e.name, skill.name);
     let body = html! {

@@ -9,7 +9,8 @@ mod employees;
 mod matrix;
 
 pub use admin::{
-    audit, create_station, create_user, rotate_key, station_screen, stations, update_user, users,
+    audit, audit_csv, create_station, create_user, rotate_key, station_screen, stations,
+    unlock_user, update_user, users,
 };
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
