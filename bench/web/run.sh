@@ -34,8 +34,10 @@ for _ in $(seq 7); do
 done | sort -n | awk '{a[NR]=$1} END {print "median", a[int((NR+1)/2)], "min", a[1], "max", a[NR]}'
 
 echo "== badge page vs the same bytes from a static file server (wrk -t2 -c16 -d10s)"
-token=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees" \
-  | python3 -c 'import json,sys; print(next(e["badge_token"] for e in json.load(sys.stdin) if e["status"]=="active"))')
+emp=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees" \
+  | python3 -c 'import json,sys; print(next(e["id"] for e in json.load(sys.stdin)["items"] if e["status"]=="active"))')
+token=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees/$emp/badge" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["badge_token"])')
 mkdir -p "$work/static/b"
 curl -s "http://127.0.0.1:$port/b/$token" > "$work/static/b/$token"
 sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
