@@ -3,6 +3,7 @@
 
 mod attachments;
 mod audit;
+mod backups;
 mod catalog;
 mod certify;
 mod edit;
@@ -19,6 +20,11 @@ use uuid::Uuid;
 
 pub use attachments::{sanitize_file_name, store_attachment};
 pub use audit::{AuditFilter, MAX_AUDIT_PAGE, audit_entities, audit_log};
+pub use backups::{
+    BackupFile, BackupHealth, BackupOverview, BackupSettings, BackupStatus, STATUS_FILE,
+    StickResult, backup_error, backup_overview, backup_path, copy_to_stick, list_backups,
+    run_backup,
+};
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
     activate_revision, activation_preview, create_revision, requirement_impact,

@@ -95,6 +95,8 @@ pub struct UiState {
     pub store: Arc<Store>,
     /// Settings, login throttling and public rate limits.
     pub web: Arc<WebState>,
+    /// Backup settings (folder, schedule, recipients).
+    pub backup: Arc<crate::service::BackupSettings>,
 }
 
 /// One route of the web UI: its path and the methods it answers.
@@ -188,6 +190,8 @@ fn build() -> Routes {
         .get_post("/stations", pages::stations, pages::create_station)
         .post("/stations/{id}/key", pages::rotate_key)
         .get("/audit", pages::audit)
+        .get_post("/backups", pages::backups, pages::back_up_now)
+        .get("/backups/{name}", pages::download_backup)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)
 }

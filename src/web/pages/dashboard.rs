@@ -17,7 +17,8 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
         return me(State(st), user).await;
     }
     let store = st.store.clone();
-    let (figures, scans) = blocking(move || {
+    let backup = st.backup.clone();
+    let (figures, scans, backups) = blocking(move || {
         let figures = service::dashboard_figures(&store, Timestamp::now())?;
         let scans = service::list_scans(
             &store,
@@ -26,12 +27,14 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
                 ..ScanQuery::default()
             },
         )?;
-        Ok((figures, scans))
+        let backups = service::backup_overview(&store, &backup)?;
+        Ok((figures, scans, backups))
     })
     .await?;
     let catalog = st.store.catalog();
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
+        (super::backups::backup_notice(&backups))
         div.cards {
             @for site in per_site {
                 div.card {

@@ -2,6 +2,7 @@
 //! threads, render.
 
 mod admin;
+mod backups;
 mod catalog;
 mod certs;
 mod dashboard;
@@ -9,6 +10,7 @@ mod employees;
 mod matrix;
 
 pub use admin::{audit, create_station, create_user, rotate_key, stations, update_user, users};
+pub use backups::{back_up_now, backups, download as download_backup};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
     delete_requirement, requirements, skill, skills, update_requirement, update_skill,
