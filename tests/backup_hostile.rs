@@ -121,7 +121,7 @@ fn resign(entries: &mut [(String, Vec<u8>)], m: &serde_json::Value, key: &Device
 
 /// Replace a file's content and list its new size and hash in the manifest (re-signed), so
 /// only the deeper checks can catch what is wrong with it.
-fn replace_consistently(entries: &mut Vec<(String, Vec<u8>)>, path: &str, content: Vec<u8>) {
+fn replace_consistently(entries: &mut [(String, Vec<u8>)], path: &str, content: Vec<u8>) {
     use sha2::Digest;
     let mut m = manifest(entries);
     for f in m["files"].as_array_mut().expect("files") {
