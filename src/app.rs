@@ -8,6 +8,7 @@ use std::time::Instant;
 use axum::Router;
 
 use crate::api::{self, ApiState};
+use crate::service::BackupSettings;
 use crate::store::Store;
 use crate::web::{self, UiState, WebSettings, WebState};
 
@@ -20,16 +21,25 @@ pub struct AppState {
     pub started: Instant,
     /// Web UI settings, login throttling and public rate limits.
     pub web: Arc<WebState>,
+    /// Where backups go, how many are kept, how often, to whom they are encrypted.
+    pub backup: Arc<BackupSettings>,
 }
 
 impl AppState {
     /// State over an open store, with default web settings.
     pub fn new(store: Arc<Store>) -> Self {
         AppState {
+            backup: Arc::new(BackupSettings::defaults(store.dir())),
             store,
             started: Instant::now(),
             web: Arc::new(WebState::new(WebSettings::default())),
         }
+    }
+
+    /// The same state with other backup settings (folder, retention, schedule, recipients).
+    pub fn with_backup(mut self, settings: BackupSettings) -> Self {
+        self.backup = Arc::new(settings);
+        self
     }
 
     /// The same state with other web settings (timeouts, public URL).
@@ -43,6 +53,7 @@ impl AppState {
         ApiState {
             store: self.store.clone(),
             started: self.started,
+            backup: self.backup.clone(),
         }
     }
 
@@ -51,6 +62,7 @@ impl AppState {
         UiState {
             store: self.store.clone(),
             web: self.web.clone(),
+            backup: self.backup.clone(),
         }
     }
 }

@@ -210,6 +210,18 @@ fn every_route_checks_the_role_on_the_server() {
     )
     .expect("attachment")
     .sha256;
+    let bundle = caliber::service::run_backup(
+        &w.store,
+        &caliber::service::BackupSettings::defaults(w.store.dir()),
+        &caliber::store::Actor::named("test"),
+    )
+    .expect("a bundle to download");
+    let bundle = bundle
+        .path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     let all = &ROLES[..];
     let staff = &ROLES[..4];
     let catalog = &ROLES[..2];
@@ -241,6 +253,8 @@ fn every_route_checks_the_role_on_the_server() {
         ("/audit".into(), audit),
         ("/audit.csv".into(), audit),
         (format!("/revisions/{revision}/activate"), catalog),
+        ("/backups".into(), admin),
+        (format!("/backups/{bundle}"), admin),
     ];
     let browsers: Vec<(&str, Browser)> = ROLES.iter().map(|r| (*r, w.as_role(r))).collect();
     let anon = Browser {
@@ -327,6 +341,7 @@ fn every_route_checks_the_role_on_the_server() {
         ),
         (format!("/revisions/{nobody}/activate"), vec![], catalog),
         (format!("/requirements/{nobody}/delete"), vec![], catalog),
+        ("/backups".into(), vec![], admin),
     ];
     // Every route the router serves has an expectation here (or is public by design), so a
     // new route cannot slip in without a role check being tested.

@@ -17,6 +17,11 @@ pub struct Health {
     pub status: String,
     /// Application version.
     pub version: String,
+    /// Fingerprint of the device key that signs this box's backup bundles (SHA-256 of the
+    /// Ed25519 public key, hex): what the central archive enrols.
+    pub device_fingerprint: String,
+    /// How the backups stand: `ok`, or `never`, `failed`, `overdue` (a warning to act on).
+    pub backup: crate::service::BackupHealth,
     /// The rest, for a caller with an API token (any role).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub details: Option<HealthDetails>,
@@ -33,6 +38,11 @@ pub struct HealthDetails {
     pub store_bytes: u64,
     /// Records per table.
     pub counts: Counts,
+    /// When the last backup succeeded.
+    #[schema(value_type = Option<String>)]
+    pub backup_last_ok_at: Option<jiff::Timestamp>,
+    /// Why the last backup failed, if it did.
+    pub backup_error: Option<String>,
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "health",
@@ -45,14 +55,19 @@ pub async fn health(
     let uptime = st.started.elapsed().as_secs();
     let h = blocking(move || {
         let counts = st.store.read()?.counts()?;
+        let backups = crate::service::backup_overview(&st.store, &st.backup)?;
         Ok(Health {
             status: "ok".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            device_fingerprint: backups.fingerprint,
+            backup: backups.health,
             details: caller.map(|_| HealthDetails {
                 schema_version: crate::store::schema::CURRENT_VERSION,
                 uptime_seconds: uptime,
                 store_bytes: st.store.file_size(),
                 counts,
+                backup_last_ok_at: backups.status.last_ok_at,
+                backup_error: backups.status.error,
             }),
         })
     })

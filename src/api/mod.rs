@@ -7,6 +7,7 @@
 mod attachments;
 mod audit;
 mod auth;
+mod backups;
 mod certifications;
 #[macro_use]
 mod crud;
@@ -49,6 +50,8 @@ pub struct ApiState {
     pub store: Arc<Store>,
     /// When the server started.
     pub started: Instant,
+    /// Backup settings (folder, schedule, recipients).
+    pub backup: Arc<crate::service::BackupSettings>,
 }
 
 /// Run store work off the async threads: redb commits fsync and argon2 is slow on purpose.
@@ -191,6 +194,8 @@ fn api_router() -> OpenApiRouter<ApiState> {
             attachments::MAX_ATTACHMENT,
         ))
         .routes(routes!(attachments::get_attachment))
+        .routes(routes!(backups::list_backups, backups::create_backup))
+        .routes(routes!(backups::download_backup))
 }
 
 /// The OpenAPI 3 document of every route.

@@ -23,9 +23,47 @@ pub struct FileConfig {
     pub badge_per_minute: Option<u32>,
     /// Minutes a web session may sit idle before it ends (default 30).
     pub session_idle_minutes: Option<u64>,
+    /// Folder the server's scheduled and on-demand bundles go to (default `DATA_DIR/backups`).
+    pub backup_dir: Option<PathBuf>,
+    /// How many bundles to keep there, the newest (default 14).
+    pub backup_keep: Option<usize>,
+    /// Hours between scheduled backups; 0 turns the schedule off (default 24).
+    pub backup_every_hours: Option<u64>,
+    /// age X25519 recipients (`age1…`) every bundle is encrypted to; none: signed only.
+    pub backup_recipients: Option<Vec<String>>,
 }
 
 impl FileConfig {
+    /// The backup settings for the store in `data_dir`; refuses a recipient that is not an
+    /// age X25519 recipient, so a typo is found at start and not at the first backup.
+    pub fn backup_settings(
+        &self,
+        data_dir: &Path,
+    ) -> anyhow::Result<crate::service::BackupSettings> {
+        let mut s = crate::service::BackupSettings::defaults(data_dir);
+        if let Some(d) = &self.backup_dir {
+            s.dir = d.clone();
+        }
+        if let Some(k) = self.backup_keep {
+            anyhow::ensure!(k > 0, "backup_keep must be at least 1");
+            s.keep = k;
+        }
+        if let Some(h) = self.backup_every_hours {
+            s.every = (h > 0).then(|| std::time::Duration::from_secs(h * 3600));
+        }
+        if let Some(r) = &self.backup_recipients {
+            for one in r {
+                one.trim().parse::<age::x25519::Recipient>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "backup_recipients: '{one}' is not an age X25519 recipient (age1…)"
+                    )
+                })?;
+            }
+            s.recipients = r.clone();
+        }
+        Ok(s)
+    }
+
     /// Read `path` if given (it must exist), else the system file if it exists, else defaults.
     pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
         let (path, required) = match path {

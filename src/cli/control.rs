@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::Store;
 
+/// What runs one received command line against the server's store (the same function the
+/// CLI runs without a server, with the server's settings).
+pub type Runner = Arc<dyn Fn(&[String], &Store, &mut CommandIo) -> u8 + Send + Sync>;
+
 /// File name of the control socket.
 pub const SOCKET_NAME: &str = "caliber.sock";
 
@@ -193,7 +197,7 @@ pub async fn listen(
     socket: PathBuf,
     data_dir: PathBuf,
     store: Arc<Store>,
-    run: fn(&[String], &Store, &mut CommandIo) -> u8,
+    run: Runner,
 ) -> anyhow::Result<()> {
     if let Some(dir) = socket.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -230,6 +234,7 @@ pub async fn listen(
         }
         let store = store.clone();
         let data_dir = data_dir.clone();
+        let run = run.clone();
         tokio::spawn(async move {
             if let Err(e) = answer(stream, &data_dir, store, run).await {
                 tracing::warn!("control socket: {e:#}");
@@ -242,7 +247,7 @@ async fn answer(
     stream: tokio::net::UnixStream,
     data_dir: &Path,
     store: Arc<Store>,
-    run: fn(&[String], &Store, &mut CommandIo) -> u8,
+    run: Runner,
 ) -> anyhow::Result<()> {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
     let (r, mut w) = stream.into_split();

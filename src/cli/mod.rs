@@ -118,6 +118,72 @@ pub enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// Backup bundles: export, verify, restore, copy onto an IT USB stick.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
+    /// This box's device key (it signs every backup bundle).
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+/// `caliber backup …`
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Write a signed (and, with backup_recipients, encrypted) bundle of the whole store.
+    Export {
+        #[command(flatten)]
+        data: DataDir,
+        /// A folder (the bundle gets its own name there) or a file name.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Copy the box's bundles (a new one first if there is none) onto a mounted IT stick
+    /// folder, each read back and verified before it counts.
+    ToStick {
+        #[command(flatten)]
+        data: DataDir,
+        /// The folder on the mounted stick (e.g. its `caliber-backup/`).
+        folder: PathBuf,
+    },
+    /// Check a bundle: signature, every hash, counts, format; exit 0 only when all hold.
+    Verify {
+        /// The bundle file.
+        file: PathBuf,
+        /// Fingerprint of the device that must have signed it.
+        #[arg(long)]
+        expect_key: Option<String>,
+        /// age identity file, for an encrypted bundle.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+    /// Restore a bundle into an empty data directory.
+    Restore {
+        /// The bundle file.
+        file: PathBuf,
+        /// The new, empty data directory.
+        #[arg(long, env = "CALIBER_DATA_DIR")]
+        data_dir: PathBuf,
+        /// Fingerprint of the device that must have signed it.
+        #[arg(long)]
+        expect_key: String,
+        /// age identity file, for an encrypted bundle.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+}
+
+/// `caliber device …`
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Print the public key (base64 and hex) and its fingerprint (made on first use).
+    Show {
+        #[command(flatten)]
+        data: DataDir,
+    },
 }
 
 /// `caliber user …`
@@ -215,6 +281,11 @@ impl Resolved {
         w
     }
 
+    /// Backup settings for the store in `dir`, from the configuration file.
+    fn backup(&self, dir: &Path) -> anyhow::Result<service::BackupSettings> {
+        self.file.backup_settings(dir)
+    }
+
     fn listen(&self, flag: &Listen) -> anyhow::Result<SocketAddr> {
         match flag.listen.or(self.file.listen) {
             Some(a) => Ok(a),
@@ -254,7 +325,51 @@ impl Command {
             }
             | Command::Check { data, .. }
             | Command::Generate { data, .. }
-            | Command::VerifyAudit { data } => Some((data, SYSTEM_DATA_DIR)),
+            | Command::VerifyAudit { data }
+            | Command::Backup {
+                command: BackupCommand::Export { data, .. } | BackupCommand::ToStick { data, .. },
+            }
+            | Command::Device {
+                command: DeviceCommand::Show { data },
+            } => Some((data, SYSTEM_DATA_DIR)),
+            Command::Backup {
+                command: BackupCommand::Verify { .. } | BackupCommand::Restore { .. },
+            } => None,
+        }
+    }
+
+    /// The command line to send to the server for commands that name paths: the server's
+    /// working directory is not the caller's, so paths go as absolute ones.
+    fn forwarded_args(&self, dir: &Path) -> Option<Vec<String>> {
+        let abs = |p: &Path| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.to_owned())
+                .to_string_lossy()
+                .into_owned()
+        };
+        let data = ["--data-dir".to_owned(), abs(dir)];
+        match self {
+            Command::Backup {
+                command: BackupCommand::Export { out, .. },
+            } => Some(
+                ["caliber", "backup", "export"]
+                    .map(str::to_owned)
+                    .into_iter()
+                    .chain(data)
+                    .chain(["--out".to_owned(), abs(out)])
+                    .collect(),
+            ),
+            Command::Backup {
+                command: BackupCommand::ToStick { folder, .. },
+            } => Some(
+                ["caliber", "backup", "to-stick"]
+                    .map(str::to_owned)
+                    .into_iter()
+                    .chain(data)
+                    .chain([abs(folder)])
+                    .collect(),
+            ),
+            _ => None,
         }
     }
 
@@ -271,6 +386,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cfg = Resolved {
         file: FileConfig::load(cli.config.as_deref())?,
     };
+    if let Command::Backup { command } = &cli.command
+        && matches!(
+            command,
+            BackupCommand::Verify { .. } | BackupCommand::Restore { .. }
+        )
+    {
+        let code = bundle_command(command, &mut CommandIo::terminal())?;
+        return Ok(ExitCode::from(code));
+    }
     let Some((data, default)) = cli.command.store_dir() else {
         return serve_command(&cfg, cli);
     };
@@ -281,9 +405,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args: Vec<String> = cli.command.forwarded_args(&dir).unwrap_or_else(|| {
+        std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    });
     if let Some(reply) = control::forward(&socket, &dir, args, stdin.clone())? {
         print!("{}", reply.stdout);
         eprint!("{}", reply.stderr);
@@ -300,13 +426,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(s) = stdin {
         io = io.with_stdin(s);
     }
-    let code = on_store(cli.command, &dir, &store, &mut io)?;
+    let backup = cfg.backup(&dir)?;
+    let code = on_store(cli.command, &dir, &store, &mut io, &backup)?;
     Ok(ExitCode::from(code))
 }
 
-/// One command line received on the control socket, run against the server's store; every
-/// error is printed as the CLI prints it, with exit code 2.
-pub fn run_forwarded(args: &[String], store: &Store, io: &mut CommandIo) -> u8 {
+/// One command line received on the control socket, run against the server's store with
+/// the server's backup settings; every error is printed as the CLI prints it, with exit
+/// code 2.
+pub fn run_forwarded(
+    args: &[String],
+    store: &Store,
+    io: &mut CommandIo,
+    backup: &service::BackupSettings,
+) -> u8 {
     use std::io::Write;
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
@@ -323,7 +456,7 @@ pub fn run_forwarded(args: &[String], store: &Store, io: &mut CommandIo) -> u8 {
         .data_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(default));
-    match on_store(cli.command, &dir, store, io) {
+    match on_store(cli.command, &dir, store, io, backup) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io.err, "error: {e:#}");
@@ -340,9 +473,11 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
             let store = open(&dir)?;
             let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
+            let backup = cfg.backup(&dir)?;
             serve::serve(
                 Arc::new(store),
                 cfg.web(),
+                backup,
                 cfg.listen(&listen)?,
                 None,
                 Some((socket, dir)),
@@ -374,9 +509,11 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
             let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
+            let backup = cfg.backup(&dir)?;
             serve::serve(
                 Arc::new(store),
                 cfg.web(),
+                backup,
                 cfg.listen(&listen)?,
                 Some(banner),
                 Some((socket, dir)),
@@ -426,7 +563,13 @@ fn demo_restart_summary(store: &Store, actor: &Actor) -> anyhow::Result<String> 
 }
 
 /// A command on an open store, writing to `io`; returns the exit code.
-fn on_store(command: Command, dir: &Path, store: &Store, io: &mut CommandIo) -> anyhow::Result<u8> {
+fn on_store(
+    command: Command,
+    dir: &Path,
+    store: &Store,
+    io: &mut CommandIo,
+    backup: &service::BackupSettings,
+) -> anyhow::Result<u8> {
     use std::io::Write;
     let cli_actor = Actor::named("cli");
     match command {
@@ -540,8 +683,166 @@ fn on_store(command: Command, dir: &Path, store: &Store, io: &mut CommandIo) -> 
                 return Ok(1);
             }
         }
+        Command::Backup { command } => match command {
+            BackupCommand::Export { out, .. } => {
+                let device = crate::backup::DeviceKey::load_or_create(store.dir())?;
+                let options = crate::backup::ExportOptions {
+                    recipients: backup.recipients.clone(),
+                    removable: false,
+                };
+                let info = crate::backup::export(store, &device, &out, &options)?;
+                store.write(&cli_actor, |w| {
+                    let record = serde_json::json!({
+                        "file": info.path.display().to_string(),
+                        "size": info.size,
+                        "sequence": info.sequence,
+                        "duration_ms": info.duration.as_millis() as u64,
+                        "encrypted": info.encrypted,
+                    });
+                    w.audit("backup.export", "backup", None, None::<&()>, Some(&record))?;
+                    Ok::<_, crate::store::StoreError>(())
+                })?;
+                writeln!(io.out, "wrote {}", info.path.display())?;
+                writeln!(
+                    io.out,
+                    "  sequence {}, {} bytes, {:.1} s, {}",
+                    info.sequence,
+                    info.size,
+                    info.duration.as_secs_f64(),
+                    if info.encrypted {
+                        "signed and encrypted"
+                    } else {
+                        "signed but not encrypted"
+                    }
+                )?;
+                writeln!(io.out, "  device key fingerprint {}", info.fingerprint)?;
+                if info.verified_on_media {
+                    writeln!(io.out, "  read back and verified: safe to remove")?;
+                }
+            }
+            BackupCommand::ToStick { folder, .. } => {
+                let stick_actor = Actor::named("usb-stick");
+                let result = service::copy_to_stick(store, backup, &folder, &stick_actor)?;
+                for name in &result.copied {
+                    writeln!(io.out, "copied and verified {name}")?;
+                }
+                writeln!(
+                    io.out,
+                    "{} bundle(s) copied to {}: safe to remove",
+                    result.copied.len(),
+                    folder.display()
+                )?;
+            }
+            BackupCommand::Verify { .. } | BackupCommand::Restore { .. } => {
+                bail!("not a store command")
+            }
+        },
+        Command::Device {
+            command: DeviceCommand::Show { .. },
+        } => {
+            let key = crate::backup::DeviceKey::load_or_create(store.dir())?;
+            writeln!(io.out, "public key (base64)  {}", key.public_base64())?;
+            writeln!(io.out, "public key (hex)     {}", key.public_hex())?;
+            writeln!(
+                io.out,
+                "fingerprint (SHA-256 of the public key) {}",
+                key.fingerprint()
+            )?;
+        }
     }
     Ok(0)
+}
+
+/// `caliber backup verify` and `restore`: they read a bundle file and need no store. A
+/// refused bundle is exit 2 with its reason, like every other error.
+fn bundle_command(command: &BackupCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
+    use std::io::Write;
+    match command {
+        BackupCommand::Verify {
+            file,
+            expect_key,
+            identity,
+        } => {
+            let s = crate::backup::verify(file, expect_key.as_deref(), identity.as_deref())?;
+            writeln!(io.out, "bundle OK: {}", file.display())?;
+            print_summary(&s, io)?;
+            if !s.key_checked {
+                writeln!(
+                    io.out,
+                    "  note: the signature was checked against the key in the bundle only; \
+                     give --expect-key to check which device made it"
+                )?;
+            }
+        }
+        BackupCommand::Restore {
+            file,
+            data_dir,
+            expect_key,
+            identity,
+        } => {
+            let r = crate::backup::restore(file, data_dir, expect_key, identity.as_deref())?;
+            writeln!(
+                io.out,
+                "restored {} into {}",
+                file.display(),
+                r.dir.display()
+            )?;
+            print_summary(&r.summary, io)?;
+            writeln!(
+                io.out,
+                "  audit chain verified, head event {} matches the manifest",
+                r.summary.audit_head.seq
+            )?;
+            writeln!(
+                io.out,
+                "  this box's new device key fingerprint {}",
+                r.new_fingerprint
+            )?;
+        }
+        _ => bail!("not a bundle command"),
+    }
+    Ok(0)
+}
+
+fn print_summary(s: &crate::backup::BundleSummary, io: &mut CommandIo) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(
+        io.out,
+        "  sites {}, sequence {}, made {} by Caliber {} (schema {}, format {})",
+        s.site_codes.join(", "),
+        s.sequence,
+        s.created_at,
+        s.app_version,
+        s.schema_version,
+        s.format_version
+    )?;
+    writeln!(
+        io.out,
+        "  signed by device {}{}",
+        s.device_fingerprint,
+        if s.key_checked { " (as expected)" } else { "" }
+    )?;
+    writeln!(
+        io.out,
+        "  {} files, {} bytes, every SHA-256 checked; {}",
+        s.files,
+        s.bytes,
+        if s.encrypted {
+            "was age-encrypted"
+        } else {
+            "not encrypted"
+        }
+    )?;
+    let counts: Vec<String> = s.counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    writeln!(io.out, "  records: {}", counts.join(", "))?;
+    if let Some(from) = &s.restored_from {
+        writeln!(
+            io.out,
+            "  this data was restored from device {} (bundle {})",
+            from.device_fingerprint, from.sequence
+        )?;
+    }
+    Ok(())
 }
 
 /// `caliber check`: the verdict and every reason, exit 0 only when green.

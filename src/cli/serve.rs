@@ -13,6 +13,7 @@ use crate::store::Store;
 pub fn serve(
     store: Arc<Store>,
     web: crate::web::WebSettings,
+    backup: crate::service::BackupSettings,
     listen: SocketAddr,
     banner: Option<String>,
     control: Option<(std::path::PathBuf, std::path::PathBuf)>,
@@ -29,8 +30,10 @@ pub fn serve(
         if let Some((socket, data_dir)) = control {
             let store = store.clone();
             // Bind before saying ready, so a CLI started right after finds the socket.
-            let serve_control =
-                super::control::listen(socket, data_dir, store, super::run_forwarded);
+            let settings = backup.clone();
+            let run: super::control::Runner =
+                Arc::new(move |args, store, io| super::run_forwarded(args, store, io, &settings));
+            let serve_control = super::control::listen(socket, data_dir, store, run);
             tokio::spawn(async move {
                 if let Err(e) = serve_control.await {
                     tracing::error!("control socket stopped: {e:#}");
@@ -74,7 +77,10 @@ pub fn serve(
                 }
             }
         });
-        let app = app(AppState::new(store).with_web(web));
+        if let Some(every) = backup.every {
+            tokio::spawn(backup_schedule(store.clone(), backup.clone(), every));
+        }
+        let app = app(AppState::new(store).with_web(web).with_backup(backup));
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -83,6 +89,39 @@ pub fn serve(
         .await
         .context("server failed")
     })
+}
+
+/// The server's own backup schedule: once a minute, make a bundle when one is due (the
+/// status file says when the last run was); each run is recorded in the audit trail and the
+/// status the dashboard and `/healthz` show.
+async fn backup_schedule(
+    store: Arc<Store>,
+    settings: crate::service::BackupSettings,
+    every: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let status = crate::service::BackupStatus::load(store.dir());
+        if !status.due(every, jiff::Timestamp::now()) {
+            continue;
+        }
+        let (s, settings) = (store.clone(), settings.clone());
+        let run = tokio::task::spawn_blocking(move || {
+            crate::service::run_backup(&s, &settings, &crate::store::Actor::named("scheduler"))
+        })
+        .await;
+        match run {
+            Ok(Ok(info)) => tracing::info!(
+                file = %info.path.display(),
+                size = info.size,
+                sequence = info.sequence,
+                "scheduled backup written"
+            ),
+            Ok(Err(e)) => tracing::error!("scheduled backup failed: {e}"),
+            Err(e) => tracing::error!("scheduled backup stopped: {e}"),
+        }
+    }
 }
 
 async fn shutdown() {

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod audit;
+mod backups;
 mod catalog;
 mod certify;
 mod edit;
@@ -21,6 +22,11 @@ pub use attachments::{evidence_type, sanitize_file_name, store_attachment};
 pub use audit::{
     AuditFilter, AuditRow, MAX_AUDIT_PAGE, SECRET_FIELDS, audit_entities, audit_log, audit_page,
     without_secrets,
+};
+pub use backups::{
+    BackupFile, BackupHealth, BackupOverview, BackupSettings, BackupStatus, STATUS_FILE,
+    StickResult, backup_error, backup_overview, backup_path, copy_to_stick, list_backups,
+    run_backup,
 };
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,

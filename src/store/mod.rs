@@ -5,6 +5,7 @@
 //! event commit together or not at all. Reads go through [`Reader`], a consistent snapshot.
 
 mod audit;
+mod bundle;
 mod catalog;
 mod error;
 mod inspect;

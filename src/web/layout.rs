@@ -135,6 +135,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/stations", "Stations", r.can_manage_catalog()),
         ("/users", "Users", r.can_manage_users()),
         ("/audit", "Audit log", r.can_view_audit()),
+        ("/backups", "Backups", r.can_manage_users()),
         ("/me", "My qualifications", true),
     ];
     Html(

@@ -95,6 +95,8 @@ pub struct UiState {
     pub store: Arc<Store>,
     /// Settings, login throttling and public rate limits.
     pub web: Arc<WebState>,
+    /// Backup settings (folder, schedule, recipients).
+    pub backup: Arc<crate::service::BackupSettings>,
 }
 
 /// One route of the web UI: its path and the methods it answers.
@@ -194,6 +196,8 @@ fn build() -> Routes {
         .get("/stations/{id}/screen.png", pages::station_screen)
         .get("/audit", pages::audit)
         .get("/audit.csv", pages::audit_csv)
+        .get_post("/backups", pages::backups, pages::back_up_now)
+        .get("/backups/{name}", pages::download_backup)
         .get("/me", pages::me)
         .get("/b/{token}", badge::public_badge)
 }

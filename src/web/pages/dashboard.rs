@@ -17,7 +17,8 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
         return me(State(st), user).await;
     }
     let store = st.store.clone();
-    let (figures, scans) = blocking(move || {
+    let backup = st.backup.clone();
+    let (figures, scans, backups) = blocking(move || {
         let figures = service::dashboard_figures(&store, Timestamp::now())?;
         let scans = service::list_scans(
             &store,
@@ -33,7 +34,8 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
                 names.insert(id, e.name);
             }
         }
-        Ok((figures, (scans, names)))
+        let backups = service::backup_overview(&store, &backup)?;
+        Ok((figures, (scans, names), backups))
     })
     .await?;
     let (scans, names) = scans;
@@ -41,6 +43,7 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
         @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::PUBLIC_URL_MISSING) } }
+        (super::backups::backup_notice(&backups))
         div.cards {
             @for site in per_site {
                 div.card {
