@@ -10,7 +10,7 @@ use redb::ReadableTable;
 use uuid::Uuid;
 
 use super::tables::*;
-use super::{AUDIT_HEAD_KEY, ChainHead, Reader, Record, Store, StoreError, Writer, decode};
+use super::{Reader, Record, Store, StoreError, Writer, decode};
 use crate::domain::{Attachment, AuditEvent};
 
 fn audit_event(bytes: &[u8]) -> Result<AuditEvent, StoreError> {
@@ -100,25 +100,7 @@ impl Writer {
     /// sequence number, time, actor and hashes) and make it the chain's head. Only
     /// [`Store::restore`] may call this, with events in sequence order.
     pub fn restore_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(event).map_err(|e| StoreError::Encode {
-            entity: "audit event",
-            message: e.to_string(),
-        })?;
-        self.tx
-            .open_table(AUDIT)?
-            .insert(event.seq, bytes.as_slice())?;
-        let head = ChainHead {
-            seq: event.seq,
-            hash: event.hash.clone(),
-        };
-        let head_bytes = serde_json::to_vec(&head).map_err(|e| StoreError::Encode {
-            entity: "audit head",
-            message: e.to_string(),
-        })?;
-        self.tx
-            .open_table(META)?
-            .insert(AUDIT_HEAD_KEY, head_bytes.as_slice())?;
-        Ok(())
+        self.put_audit_event(event)
     }
 
     /// Keep a store-wide value as JSON in the meta table (e.g. which device a restored store

@@ -910,26 +910,33 @@ impl Writer {
             hash: String::new(),
         };
         event.hash = event_hash(&event);
-        let bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Encode {
+        self.put_audit_event(&event)?;
+        self.unaudited = false;
+        Ok(event)
+    }
+
+    /// Write `event` under its sequence number and make it the chain's head: the one place
+    /// an audit row is stored, for a new event and for a restored one alike.
+    fn put_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(event).map_err(|e| StoreError::Encode {
             entity: "audit event",
             message: e.to_string(),
         })?;
         self.tx
             .open_table(AUDIT)?
             .insert(event.seq, bytes.as_slice())?;
-        let new_head = ChainHead {
+        let head = ChainHead {
             seq: event.seq,
             hash: event.hash.clone(),
         };
-        let head_bytes = serde_json::to_vec(&new_head).map_err(|e| StoreError::Encode {
+        let head_bytes = serde_json::to_vec(&head).map_err(|e| StoreError::Encode {
             entity: "audit head",
             message: e.to_string(),
         })?;
         self.tx
             .open_table(META)?
             .insert(AUDIT_HEAD_KEY, head_bytes.as_slice())?;
-        self.unaudited = false;
-        Ok(event)
+        Ok(())
     }
 
     /// Append a scan event (not audited: scans are their own append-only log).
