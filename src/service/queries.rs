@@ -35,16 +35,9 @@ pub fn employee_qualification(
     let catalog = store.catalog();
     let r = store.read()?;
     let employee: Employee = live(&r, employee_id)?;
-    let station = match station_id {
-        Some(id) => Some(
-            catalog
-                .stations
-                .get(&id)
-                .filter(|s| s.deleted_at.is_none())
-                .ok_or_else(|| ServiceError::not_found("station", id))?,
-        ),
-        None => None,
-    };
+    let station = station_id
+        .map(|id| live_station(&catalog, id))
+        .transpose()?;
     let certs = r.certifications_of(employee_id)?;
     let (verdict, qualification) = station_verdict(&catalog, &employee, &certs, station, now);
     Ok(EmployeeQualification {
@@ -143,16 +136,10 @@ pub fn matrix(store: &Store, filter: &MatrixFilter, now: Timestamp) -> Result<Ma
         .collect();
     skills.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let column: HashMap<Uuid, usize> = skills.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-    let station = match filter.station_id {
-        Some(id) => Some(
-            catalog
-                .stations
-                .get(&id)
-                .filter(|s| s.deleted_at.is_none())
-                .ok_or_else(|| ServiceError::not_found("station", id))?,
-        ),
-        None => None,
-    };
+    let station = filter
+        .station_id
+        .map(|id| live_station(&catalog, id))
+        .transpose()?;
     let employees: Vec<Employee> = r
         .list::<Employee>()?
         .into_iter()
@@ -359,6 +346,15 @@ pub fn public_badge(
             .filter(|l| l.required_level.is_some())
             .collect(),
     }))
+}
+
+/// Station `id` from the rules snapshot, unless it does not exist or was deleted.
+fn live_station(catalog: &Catalog, id: Uuid) -> Result<&Station> {
+    catalog
+        .stations
+        .get(&id)
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or_else(|| ServiceError::not_found("station", id))
 }
 
 /// A live employee by id.
