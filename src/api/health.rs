@@ -55,7 +55,7 @@ pub async fn health(
     let uptime = st.started.elapsed().as_secs();
     let h = blocking(move || {
         let counts = st.store.read()?.counts()?;
-        let backups = crate::service::backup_overview(&st.store, &st.backup)?;
+        let backups = crate::service::backup_state(&st.store, &st.backup)?;
         Ok(Health {
             status: "ok".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -442,15 +442,41 @@ pub struct BackupOverview {
     pub keep: usize,
 }
 
-/// Everything an administrator sees about the box's backups.
-pub fn backup_overview(store: &Store, settings: &BackupSettings) -> Result<BackupOverview> {
+/// How the backups stand, for `/healthz` and the dashboard: the device key's fingerprint and
+/// the last run, without listing the backup folder (health is asked often, by anyone).
+#[derive(Debug, Clone)]
+pub struct BackupState {
+    /// Fingerprint of the device key.
+    pub fingerprint: String,
+    /// How the backups stand.
+    pub health: BackupHealth,
+    /// The last run.
+    pub status: BackupStatus,
+}
+
+/// The device key's fingerprint and the last run's status and health.
+pub fn backup_state(store: &Store, settings: &BackupSettings) -> Result<BackupState> {
     let status = BackupStatus::load(store.dir());
-    Ok(BackupOverview {
+    Ok(BackupState {
         fingerprint: DeviceKey::load_or_create(store.dir())
             .map_err(backup_error)?
             .fingerprint(),
-        encrypted: !settings.recipients.is_empty(),
         health: status.health(settings.every, Timestamp::now()),
+        status,
+    })
+}
+
+/// Everything an administrator sees about the box's backups.
+pub fn backup_overview(store: &Store, settings: &BackupSettings) -> Result<BackupOverview> {
+    let BackupState {
+        fingerprint,
+        health,
+        status,
+    } = backup_state(store, settings)?;
+    Ok(BackupOverview {
+        fingerprint,
+        encrypted: !settings.recipients.is_empty(),
+        health,
         status,
         bundles: list_backups(&settings.dir)?,
         every: settings.every,

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 
 use super::blocking;
-use crate::service::{self, BackupHealth, BackupOverview};
+use crate::service::{self, BackupHealth, BackupStatus};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
@@ -31,19 +31,19 @@ fn when(t: Option<jiff::Timestamp>) -> String {
 }
 
 /// The backup warning or state line the dashboard and the backups page show.
-pub fn backup_notice(o: &BackupOverview) -> Markup {
+pub fn backup_notice(health: BackupHealth, status: &BackupStatus) -> Markup {
     html! {
-        @match o.health {
-            BackupHealth::Failed => p.error role="alert" { "✖ The last backup FAILED: " (o.status.error.clone().unwrap_or_default()) },
-            BackupHealth::Overdue => p.error role="alert" { "✖ Backups are OVERDUE: the last good one is from " (when(o.status.last_ok_at)) "." },
+        @match health {
+            BackupHealth::Failed => p.error role="alert" { "✖ The last backup FAILED: " (status.error.clone().unwrap_or_default()) },
+            BackupHealth::Overdue => p.error role="alert" { "✖ Backups are OVERDUE: the last good one is from " (when(status.last_ok_at)) "." },
             BackupHealth::Never => p.error role="alert" { "! No backup has been made on this box yet." },
             BackupHealth::Ok => p.notice role="status" {
-                "✔ Last backup " (when(o.status.last_ok_at)) ", "
-                (o.status.last_size.map(size).unwrap_or_default())
-                (o.status.last_duration_ms.map(|ms| format!(", {:.1} s", ms as f64 / 1000.0)).unwrap_or_default()) "."
+                "✔ Last backup " (when(status.last_ok_at)) ", "
+                (status.last_size.map(size).unwrap_or_default())
+                (status.last_duration_ms.map(|ms| format!(", {:.1} s", ms as f64 / 1000.0)).unwrap_or_default()) "."
             },
         }
-        @if let Some(s) = &o.status.last_stick {
+        @if let Some(s) = &status.last_stick {
             @if let Some(e) = &s.error {
                 p.error role="alert" { "✖ USB stick " (when(Some(s.at))) ": " (e) }
             } @else {
@@ -59,7 +59,7 @@ pub async fn backups(State(st): State<UiState>, user: WebUser) -> WebResult {
     let (store, settings) = (st.store.clone(), st.backup.clone());
     let o = blocking(move || service::backup_overview(&store, &settings)).await?;
     let body = html! {
-        (backup_notice(&o))
+        (backup_notice(o.health, &o.status))
         dl {
             dt { "Device key fingerprint (enrol it at the central archive)" }
             dd { code.key { (o.fingerprint) } }

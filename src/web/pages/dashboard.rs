@@ -34,7 +34,7 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
                 names.insert(id, e.name);
             }
         }
-        let backups = service::backup_overview(&store, &backup)?;
+        let backups = service::backup_state(&store, &backup)?;
         Ok((figures, (scans, names), backups))
     })
     .await?;
@@ -43,7 +43,7 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
     let body = html! {
         @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::PUBLIC_URL_MISSING) } }
-        (super::backups::backup_notice(&backups))
+        (super::backups::backup_notice(backups.health, &backups.status))
         div.cards {
             @for site in per_site {
                 div.card {
