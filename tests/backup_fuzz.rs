@@ -9,13 +9,14 @@
 //! a refusal or, for a change to bytes the manifest does not vouch for, a valid bundle.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use caliber::backup::{self, BackupError, DeviceKey, ExportOptions, Limits};
-use caliber::store::Store;
+use caliber::backup::{self, BackupError, DeviceKey, Limits};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+
+mod bundles;
 
 fn kind(r: &Result<backup::BundleSummary, BackupError>) -> String {
     match r {
@@ -36,33 +37,14 @@ fn the_reader_never_panics_on_mutated_bundles_or_random_bytes() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("data");
-    let store = Store::open(&data).expect("open");
-    caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
-    caliber::service::store_attachment(
-        &store,
-        &caliber::store::Actor::named("fuzz"),
-        "note.txt",
-        b"evidence\n",
-    )
-    .expect("attachment");
-    let key = DeviceKey::load_or_create(&data).expect("key");
-    let info = backup::export(&store, &key, dir.path(), &ExportOptions::default()).expect("export");
-    let valid = std::fs::read(&info.path).expect("read");
+    let (bundle, _, key) = bundles::demo_bundle(dir.path());
+    let valid = std::fs::read(&bundle).expect("read");
     let fp = key.fingerprint();
     let limits = Limits::default();
     backup::verify_bytes(valid.clone(), Some(&fp), &limits).expect("the seed bundle is valid");
 
     // Entries of the valid bundle, to build re-signed bundles with damaged data.
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(valid.clone())).expect("zip");
-    let entries: Vec<(String, Vec<u8>)> = (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().expect("name").into_owned(), b)
-        })
-        .collect();
+    let entries = bundles::entries_of(std::io::Cursor::new(valid.clone()));
 
     let seed: u64 = std::env::var("CALIBER_FUZZ_SEED")
         .ok()

@@ -3,13 +3,14 @@
 //! and by `caliber backup verify` with exit code 2 and a one-line reason. Hostile zips are
 //! made with the `zip` crate's writer or by patching raw bytes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use caliber::backup::{self, BackupError, DeviceKey, ExportOptions, Limits, Refusal};
-use caliber::store::Store;
+use caliber::backup::{self, BackupError, DeviceKey, Limits, Refusal};
 use zip::write::SimpleFileOptions;
+
+mod bundles;
 
 /// One valid bundle made once for all tests, with the key that signed it.
 struct Valid {
@@ -23,22 +24,10 @@ fn valid() -> &'static Valid {
     static V: OnceLock<Valid> = OnceLock::new();
     V.get_or_init(|| {
         let dir = tempfile::tempdir().expect("tempdir");
-        let data = dir.path().join("data");
-        let store = Store::open(&data).expect("open");
-        caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
-        caliber::service::store_attachment(
-            &store,
-            &caliber::store::Actor::named("test"),
-            "note.txt",
-            b"evidence\n",
-        )
-        .expect("attachment");
-        let key = DeviceKey::load_or_create(&data).expect("key");
-        let info =
-            backup::export(&store, &key, dir.path(), &ExportOptions::default()).expect("export");
+        let (bundle, data, key) = bundles::demo_bundle(dir.path());
         Valid {
-            bundle: info.path,
-            key_dir: data.clone(),
+            bundle,
+            key_dir: data,
             fingerprint: key.fingerprint(),
             _dir: dir,
         }
@@ -53,16 +42,7 @@ fn key() -> DeviceKey {
 
 /// The entries of the valid bundle, in order.
 fn entries() -> Vec<(String, Vec<u8>)> {
-    let mut zip =
-        zip::ZipArchive::new(std::fs::File::open(&valid().bundle).expect("open")).expect("zip");
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().expect("name").into_owned(), b)
-        })
-        .collect()
+    bundles::entries_of(std::fs::File::open(&valid().bundle).expect("open"))
 }
 
 fn deflated() -> SimpleFileOptions {
