@@ -961,3 +961,61 @@ fn station_keys_are_checked_before_bodies_and_limits_are_per_route() {
     );
     assert_eq!(st, 201, "{v}");
 }
+
+/// `POST /api/v1/backups` answers with the bundle when it is written in time; while another
+/// backup runs it is refused with 409 and the list says since when one runs.
+#[test]
+fn backups_through_the_api_one_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = std::sync::Arc::new(caliber::store::Store::open(dir.path()).expect("store"));
+    caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
+    let (_, admin) = caliber::service::create_token(
+        &store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::TokenInput {
+            name: "admin".into(),
+            role: AppRole::Admin,
+        },
+    )
+    .expect("token");
+    let state = caliber::app::AppState::new(store.clone());
+    let running = state.backup.running.clone();
+    let base = common::serve_state(state);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let call = |method: &str| {
+        let url = format!("{base}/api/v1/backups");
+        let auth = format!("Bearer {admin}");
+        let mut r = if method == "POST" {
+            agent.post(&url).header("authorization", &auth).send_empty()
+        } else {
+            agent.get(&url).header("authorization", &auth).call()
+        }
+        .expect("request");
+        let body: Value = r.body_mut().read_json().unwrap_or(Value::Null);
+        (r.status().as_u16(), body)
+    };
+    let (st, made) = call("POST");
+    assert_eq!(st, 201, "{made}");
+    assert_eq!(made["sequence"], 1);
+    let (_, list) = call("GET");
+    assert_eq!(list["bundles"][0]["name"], made["name"]);
+    assert!(list["running_since"].is_null());
+
+    let slot = running.try_begin().expect("free");
+    let (st, refused) = call("POST");
+    assert_eq!(st, 409, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("running since")),
+        "{refused}"
+    );
+    assert!(call("GET").1["running_since"].is_string());
+    assert_eq!(call("GET").1["bundles"].as_array().map(Vec::len), Some(1));
+    drop(slot);
+    let (st, made) = call("POST");
+    assert_eq!((st, made["sequence"].as_u64()), (201, Some(2)));
+}

@@ -424,6 +424,7 @@ fn scheduled_runs_keep_the_newest_and_are_recorded_in_the_audit_trail() {
         keep: 2,
         every: Some(std::time::Duration::from_secs(3600)),
         recipients: Vec::new(),
+        running: Default::default(),
     };
     let actor = Actor::named("scheduler");
     let status = service::BackupStatus::load(store.dir());
@@ -503,6 +504,7 @@ fn copying_to_a_stick_verifies_every_copy_and_skips_those_already_there() {
         keep: 5,
         every: None,
         recipients: Vec::new(),
+        running: Default::default(),
     };
     let stick = out.path().join("stick");
     std::fs::create_dir(&stick).expect("stick");
@@ -694,4 +696,35 @@ fn cli_backup_commands_work_beside_a_running_server() {
     if let Err(e) = result {
         std::panic::resume_unwind(e);
     }
+}
+
+/// Threads that all ask for the device key of a new data directory at once (a backup, the
+/// dashboard and `/healthz` on a fresh box) get one and the same key, and no error.
+#[test]
+fn the_device_key_is_made_once_when_many_ask_at_the_same_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prints: Vec<String> = std::thread::scope(|s| {
+        let asks: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    caliber::backup::DeviceKey::load_or_create(dir.path())
+                        .expect("key")
+                        .fingerprint()
+                })
+            })
+            .collect();
+        asks.into_iter()
+            .map(|a| a.join().expect("thread"))
+            .collect()
+    });
+    assert!(prints.iter().all(|p| p == &prints[0]), "{prints:?}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec![caliber::backup::DEVICE_KEY_FILE.to_owned()],
+        "no temp files left"
+    );
 }

@@ -13,6 +13,8 @@ use caliber::web::WebSettings;
 struct Web {
     base: String,
     store: Arc<Store>,
+    /// The server's background backup slot (shared with its state).
+    backups_running: caliber::service::BackgroundBackup,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
     demo: caliber::seed::DemoSummary,
@@ -22,7 +24,9 @@ fn start(settings: WebSettings) -> Web {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(Store::open(dir.path()).expect("store"));
     let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
-    let base = common::serve_state(AppState::new(store.clone()).with_web(settings));
+    let state = AppState::new(store.clone()).with_web(settings);
+    let backups_running = state.backup.running.clone();
+    let base = common::serve_state(state);
     // No connection reuse: a server that answers before reading a refused request's body
     // closes that connection, and a pooled one would fail the next request.
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -34,6 +38,7 @@ fn start(settings: WebSettings) -> Web {
     Web {
         base,
         store,
+        backups_running,
         agent,
         _dir: dir,
         demo,
@@ -1268,7 +1273,9 @@ fn matrix_at_plant_size_fits_the_page_budget() {
         },
     )
     .expect("user");
-    let base = common::serve_state(AppState::new(store.clone()));
+    let state = AppState::new(store.clone());
+    let backups_running = state.backup.running.clone();
+    let base = common::serve_state(state);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -1278,6 +1285,7 @@ fn matrix_at_plant_size_fits_the_page_budget() {
     let w = Web {
         base,
         store,
+        backups_running,
         agent,
         _dir: dir,
         demo: caliber::seed::DemoSummary {
@@ -1599,4 +1607,40 @@ fn users_page_names_people_and_unlocks_accounts() {
         !page.contains(&format!("action=\"{unlock}\"")),
         "no lock any more"
     );
+}
+
+/// "Back up now" answers at once (a big site's bundle takes longer than a request may) and the
+/// page shows the bundle being written, then the bundle; a second start while one runs is
+/// refused with the reason, and the page offers no button meanwhile.
+#[test]
+fn back_up_now_runs_in_the_background_and_one_at_a_time() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    let (st, body, loc) = w.post(&admin, "/backups", &[]);
+    assert_eq!((st, loc.as_str()), (303, "/backups"), "{body}");
+    let mut page = String::new();
+    for _ in 0..300 {
+        page = w.get(&admin, "/backups").1;
+        if page.contains("written and synced") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(page.contains("written and synced"), "{page}");
+    assert!(page.contains("Back up now"));
+
+    let slot = w
+        .backups_running
+        .try_begin()
+        .expect("slot free after the run");
+    let (_, page, _) = w.get(&admin, "/backups");
+    assert!(page.contains("A backup is being written"), "{page}");
+    assert!(page.contains("http-equiv=\"refresh\""));
+    assert!(!page.contains("Back up now"));
+    let (st, body, _) = w.post(&admin, "/backups", &[]);
+    assert_eq!(st, 409, "{body}");
+    assert!(body.contains("running since"), "{body}");
+    drop(slot);
+    let (st, _, _) = w.post(&admin, "/backups", &[]);
+    assert_eq!(st, 303, "free again once the run ends");
 }

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -25,7 +25,23 @@ pub struct Backups {
     pub status: BackupStatus,
     /// The bundles kept on the box, newest first.
     pub bundles: Vec<BackupFile>,
+    /// When the backup running in the background started, if one runs.
+    #[schema(value_type = Option<String>)]
+    pub running_since: Option<jiff::Timestamp>,
 }
+
+/// A backup still being written when `POST /api/v1/backups` answered; `GET /api/v1/backups`
+/// shows it when it is done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BackupRunning {
+    /// When it started.
+    #[schema(value_type = String)]
+    pub running_since: jiff::Timestamp,
+}
+
+/// How long `POST /api/v1/backups` waits for the bundle before answering 202: well inside the
+/// request timeout.
+pub const BACKUP_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// A bundle just written.
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,21 +71,42 @@ pub async fn list_backups(State(st): State<ApiState>, p: Principal) -> ApiResult
         health: out.health,
         status: out.status,
         bundles: out.bundles,
+        running_since: out.running_since,
     }))
 }
 
 #[utoipa::path(post, path = "/api/v1/backups", tag = "backups",
-    responses((status = 201, body = BackupMade), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 500, body = ErrorBody)),
+    responses((status = 201, body = BackupMade), (status = 202, body = BackupRunning),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 500, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Back up now: a bundle into the box's backup folder (the oldest beyond the kept number go).
-pub async fn create_backup(
-    State(st): State<ApiState>,
-    p: Principal,
-) -> ApiResult<(StatusCode, ApiJson<BackupMade>)> {
+/// 201 with the bundle when it is written within [`BACKUP_WAIT`], else 202 while it goes on
+/// being written; 409 while another backup started this way still runs.
+pub async fn create_backup(State(st): State<ApiState>, p: Principal) -> ApiResult<Response> {
     p.require(p.role.can_manage_users(), "make backups")?;
-    let actor = p.actor();
-    let info = blocking(move || service::run_backup(&st.store, &st.backup, &actor)).await?;
+    let running = st.backup.running.clone();
+    let done = service::start_backup(st.store.clone(), st.backup.clone(), p.actor())?;
+    let info = match tokio::time::timeout(BACKUP_WAIT, done).await {
+        Ok(Ok(outcome)) => outcome?,
+        Ok(Err(_)) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The backup stopped without an outcome; see the server log.",
+            ));
+        }
+        Err(_) => {
+            let since = running.since().unwrap_or_else(jiff::Timestamp::now);
+            return Ok((
+                StatusCode::ACCEPTED,
+                ApiJson(BackupRunning {
+                    running_since: since,
+                }),
+            )
+                .into_response());
+        }
+    };
     Ok((
         StatusCode::CREATED,
         ApiJson(BackupMade {
@@ -83,7 +120,8 @@ pub async fn create_backup(
             encrypted: info.encrypted,
             fingerprint: info.fingerprint,
         }),
-    ))
+    )
+        .into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/backups/{name}", tag = "backups", params(("name" = String, Path)),

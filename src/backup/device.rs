@@ -99,16 +99,21 @@ impl DeviceKey {
             return Ok(k);
         }
         let key = DeviceKey::generate()?;
-        key.save(dir)?;
-        tracing::info!(fingerprint = %key.fingerprint(), "made a new device key");
-        Ok(key)
+        if key.save(dir)? {
+            tracing::info!(fingerprint = %key.fingerprint(), "made a new device key");
+            return Ok(key);
+        }
+        // Another thread or process made one at the same time: theirs is the key.
+        DeviceKey::load(dir)?.ok_or_else(|| BackupError::DeviceKey {
+            path: dir.join(DEVICE_KEY_FILE),
+            message: "a key appeared and vanished while this one was saved".into(),
+        })
     }
 
-    /// Write the key into `dir` (refusing to replace an existing one).
-    fn save(&self, dir: &Path) -> Result<()> {
+    /// Write the key into `dir`; `false` (and nothing written) when a key is already there.
+    fn save(&self, dir: &Path) -> Result<bool> {
         let path = dir.join(DEVICE_KEY_FILE);
-        let tmp = dir.join(format!(".{DEVICE_KEY_FILE}.tmp"));
-        let _ = std::fs::remove_file(&tmp);
+        let tmp = crate::backup::export::temp_name(dir, DEVICE_KEY_FILE);
         let io = |what: &str| BackupError::io(format!("{what} {}", path.display()));
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -128,10 +133,7 @@ impl DeviceKey {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let _ = std::fs::remove_file(&tmp);
-                return Err(BackupError::DeviceKey {
-                    path,
-                    message: "another process made a key at the same time; start again".into(),
-                });
+                return Ok(false);
             }
             Err(e) => return Err(io("cannot save")(e)),
         }
@@ -139,7 +141,7 @@ impl DeviceKey {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The public half.

@@ -88,15 +88,29 @@ pub fn bundle_file_name(site: &str, at: Timestamp, sequence: u64, encrypted: boo
 /// Write `name` in `dir` durably: temp file, fsync, rename, fsync the directory.
 pub fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
+    let tmp = temp_name(dir, name);
     let io = |what: &str| BackupError::io(format!("{what} {}", path.display()));
-    let mut f = File::create(&tmp).map_err(io("cannot create"))?;
-    f.write_all(bytes).map_err(io("cannot write"))?;
-    f.sync_all().map_err(io("cannot sync"))?;
-    drop(f);
-    std::fs::rename(&tmp, &path).map_err(io("cannot rename"))?;
+    let written = (|| {
+        let mut f = File::create(&tmp).map_err(io("cannot create"))?;
+        f.write_all(bytes).map_err(io("cannot write"))?;
+        f.sync_all().map_err(io("cannot sync"))?;
+        drop(f);
+        std::fs::rename(&tmp, &path).map_err(io("cannot rename"))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
     sync_dir(dir);
     Ok(())
+}
+
+/// A temporary file name beside `name` in `dir` that no other writer (thread or process) uses
+/// at the same time, so two writers of one file never write into each other's temp file.
+pub(crate) fn temp_name(dir: &Path, name: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }
 
 fn sync_dir(dir: &Path) {

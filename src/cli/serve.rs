@@ -106,9 +106,16 @@ async fn backup_schedule(
         if !status.due(every, jiff::Timestamp::now()) {
             continue;
         }
+        // A backup someone started by hand is running: this one is not due after it.
+        let Ok(slot) = settings.running.try_begin() else {
+            continue;
+        };
         let (s, settings) = (store.clone(), settings.clone());
         let run = tokio::task::spawn_blocking(move || {
-            crate::service::run_backup(&s, &settings, &crate::store::Actor::named("scheduler"))
+            let run =
+                crate::service::run_backup(&s, &settings, &crate::store::Actor::named("scheduler"));
+            drop(slot);
+            run
         })
         .await;
         match run {

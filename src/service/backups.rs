@@ -4,6 +4,7 @@
 //! `crate::backup`.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -28,6 +29,43 @@ pub struct BackupSettings {
     pub every: Option<Duration>,
     /// age recipients (`age1…`) the bundles are encrypted to; none means signed but plain.
     pub recipients: Vec<String>,
+    /// The backup started in the background, if one runs (shared by every clone).
+    pub running: BackgroundBackup,
+}
+
+/// The one backup that may run in the background at a time ("Back up now" on a big site takes
+/// longer than a request may): when it started, if it runs. Clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct BackgroundBackup(Arc<Mutex<Option<Timestamp>>>);
+
+/// Holds the background slot; dropping it (also on a panic) frees the slot.
+#[derive(Debug)]
+pub struct BackgroundSlot(BackgroundBackup);
+
+impl BackgroundBackup {
+    /// When the running background backup started (`None`: none runs).
+    pub fn since(&self) -> Option<Timestamp> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Take the slot for a backup starting now, or say since when another one runs.
+    pub fn try_begin(&self) -> Result<BackgroundSlot> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(since) = *slot {
+            return Err(ServiceError::Conflict(format!(
+                "A backup has been running since {}; wait until it has finished.",
+                since.strftime("%H:%M:%S UTC")
+            )));
+        }
+        *slot = Some(Timestamp::now());
+        Ok(BackgroundSlot(self.clone()))
+    }
+}
+
+impl Drop for BackgroundSlot {
+    fn drop(&mut self) {
+        *self.0.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 impl BackupSettings {
@@ -38,6 +76,7 @@ impl BackupSettings {
             keep: 14,
             every: Some(Duration::from_secs(24 * 3600)),
             recipients: Vec::new(),
+            running: BackgroundBackup::default(),
         }
     }
 }
@@ -274,6 +313,36 @@ fn export_into(store: &Store, settings: &BackupSettings) -> Result<BundleInfo> {
     backup::export(store, &device, &settings.dir, &opts).map_err(backup_error)
 }
 
+/// Start [`run_backup`] on a thread of its own and return at once, so a request never waits
+/// for a big site's bundle; the receiver gets the outcome when it is written (a caller may
+/// wait a while for it or drop it). Refused while another background backup runs.
+pub fn start_backup(
+    store: Arc<Store>,
+    settings: Arc<BackupSettings>,
+    actor: Actor,
+) -> Result<tokio::sync::oneshot::Receiver<Result<BundleInfo>>> {
+    let slot = settings.running.try_begin()?;
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("backup".into())
+        .spawn(move || {
+            let result = run_backup(&store, &settings, &actor);
+            drop(slot);
+            if let Err(e) = &result {
+                tracing::error!("backup failed: {e}");
+            }
+            // Nobody waiting any more is fine: the run is in the status file and audit trail.
+            let _ = done.send(result);
+        })
+        .map_err(|e| {
+            ServiceError::Store(StoreError::Io {
+                context: "cannot start the backup".into(),
+                source: e,
+            })
+        })?;
+    Ok(outcome)
+}
+
 /// Keep the newest `keep` bundles in `dir`.
 fn prune(dir: &Path, keep: usize) -> Result<()> {
     for old in list_backups(dir)?.into_iter().skip(keep.max(1)) {
@@ -436,6 +505,8 @@ pub struct BackupOverview {
     pub status: BackupStatus,
     /// The bundles kept, newest first.
     pub bundles: Vec<BackupFile>,
+    /// When the backup running in the background started, if one runs.
+    pub running_since: Option<Timestamp>,
     /// How often the server makes one (`None`: on demand only).
     pub every: Option<Duration>,
     /// How many are kept.
@@ -479,6 +550,7 @@ pub fn backup_overview(store: &Store, settings: &BackupSettings) -> Result<Backu
         health,
         status,
         bundles: list_backups(&settings.dir)?,
+        running_since: settings.running.since(),
         every: settings.every,
         keep: settings.keep,
     })

@@ -24,9 +24,9 @@ pub use audit::{
     without_secrets,
 };
 pub use backups::{
-    BackupFile, BackupHealth, BackupOverview, BackupSettings, BackupState, BackupStatus,
-    STATUS_FILE, StickResult, backup_error, backup_overview, backup_path, backup_state,
-    copy_to_stick, list_backups, run_backup,
+    BackgroundBackup, BackgroundSlot, BackupFile, BackupHealth, BackupOverview, BackupSettings,
+    BackupState, BackupStatus, STATUS_FILE, StickResult, backup_error, backup_overview,
+    backup_path, backup_state, copy_to_stick, list_backups, run_backup, start_backup,
 };
 pub use catalog::{
     ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,

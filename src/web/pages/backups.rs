@@ -76,9 +76,15 @@ pub async fn backups(State(st): State<UiState>, user: WebUser) -> WebResult {
                 }
             }
         }
-        form.inline method="post" action="/backups" {
-            (csrf(&user))
-            button.primary type="submit" { "Back up now" }
+        @if let Some(since) = o.running_since {
+            // Look again every few seconds until the bundle is written.
+            meta http-equiv="refresh" content="3";
+            p.notice role="status" { "⟳ A backup is being written (started " (when(Some(since))) "). This page updates itself when it is done." }
+        } @else {
+            form.inline method="post" action="/backups" {
+                (csrf(&user))
+                button.primary type="submit" { "Back up now" }
+            }
         }
         h2 { "Bundles on this box" }
         @if o.bundles.is_empty() { p.muted { "None yet." } }
@@ -111,8 +117,8 @@ pub async fn back_up_now(
 ) -> WebResult {
     user.require(user.role().can_manage_users(), "make backups")?;
     user.check_csrf(&f.csrf)?;
-    let (store, settings, actor) = (st.store.clone(), st.backup.clone(), user.actor.clone());
-    blocking(move || service::run_backup(&store, &settings, &actor)).await?;
+    // Written on a thread of its own: the page shows it running and then its outcome.
+    service::start_backup(st.store.clone(), st.backup.clone(), user.actor.clone())?;
     Ok(Redirect::to("/backups").into_response())
 }
 
