@@ -490,3 +490,41 @@ fn demo_prints_keys_and_badges_on_every_start() {
         .to_owned();
     caliber::service::record_scan(&store, &key, &token).expect("the printed key and badge work");
 }
+
+/// `store_cache_mib` in caliber.toml sizes the store's page cache: a sensible value opens the
+/// store, 0 is refused with the key's name and exit code 2, and an unknown key names itself.
+#[test]
+fn the_store_cache_is_set_in_the_configuration_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let cfg = dir.path().join("caliber.toml");
+    let run = |toml: &str| {
+        std::fs::write(&cfg, toml).expect("config");
+        let o = caliber_bin()
+            .args(["--config"])
+            .arg(&cfg)
+            .args(["check", "--data-dir"])
+            .arg(&data)
+            .args(["nobody", "--station", "nowhere"])
+            .env_remove("CALIBER_DATA_DIR")
+            .output()
+            .expect("run");
+        (o.status.code(), text(&o))
+    };
+    let (code, out) = run("store_cache_mib = 0\n");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("store_cache_mib must be at least 1"), "{out}");
+    assert!(
+        !data.join("caliber.redb").exists(),
+        "nothing created: {out}"
+    );
+    let (code, out) = run("store_cache_mib = 8\n");
+    assert!(!out.contains("store_cache_mib"), "{out}");
+    assert!(
+        data.join("caliber.redb").exists(),
+        "store opened with 8 MiB: {code:?} {out}"
+    );
+    let (code, out) = run("store_cache_mb = 8\n");
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("store_cache_mb"), "{out}");
+}

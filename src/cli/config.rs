@@ -31,6 +31,9 @@ pub struct FileConfig {
     pub backup_every_hours: Option<u64>,
     /// age X25519 recipients (`age1…`) every bundle is encrypted to; none: signed only.
     pub backup_recipients: Option<Vec<String>>,
+    /// The store's page cache in MiB (default 64): what the store may keep in memory on a box
+    /// with 1–4 GiB that serves the kiosks first.
+    pub store_cache_mib: Option<usize>,
 }
 
 impl FileConfig {

@@ -281,6 +281,21 @@ impl Resolved {
         w
     }
 
+    /// The store's page cache in bytes, from `store_cache_mib`.
+    fn cache_bytes(&self) -> anyhow::Result<usize> {
+        match self.file.store_cache_mib {
+            Some(0) => anyhow::bail!("store_cache_mib must be at least 1"),
+            Some(mib) => Ok(mib.saturating_mul(1024 * 1024)),
+            None => Ok(crate::store::DEFAULT_CACHE_BYTES),
+        }
+    }
+
+    /// Open (or create) the store in `dir` with the configured page cache.
+    fn open(&self, dir: &Path) -> anyhow::Result<Store> {
+        Store::open_with_cache(dir, self.cache_bytes()?)
+            .with_context(|| format!("cannot open the store in {}", dir.display()))
+    }
+
     /// Backup settings for the store in `dir`, from the configuration file.
     fn backup(&self, dir: &Path) -> anyhow::Result<service::BackupSettings> {
         self.file.backup_settings(dir)
@@ -292,10 +307,6 @@ impl Resolved {
             None => DEFAULT_LISTEN.parse().context("default listen address"),
         }
     }
-}
-
-fn open(dir: &Path) -> anyhow::Result<Store> {
-    Store::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))
 }
 
 fn password(io: &mut CommandIo) -> anyhow::Result<String> {
@@ -415,7 +426,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         eprint!("{}", reply.stderr);
         return Ok(ExitCode::from(reply.exit));
     }
-    let store = Store::open(&dir).with_context(|| {
+    let store = Store::open_with_cache(&dir, cfg.cache_bytes()?).with_context(|| {
         format!(
             "cannot open the store in {} (if `caliber serve` runs on it, give this command the \
              server's --runtime-dir so it can ask the server)",
@@ -471,7 +482,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { data, listen } => {
             let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
-            let store = open(&dir)?;
+            let store = cfg.open(&dir)?;
             let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
             let backup = cfg.backup(&dir)?;
             serve::serve(
@@ -485,7 +496,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { data, listen } => {
             let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
-            let store = open(&dir)?;
+            let store = cfg.open(&dir)?;
             let empty = store.read()?.count::<Employee>()? == 0;
             let summary = if empty {
                 Some(crate::seed::seed_demo(&store, jiff::Timestamp::now())?)
