@@ -108,24 +108,24 @@ pub async fn print_sheet(
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let store = st.store.clone();
-    let people: Vec<Employee> =
-        tokio::task::spawn_blocking(move || -> Result<Vec<Employee>, WebError> {
-            Ok(store
-                .read()?
-                .list::<Employee>()?
-                .into_iter()
-                .filter(|e| e.deleted_at.is_none() && e.status != EmployeeStatus::Terminated)
-                .filter(|e| wanted.is_empty() || wanted.contains(&e.id))
-                .collect())
-        })
-        .await
-        .map_err(|_| WebError::Internal)??;
+    let state = st.clone();
+    // Reading everyone and drawing a QR code each is the heaviest page there is.
+    let cards: Vec<(Employee, String)> = super::pages::heavy(move || {
+        let people = store
+            .read()?
+            .list::<Employee>()?
+            .into_iter()
+            .filter(|e| e.deleted_at.is_none() && e.status != EmployeeStatus::Terminated)
+            .filter(|e| wanted.is_empty() || wanted.contains(&e.id));
+        people
+            .map(|e| {
+                let code = qr(&badge_url(&state, e.badge_token.as_str())?)?;
+                Ok((e, svg(&code)))
+            })
+            .collect::<Result<Vec<_>, WebError>>()
+    })
+    .await?;
     let catalog = st.store.catalog();
-    let mut cards = Vec::new();
-    for e in &people {
-        let code = qr(&badge_url(&st, e.badge_token.as_str())?)?;
-        cards.push((e, svg(&code)));
-    }
     let body = html! {
         p.noprint { (cards.len()) " badge(s). Print at 100% scale on CR80 card stock or cut along the dashed lines. "
             button #print type="button" { "Print" } script src="/print.js" {} }

@@ -9,7 +9,7 @@ use maud::{PreEscaped, html};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{blocking, opt_id};
+use super::{blocking, heavy, opt_id};
 use crate::domain::EmployeeStatus;
 use crate::qualify::SkillStatus;
 use crate::service::{self, Matrix, MatrixFilter};
@@ -236,7 +236,7 @@ fn matrix_body(m: &Matrix, v: &View) -> String {
 async fn load(st: &UiState, q: &MatrixQuery) -> Result<Matrix, WebError> {
     let filter = q.filter()?;
     let store = st.store.clone();
-    blocking(move || service::matrix(&store, &filter, Timestamp::now())).await
+    heavy(move || service::matrix(&store, &filter, Timestamp::now())).await
 }
 
 /// `GET /matrix`: one page of employees × skill columns, with pagers for both.
@@ -329,7 +329,23 @@ pub async fn matrix_csv(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "export the matrix")?;
     let m = load(&st, &q).await?;
-    let v = view(&m, &q);
+    let out = heavy(move || matrix_csv_bytes(&m, &q)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"caliber-matrix.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// The CSV of the matrix view `q` selects.
+fn matrix_csv_bytes(m: &Matrix, q: &MatrixQuery) -> Result<Vec<u8>, WebError> {
+    let v = view(m, q);
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Always)
@@ -371,20 +387,7 @@ pub async fn matrix_csv(
         }
         w.write_record(&rec).map_err(csv_error)?;
     }
-    let out = w
-        .into_inner()
-        .map_err(|e| csv_error(e.into_error().into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"caliber-matrix.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    w.into_inner().map_err(|e| csv_error(e.into_error().into()))
 }
 
 /// `GET /matrix/{number}/{code}`: one cell in full (status, levels, dates, where the
