@@ -1019,3 +1019,78 @@ fn backups_through_the_api_one_at_a_time() {
     let (st, made) = call("POST");
     assert_eq!((st, made["sequence"].as_u64()), (201, Some(2)));
 }
+
+/// Every list a request may carry has a cap: one entry over it is refused with 422 naming the
+/// field and the cap, before anything is looked up or written.
+#[test]
+fn lists_in_requests_are_capped() {
+    use caliber::service::{
+        MAX_ATTACHMENTS, MAX_BATCH_LINES, MAX_EXTRA_SKILLS, MAX_PROJECTS_PER_EMPLOYEE,
+    };
+    let s = TestServer::start();
+    let site = small_site(&s);
+    let a = s.audit_len();
+    let shas = vec!["0".repeat(64); MAX_ATTACHMENTS + 1];
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/certifications",
+            Some(
+                &json!({"employee_id": id(&site.employee), "skill_id": site.skill,
+                         "level": 2, "attachments": shas}),
+            ),
+        ),
+        422,
+        &format!("at most {MAX_ATTACHMENTS}"),
+        a,
+    );
+    let projects = vec![site.project.clone(); MAX_PROJECTS_PER_EMPLOYEE + 1];
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/employees",
+            Some(&json!({"number": "E2", "name": "Bo", "site_id": site.site,
+                         "project_ids": projects})),
+        ),
+        422,
+        &format!("at most {MAX_PROJECTS_PER_EMPLOYEE}"),
+        a,
+    );
+    let extra: Vec<Value> = (0..=MAX_EXTRA_SKILLS)
+        .map(|_| json!({"skill_id": site.skill, "level": 1}))
+        .collect();
+    refused(
+        &s,
+        s.admin(
+            "POST",
+            "/api/v1/stations",
+            Some(&json!({"name": "Press 9", "extra_skills": extra})),
+        ),
+        422,
+        &format!("at most {MAX_EXTRA_SKILLS}"),
+        a,
+    );
+    // The quick-certify batch has no API route; its cap is the service's.
+    let lines = vec!["E1".to_owned(); MAX_BATCH_LINES + 1];
+    let err = caliber::service::certify_batch(
+        &s.store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::BatchCertifyInput {
+            employees: lines,
+            skill_id: site.skill.parse().expect("uuid"),
+            level: 1,
+            achieved_on: jiff::civil::date(2026, 1, 5),
+            revision_id: None,
+            notes: String::new(),
+            attachments: Vec::new(),
+        },
+    )
+    .expect_err("over the cap");
+    assert!(
+        format!("{err:?}").contains(&format!("at most {MAX_BATCH_LINES}")),
+        "{err:?}"
+    );
+    assert_eq!(s.audit_len(), a);
+}

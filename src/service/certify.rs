@@ -117,6 +117,11 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
                 .find(|r| r.status == RevisionStatus::Active)
                 .map(|r| r.id),
         };
+        ServiceError::at_most(
+            "attachments",
+            input.attachments.len(),
+            super::MAX_ATTACHMENTS,
+        )?;
         for sha in &input.attachments {
             if w.attachment(sha)?.is_none() {
                 return Err(ServiceError::invalid(
@@ -258,6 +263,12 @@ pub fn certify_batch(
     if keys.is_empty() {
         return Err(ServiceError::invalid("employees", "name at least one employee").into());
     }
+    ServiceError::at_most("employees", keys.len(), super::MAX_BATCH_LINES)?;
+    ServiceError::at_most(
+        "attachments",
+        batch.attachments.len(),
+        super::MAX_ATTACHMENTS,
+    )?;
     let catalog = store.catalog();
     store.write(actor, |w| {
         let all: Vec<Employee> = w.list()?;

@@ -120,6 +120,18 @@ impl ServiceError {
         }
     }
 
+    /// Refuse a list of `len` entries in `field` longer than `max` (before anything is
+    /// looked up or written: a request cannot make the server walk a list without end).
+    pub fn at_most(field: &'static str, len: usize, max: usize) -> Result<()> {
+        if len > max {
+            return Err(ServiceError::invalid(
+                field,
+                format!("{field} has {len} entries; at most {max} are allowed"),
+            ));
+        }
+        Ok(())
+    }
+
     /// A missing record.
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
         ServiceError::NotFound {
@@ -130,6 +142,15 @@ impl ServiceError {
 }
 
 /// Shorthand for service results.
+/// Most evidence files one certification may reference.
+pub const MAX_ATTACHMENTS: usize = 20;
+/// Most lines one quick-certify batch may hold (a class, not the whole plant).
+pub const MAX_BATCH_LINES: usize = 500;
+/// Most projects (lines) one employee may belong to.
+pub const MAX_PROJECTS_PER_EMPLOYEE: usize = 50;
+/// Most extra skills one station may require.
+pub const MAX_EXTRA_SKILLS: usize = 50;
+
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 /// A live (not deleted) record of kind `R`, or NotFound naming `field`.

@@ -56,6 +56,11 @@ impl Editable for Employee {
         if let Some(r) = i.role_id {
             live::<Role>(w, r).map_err(|_| missing("role_id", "role", r))?;
         }
+        ServiceError::at_most(
+            "project_ids",
+            i.project_ids.len(),
+            super::MAX_PROJECTS_PER_EMPLOYEE,
+        )?;
         let mut project_ids = Vec::new();
         for p in i.project_ids {
             live::<Project>(w, p).map_err(|_| missing("project_ids", "project", p))?;

@@ -34,6 +34,11 @@ impl Editable for Station {
                 ServiceError::invalid("project_id", format!("project {p} does not exist"))
             })?;
         }
+        ServiceError::at_most(
+            "extra_skills",
+            i.extra_skills.len(),
+            super::MAX_EXTRA_SKILLS,
+        )?;
         let mut extra: Vec<StationSkill> = Vec::new();
         for s in i.extra_skills {
             let skill: Skill = live(w, s.skill_id).map_err(|_| {
