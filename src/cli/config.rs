@@ -34,6 +34,12 @@ pub struct FileConfig {
     /// The store's page cache in MiB (default 64): what the store may keep in memory on a box
     /// with 1–4 GiB that serves the kiosks first.
     pub store_cache_mib: Option<usize>,
+    /// PEM certificate chain to serve HTTPS with (with `tls_key`).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a certificate the box makes on first start (kept in `DATA_DIR/tls`).
+    pub tls_self_signed: Option<bool>,
 }
 
 impl FileConfig {

@@ -3,7 +3,9 @@
 
 mod config;
 pub mod control;
+mod listener;
 mod serve;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -278,7 +280,39 @@ impl Resolved {
         if let Some(m) = self.file.session_idle_minutes {
             w.idle_timeout = std::time::Duration::from_secs(m * 60);
         }
+        w.tls = matches!(self.tls(), Ok(Some(_)));
         w
+    }
+
+    /// Whether and with which certificate the server speaks HTTPS.
+    fn tls(&self) -> anyhow::Result<Option<tls::TlsSource>> {
+        let f = &self.file;
+        match (&f.tls_cert, &f.tls_key, f.tls_self_signed.unwrap_or(false)) {
+            (Some(cert), Some(key), false) => Ok(Some(tls::TlsSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            })),
+            (None, None, false) => Ok(None),
+            (None, None, true) => {
+                let mut names = Vec::new();
+                if let Some(host) = f
+                    .public_url
+                    .as_deref()
+                    .and_then(|u| u.split_once("://"))
+                    .and_then(|(_, rest)| rest.split(['/', ':']).next())
+                {
+                    names.push(host.to_owned());
+                }
+                if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+                    names.push(h.trim().to_owned());
+                }
+                Ok(Some(tls::TlsSource::SelfSigned { names }))
+            }
+            (_, _, true) => {
+                bail!("set either tls_self_signed or tls_cert and tls_key, not both")
+            }
+            _ => bail!("tls_cert and tls_key go together: set both, or neither"),
+        }
     }
 
     /// The store's page cache in bytes, from `store_cache_mib`.
@@ -490,6 +524,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
                 cfg.web(),
                 backup,
                 cfg.listen(&listen)?,
+                cfg.tls()?,
                 None,
                 Some((socket, dir)),
             )?;
@@ -526,6 +561,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
                 cfg.web(),
                 backup,
                 cfg.listen(&listen)?,
+                cfg.tls()?,
                 Some(banner),
                 Some((socket, dir)),
             )?;

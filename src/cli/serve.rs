@@ -15,6 +15,7 @@ pub fn serve(
     web: crate::web::WebSettings,
     backup: crate::service::BackupSettings,
     listen: SocketAddr,
+    tls: Option<super::tls::TlsSource>,
     banner: Option<String>,
     control: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -27,6 +28,10 @@ pub fn serve(
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr().context("listener address")?;
+        let tls = match &tls {
+            Some(source) => Some(super::tls::load(source, store.dir())?),
+            None => None,
+        };
         if let Some((socket, data_dir)) = control {
             let store = store.clone();
             // Bind before saying ready, so a CLI started right after finds the socket.
@@ -43,7 +48,13 @@ pub fn serve(
         if let Some(b) = banner {
             print!("{b}");
         }
-        println!("Caliber listening on http://{addr}/");
+        match &tls {
+            Some(t) => println!(
+                "Caliber listening on https://{addr}/ (certificate SHA-256 {})",
+                t.fingerprint
+            ),
+            None => println!("Caliber listening on http://{addr}/"),
+        }
         tracing::info!(%addr, "listening");
         // systemd (Type=notify): ready now, and a watchdog ping at half the configured interval
         // while the runtime is alive.
@@ -81,8 +92,15 @@ pub fn serve(
             tokio::spawn(backup_schedule(store.clone(), backup.clone(), every));
         }
         let app = app(AppState::new(store).with_web(web).with_backup(backup));
-        axum::serve(
+        let listener = super::listener::CappedListener::new(
             listener,
+            tls.map(|t| t.acceptor),
+            super::listener::MAX_CONNECTIONS,
+        )
+        .context("listener")?;
+        // `tap_io` lends the listener axum's client-address plumbing.
+        axum::serve(
+            axum::serve::ListenerExt::tap_io(listener, |_| {}),
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown())

@@ -37,6 +37,8 @@ pub struct WebSettings {
     pub login_window: Duration,
     /// Badge page requests per client per minute (burst of 10).
     pub badge_per_minute: u32,
+    /// The box serves HTTPS itself, so session cookies are `Secure`.
+    pub tls: bool,
 }
 
 impl Default for WebSettings {
@@ -48,6 +50,7 @@ impl Default for WebSettings {
             max_login_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             badge_per_minute: 60,
+            tls: false,
         }
     }
 }

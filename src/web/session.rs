@@ -331,10 +331,11 @@ pub async fn login(
         Ok(Ok(outcome)) => {
             let id = outcome.secret;
             st.web.logins.clear(&acct_key);
-            let secure = headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+            let secure = st.web.settings.tls
+                || headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|p| p.eq_ignore_ascii_case("https"))
                 || st
                     .web
                     .settings
