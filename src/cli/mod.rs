@@ -510,6 +510,28 @@ pub fn run_forwarded(
     }
 }
 
+/// Serve the store in `dir` with every setting of the configuration, its control socket in
+/// the runtime directory, printing `banner` first.
+fn run_server(
+    cfg: &Resolved,
+    runtime_dir: Option<&Path>,
+    store: Store,
+    dir: PathBuf,
+    listen: &Listen,
+    banner: Option<String>,
+) -> anyhow::Result<()> {
+    let socket = control::socket_path(runtime_dir, &dir);
+    serve::serve(
+        Arc::new(store),
+        cfg.web(),
+        cfg.backup(&dir)?,
+        cfg.listen(listen)?,
+        cfg.tls()?,
+        banner,
+        Some((socket, dir)),
+    )
+}
+
 /// `serve` and `demo`: the commands that own the store.
 fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
     let cli_actor = Actor::named("cli");
@@ -517,17 +539,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { data, listen } => {
             let dir = cfg.data_dir(&data, SYSTEM_DATA_DIR);
             let store = cfg.open(&dir)?;
-            let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
-            let backup = cfg.backup(&dir)?;
-            serve::serve(
-                Arc::new(store),
-                cfg.web(),
-                backup,
-                cfg.listen(&listen)?,
-                cfg.tls()?,
-                None,
-                Some((socket, dir)),
-            )?;
+            run_server(cfg, cli.runtime_dir.as_deref(), store, dir, &listen, None)?;
         }
         Command::Demo { data, listen } => {
             let dir = cfg.data_dir(&data, DEMO_DATA_DIR);
@@ -554,17 +566,7 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
                 banner.push_str(&demo_restart_summary(&store, &cli_actor)?);
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
-            let socket = control::socket_path(cli.runtime_dir.as_deref(), &dir);
-            let backup = cfg.backup(&dir)?;
-            serve::serve(
-                Arc::new(store),
-                cfg.web(),
-                backup,
-                cfg.listen(&listen)?,
-                cfg.tls()?,
-                Some(banner),
-                Some((socket, dir)),
-            )?;
+            run_server(cfg, cli.runtime_dir.as_deref(), store, dir, &listen, Some(banner))?;
         }
         _ => bail!("not a serving command"),
     }
