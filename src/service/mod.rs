@@ -7,6 +7,7 @@ mod backups;
 mod catalog;
 mod certify;
 mod edit;
+mod import;
 mod org;
 mod people;
 mod queries;
@@ -38,6 +39,10 @@ pub use certify::{
     badge_entry, certify, certify_batch, revoke, revoke_preview,
 };
 pub use edit::{Editable, create, delete, update};
+pub use import::{
+    FileFormat, ImportKind, ImportReport, ImportRequest, ImportRow, MAX_IMPORT_BYTES, RowOutcome,
+    export_certifications, export_employees, import_file,
+};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
     EmployeeInput, TokenInput, UserInput, UserUpdate, UserView, authenticate_token, create_token,
