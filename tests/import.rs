@@ -198,6 +198,31 @@ fn the_smallest_file_and_create_missing() {
         made.created_references,
         vec!["department Paint".to_owned(), "project ATX-L9".to_owned()]
     );
+    // Start date, e-mail and a supervisor further down the same file.
+    let team = "employee_number,name,site,hire date,manager,e-mail\n\
+T1,Tia Lopez,ATX-01,2026-01-05,T2,Tia.Lopez@Plant.Example\n\
+T2,Ugo Bassi,ATX-01,,,\n\
+T3,Vera Holm,ATX-01,2026-13-01,T3,not-an-address\n";
+    let preview = run(&store, ImportKind::Employees, team.as_bytes(), true, false).expect("team");
+    assert_eq!(preview.rows[2].outcome, RowOutcome::Rejected);
+    assert!(
+        preview.rows[2]
+            .detail
+            .contains("start_date '2026-13-01' is not a date")
+    );
+    let team: String = team.lines().take(3).collect::<Vec<_>>().join("\n");
+    let done = run(&store, ImportKind::Employees, team.as_bytes(), false, false).expect("team");
+    assert_eq!(done.created, 2);
+    let tia = employee(&store, "T1").expect("tia");
+    let ugo = employee(&store, "T2").expect("ugo");
+    assert_eq!(tia.supervisor_id, Some(ugo.id));
+    assert_eq!(tia.email.as_deref(), Some("tia.lopez@plant.example"));
+    assert_eq!(
+        tia.start_date.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-05")
+    );
+    let again = run(&store, ImportKind::Employees, team.as_bytes(), false, false).expect("again");
+    assert_eq!(again.unchanged, 2);
     let no_site = "name,site\nX,ATX-01\n";
     let err = run(
         &store,
@@ -315,7 +340,7 @@ fn export_edit_import_round_trips() {
     // Edited as in a spreadsheet: one renamed, one added.
     let text = String::from_utf8(employees).expect("utf8");
     let edited = text.replace("Maria Gonzalez", "Maria Gonzalez-Ruiz")
-        + "E7777,New Starter,DTR-01,Logistics,Forklift Driver,DTR-WH,active\n";
+        + "E7777,New Starter,DTR-01,Logistics,Forklift Driver,DTR-WH,active,2026-11-02,E1001,new.starter@plant.example\n";
     let r = run(
         &store,
         ImportKind::Employees,

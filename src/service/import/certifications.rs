@@ -361,6 +361,7 @@ fn import_row(
                 attachments: Vec::new(),
                 revoked: None,
                 deleted_at: None,
+                approval: Approval::NotRequired,
             };
             w.put(&cert).map_err(|e| e.to_string())?;
             w.audit(

@@ -66,6 +66,35 @@ pub(super) const COLUMNS: &[Column] = &[
         synonyms: &["employment status", "state"],
         required: false,
     },
+    Column {
+        name: "start_date",
+        synonyms: &[
+            "start",
+            "started",
+            "started on",
+            "hire date",
+            "hired",
+            "date of hire",
+            "entry date",
+        ],
+        required: false,
+    },
+    Column {
+        name: "supervisor",
+        synonyms: &[
+            "supervisor number",
+            "supervisor employee number",
+            "manager",
+            "reports to",
+            "team lead",
+        ],
+        required: false,
+    },
+    Column {
+        name: "email",
+        synonyms: &["e-mail", "email address", "mail", "work email"],
+        required: false,
+    },
 ];
 
 const NUMBER: usize = 0;
@@ -75,6 +104,9 @@ const DEPARTMENT: usize = 3;
 const ROLE: usize = 4;
 const PROJECTS: usize = 5;
 const STATUS: usize = 6;
+const START: usize = 7;
+const SUPERVISOR: usize = 8;
+const EMAIL: usize = 9;
 
 /// Split a list cell (`LINE-1; LINE-2`, commas and bars work too).
 pub(super) fn split_list(cell: &str) -> impl Iterator<Item = &str> {
@@ -101,8 +133,15 @@ pub(super) fn import(
     sheet: &Sheet,
 ) -> Result<(Vec<ImportRow>, Vec<String>)> {
     let map = Mapping::new(&sheet.headers, COLUMNS)?;
+    let in_file: std::collections::HashSet<&str> = sheet
+        .rows
+        .iter()
+        .map(|(_, cells)| map.cell(cells, NUMBER))
+        .collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(sheet.rows.len());
+    // Rows whose supervisor is a person this file creates further down: set afterwards.
+    let mut later: Vec<(usize, Uuid, String)> = Vec::new();
     for (line, cells) in &sheet.rows {
         let number = map.cell(cells, NUMBER).to_owned();
         let row = |outcome, detail: String| ImportRow {
@@ -121,13 +160,65 @@ pub(super) fn import(
         if !number.is_empty() {
             seen.insert(number.clone(), *line);
         }
-        match import_row(w, ctx, &map, cells, &number) {
-            Ok((outcome, detail)) => out.push(row(outcome, detail)),
+        match import_row(w, ctx, &map, cells, &number, &in_file) {
+            Ok((outcome, detail, deferred)) => {
+                if let Some((id, supervisor)) = deferred {
+                    later.push((out.len(), id, supervisor));
+                }
+                out.push(row(outcome, detail));
+            }
             Err(reason) => out.push(row(RowOutcome::Rejected, reason)),
+        }
+    }
+    for (at, id, supervisor) in later {
+        let boss: Option<Employee> = w.by_unique(EMPLOYEE_NUMBER, &supervisor)?;
+        let Some(boss) = boss.filter(|b| b.deleted_at.is_none()) else {
+            let row = &mut out[at];
+            row.outcome = RowOutcome::Rejected;
+            row.detail = format!("supervisor {supervisor} is rejected on its own line");
+            continue;
+        };
+        let Some(old) = w.get::<Employee>(id)? else {
+            continue;
+        };
+        let mut new = old.clone();
+        new.supervisor_id = Some(boss.id);
+        if new != old {
+            w.put(&new)?;
+            w.audit(
+                "employee.update",
+                "employee",
+                Some(id),
+                Some(&old),
+                Some(&new),
+            )?;
+            let row = &mut out[at];
+            if row.outcome == RowOutcome::Unchanged {
+                row.outcome = RowOutcome::Updated;
+                row.detail = "changes supervisor".into();
+            }
         }
     }
     Ok((out, map.ignored))
 }
+
+/// An e-mail address as stored: trimmed, lower case, `local@domain.tld`.
+fn parse_email(value: &str) -> std::result::Result<String, String> {
+    let e = value.trim().to_lowercase();
+    let valid = e.len() <= 254
+        && !e.contains(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.contains('@')
+        });
+    if valid {
+        Ok(e)
+    } else {
+        Err(format!("email '{value}' is not an e-mail address"))
+    }
+}
+
+/// What a row did, why, and the supervisor to set once the file's later rows exist.
+type RowResult = (RowOutcome, String, Option<(Uuid, String)>);
 
 /// One row: what happened, or why it is rejected. A rejected row writes nothing (what it
 /// referenced may have been created, which is harmless: the whole file then commits nothing).
@@ -137,7 +228,8 @@ fn import_row(
     map: &Mapping,
     cells: &[String],
     number: &str,
-) -> std::result::Result<(RowOutcome, String), String> {
+    in_file: &std::collections::HashSet<&str>,
+) -> std::result::Result<RowResult, String> {
     if number.is_empty() {
         return Err("employee_number is empty".into());
     }
@@ -197,9 +289,47 @@ fn import_row(
         user_id: existing.as_ref().and_then(|e| e.user_id),
     };
     let id = existing.as_ref().map_or_else(new_id, |e| e.id);
-    let rec = Employee::build(w, id, input, existing.as_ref()).map_err(|e| e.to_string())?;
+    let mut rec = Employee::build(w, id, input, existing.as_ref()).map_err(|e| e.to_string())?;
+    if map.has(START) {
+        rec.start_date = match map.cell(cells, START) {
+            "" => None,
+            d => Some(super::parse_date("start_date", d)?),
+        };
+    }
+    if map.has(EMAIL) {
+        rec.email = match map.cell(cells, EMAIL) {
+            "" => None,
+            e => Some(parse_email(e)?),
+        };
+    }
+    let mut deferred = None;
+    if map.has(SUPERVISOR) {
+        let boss_number = map.cell(cells, SUPERVISOR);
+        rec.supervisor_id = if boss_number.is_empty() {
+            None
+        } else if boss_number == number {
+            return Err("an employee cannot be their own supervisor".into());
+        } else {
+            let boss: Option<Employee> = w
+                .by_unique(EMPLOYEE_NUMBER, boss_number)
+                .map_err(|e| e.to_string())?;
+            match boss.filter(|b| b.deleted_at.is_none()) {
+                Some(b) => Some(b.id),
+                None if in_file.contains(boss_number) => {
+                    deferred = Some((id, boss_number.to_owned()));
+                    existing.as_ref().and_then(|e| e.supervisor_id)
+                }
+                None => {
+                    return Err(format!(
+                        "supervisor {boss_number} is no employee (give their employee number)"
+                    ));
+                }
+            }
+        };
+    }
+    let done = |(outcome, detail): (RowOutcome, String)| (outcome, detail, deferred);
     match existing {
-        Some(old) if old == rec => Ok((RowOutcome::Unchanged, String::new())),
+        Some(old) if old == rec => Ok(done((RowOutcome::Unchanged, String::new()))),
         Some(old) => {
             let detail = changed_fields(&old, &rec);
             w.put(&rec).map_err(|e| e.to_string())?;
@@ -211,7 +341,7 @@ fn import_row(
                 Some(&rec),
             )
             .map_err(|e| e.to_string())?;
-            Ok((RowOutcome::Updated, detail))
+            Ok(done((RowOutcome::Updated, detail)))
         }
         None => {
             w.put(&rec).map_err(|e| e.to_string())?;
@@ -223,7 +353,7 @@ fn import_row(
                 Some(&rec),
             )
             .map_err(|e| e.to_string())?;
-            Ok((RowOutcome::Created, String::new()))
+            Ok(done((RowOutcome::Created, String::new())))
         }
     }
 }
@@ -248,6 +378,15 @@ fn changed_fields(old: &Employee, new: &Employee) -> String {
     }
     if old.status != new.status {
         changed.push("status");
+    }
+    if old.start_date != new.start_date {
+        changed.push("start date");
+    }
+    if old.supervisor_id != new.supervisor_id {
+        changed.push("supervisor");
+    }
+    if old.email != new.email {
+        changed.push("email");
     }
     format!("changes {}", changed.join(", "))
 }

@@ -34,7 +34,16 @@ pub fn export_employees(store: &Store) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(employees::COLUMNS.iter().map(|c| c.name))
         .map_err(csv_error)?;
+    let numbers: HashMap<Uuid, &str> = employees
+        .iter()
+        .map(|e| (e.id, e.number.as_str()))
+        .collect();
     for e in &employees {
+        let supervisor = e
+            .supervisor_id
+            .and_then(|s| numbers.get(&s).copied())
+            .unwrap_or_default();
+        let start = e.start_date.map(|d| d.to_string()).unwrap_or_default();
         let site = catalog
             .sites
             .get(&e.site_id)
@@ -61,6 +70,9 @@ pub fn export_employees(store: &Store) -> Result<Vec<u8>> {
             role,
             projects.join("; ").as_str(),
             e.status.as_str(),
+            start.as_str(),
+            supervisor,
+            e.email.as_deref().unwrap_or_default(),
         ])
         .map_err(csv_error)?;
     }
