@@ -6,6 +6,7 @@ mod audit;
 mod backups;
 mod catalog;
 mod certify;
+mod due;
 mod edit;
 mod import;
 mod org;
@@ -38,6 +39,7 @@ pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
     badge_entry, certify, certify_batch, revoke, revoke_preview,
 };
+pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
 pub use import::{
     FileFormat, ImportKind, ImportReport, ImportRequest, ImportRow, MAX_IMPORT_BYTES, RowOutcome,
