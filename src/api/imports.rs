@@ -64,9 +64,14 @@ pub async fn import(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `employees` or `certifications`.
-    #[param(value_type = String)]
+    /// `employees` (the default) or `certifications`.
+    #[serde(default = "employees")]
+    #[param(value_type = Option<String>)]
     pub kind: ImportKind,
+}
+
+fn employees() -> ImportKind {
+    ImportKind::Employees
 }
 
 #[utoipa::path(get, path = "/api/v1/exports", tag = "imports", params(ExportQuery),
