@@ -170,6 +170,7 @@ impl World {
             max_level: 3,
             validity_months,
             deleted_at: None,
+            needs_approval: false,
         };
         self.catalog.skills.insert(id, s);
         id
@@ -198,6 +199,7 @@ impl World {
             status,
             effective_date: None,
             requires_retraining: retrain,
+            grace_days: 0,
         });
         id
     }
@@ -221,6 +223,7 @@ impl World {
                 status: RevisionStatus::Draft,
                 effective_date: None,
                 requires_retraining: retrain,
+                grace_days: 0,
             },
         );
         id
@@ -272,6 +275,10 @@ impl World {
             user_id: None,
             photo: None,
             deleted_at: None,
+            email: None,
+            start_date: None,
+            supervisor_id: None,
+            language: None,
         }
     }
 
@@ -298,6 +305,7 @@ impl World {
             attachments: Vec::new(),
             revoked: None,
             deleted_at: None,
+            approval: Approval::NotRequired,
         }
     }
 

@@ -279,6 +279,67 @@ fn older_fixtures_migrate_on_open() {
     }
 }
 
+/// The v2 → v3 step keeps every v2 row as it was and gives the new trailing fields their
+/// defaults: no email, start date, supervisor or language; no four-eyes; no grace days;
+/// certifications need no approval.
+#[test]
+fn v2_fixture_migrates_to_v3_with_defaults() {
+    prepare();
+    let (tmp, _) = copy_fixture(2);
+    let store = Store::open(tmp.path()).expect("open the v2 fixture");
+    assert_eq!(store.opened_at_version(), Some(2));
+    let rows = rows_json(&store.read().expect("read").all_rows().expect("decode"));
+    let defaults = |table: &str| -> Vec<(&str, Value)> {
+        match table {
+            "employees" => vec![
+                ("email", Value::Null),
+                ("start_date", Value::Null),
+                ("supervisor_id", Value::Null),
+                ("language", Value::Null),
+            ],
+            "skills" => vec![("needs_approval", false.into())],
+            "skill_revisions" => vec![("grace_days", 0.into())],
+            "certifications" => vec![("approval", "not_required".into())],
+            _ => vec![],
+        }
+    };
+    let mut expected = read_golden(2);
+    for table in expected.as_array_mut().expect("tables") {
+        let name = table["table"].as_str().expect("name").to_owned();
+        for row in table["rows"].as_array_mut().expect("rows") {
+            if name == "meta" && row["key"] == "schema_version" {
+                row["value"] = schema::CURRENT_VERSION.into();
+            }
+            let value = row["value"].as_object_mut();
+            if let Some(value) = value {
+                for (field, default) in defaults(&name) {
+                    assert!(
+                        value.insert(field.to_owned(), default).is_none(),
+                        "{name}.{field} already in v2"
+                    );
+                }
+            }
+        }
+    }
+    if let Some(diff) = first_difference(&expected, &rows) {
+        panic!("the v2 fixture does not migrate to v2 rows with v3 defaults:\n{diff}");
+    }
+    // The migrated records are usable: the engine and the services read them.
+    let r = store.read().expect("read");
+    let employee: Employee = r
+        .get(id(0x901))
+        .expect("read employee")
+        .expect("employee kept");
+    assert_eq!(employee.name, "Jo Park");
+    assert_eq!(employee.language, None);
+    let cert: Certification = r
+        .get(id(0xb01))
+        .expect("read certification")
+        .expect("certification kept");
+    assert_eq!(cert.approval, Approval::NotRequired);
+    assert!(r.verify_audit().expect("verify").intact);
+}
+
 // --- Writing the fixture -------------------------------------------------------------------
 
 /// Write the fixture and golden rows of the current version into the tree. Refuses when a
@@ -337,8 +398,10 @@ fn add<R: Record>(
     store
         .write(actor, |w| -> Result<(), StoreError> {
             w.put(record)?;
+            // A record that no longer counts (deleted, revoked) holds no unique key.
+            let holder = record.is_live().then(|| record.id());
             for (kind, value) in unique {
-                assert_eq!(w.unique(kind, value)?, Some(record.id()), "{kind} {value}");
+                assert_eq!(w.unique(kind, value)?, holder, "{kind} {value}");
             }
             for (index, owner) in indexes {
                 let listed: Vec<R> = w.owned(*index, *owner)?;
@@ -465,6 +528,7 @@ fn build_fixture(dir: &Path) -> Store {
         max_level: 3,
         validity_months: Some(24),
         deleted_at: None,
+        needs_approval: true,
     };
     let old_skill = Skill {
         id: id(0x502),
@@ -474,6 +538,7 @@ fn build_fixture(dir: &Path) -> Store {
         max_level: 4,
         validity_months: Some(18),
         deleted_at: Some(at("2026-01-09T11:00:00.375Z")),
+        needs_approval: false,
     };
     add(&store, &actor, &skill, &[("skill code", "fork")], &[]);
     add(&store, &actor, &old_skill, &[], &[]);
@@ -486,6 +551,7 @@ fn build_fixture(dir: &Path) -> Store {
             RevisionStatus::Archived,
             (2025, 3, 1),
             false,
+            0,
         ),
         (
             0x602,
@@ -494,6 +560,7 @@ fn build_fixture(dir: &Path) -> Store {
             RevisionStatus::Active,
             (2025, 11, 17),
             true,
+            30,
         ),
         (
             0x603,
@@ -502,10 +569,11 @@ fn build_fixture(dir: &Path) -> Store {
             RevisionStatus::Draft,
             (2026, 6, 30),
             true,
+            45,
         ),
     ]
     .map(
-        |(n, sequence, label, status, (y, m, d), requires_retraining)| SkillRevision {
+        |(n, sequence, label, status, (y, m, d), requires_retraining, grace_days)| SkillRevision {
             id: id(n),
             skill_id: skill.id,
             sequence,
@@ -514,6 +582,7 @@ fn build_fixture(dir: &Path) -> Store {
             status,
             effective_date: Some(jiff::civil::date(y, m, d)),
             requires_retraining,
+            grace_days,
         },
     );
     for rev in &revisions {
@@ -608,11 +677,11 @@ fn build_fixture(dir: &Path) -> Store {
     }
 
     let employees = [
-        (0x901, "E1001", "Jo Park", EmployeeStatus::Active),
-        (0x902, "E1002", "Ana Ruiz", EmployeeStatus::Leave),
-        (0x903, "E1003", "Lee Chen", EmployeeStatus::Terminated),
+        (0x901, "E1001", "Jo Park", EmployeeStatus::Active, "de"),
+        (0x902, "E1002", "Ana Ruiz", EmployeeStatus::Leave, "es"),
+        (0x903, "E1003", "Lee Chen", EmployeeStatus::Terminated, "pl"),
     ]
-    .map(|(n, number, name, status)| Employee {
+    .map(|(n, number, name, status, language)| Employee {
         id: id(n),
         number: number.into(),
         badge_token: badge(n as u32),
@@ -625,6 +694,10 @@ fn build_fixture(dir: &Path) -> Store {
         user_id: Some(users[0].id),
         photo: Some(format!("{:064x}", 0xfeed_0000 + n)),
         deleted_at: (status == EmployeeStatus::Terminated).then(|| at("2026-01-13T15:00:00.300Z")),
+        email: Some(format!("{}@dtr.example", number.to_lowercase())),
+        start_date: Some(jiff::civil::date(2019, 4, 1 + (n - 0x901) as i8)),
+        supervisor_id: Some(id(if n == 0x901 { 0x902 } else { 0x901 })),
+        language: Some(language.into()),
     });
     for e in &employees {
         add(
@@ -702,6 +775,10 @@ fn build_fixture(dir: &Path) -> Store {
         attachments: evidence.iter().map(|a| a.sha256.clone()).collect(),
         revoked: None,
         deleted_at: None,
+        approval: Approval::Approved {
+            by: "skills@caliber.local".into(),
+            at: at("2026-01-15T18:30:00.550Z"),
+        },
     };
     let other_cert = Certification {
         id: id(0xb02),
@@ -716,8 +793,44 @@ fn build_fixture(dir: &Path) -> Store {
         attachments: vec![],
         revoked: None,
         deleted_at: Some(at("2026-01-16T18:00:00.700Z")),
+        approval: Approval::NotRequired,
     };
-    for c in [&cert, &other_cert] {
+    // Four-eyes: one waiting for a second trainer, one refused.
+    let pending_cert = Certification {
+        id: id(0xb03),
+        employee_id: employees[1].id,
+        skill_id: skill.id,
+        revision_id: Some(revisions[1].id),
+        level: 3,
+        achieved_at: at("2026-01-18T07:15:00.050Z"),
+        expires_at: Some(at("2028-01-18T06:00:00Z")),
+        certified_by: "trainer@caliber.local".into(),
+        notes: "Night-shift practical".into(),
+        attachments: vec![],
+        revoked: None,
+        deleted_at: None,
+        approval: Approval::Pending,
+    };
+    let rejected_cert = Certification {
+        id: id(0xb04),
+        employee_id: employees[0].id,
+        skill_id: skill.id,
+        revision_id: Some(revisions[0].id),
+        level: 1,
+        achieved_at: at("2026-01-19T08:45:00.850Z"),
+        expires_at: Some(at("2028-01-19T06:00:00Z")),
+        certified_by: "admin@caliber.local".into(),
+        notes: "Assessed on the wrong truck".into(),
+        attachments: vec![],
+        revoked: None,
+        deleted_at: None,
+        approval: Approval::Rejected {
+            by: "skills@caliber.local".into(),
+            at: at("2026-01-20T09:05:00.950Z"),
+            reason: "Practical was on the 1.5 t truck".into(),
+        },
+    };
+    for c in [&cert, &other_cert, &pending_cert, &rejected_cert] {
         add(
             &store,
             &actor,

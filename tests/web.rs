@@ -248,6 +248,8 @@ fn every_route_checks_the_role_on_the_server() {
         ("/matrix".into(), staff),
         ("/matrix.csv".into(), staff),
         ("/matrix/E1001/SAFE".into(), staff),
+        ("/due".into(), all),
+        ("/due.csv".into(), all),
         (format!("/attachments/{evidence}"), staff),
         ("/skills".into(), staff),
         (format!("/skills/{skill}"), staff),

@@ -14,6 +14,7 @@ mod crud;
 mod error;
 mod extract;
 mod health;
+mod imports;
 mod matrix;
 mod mirror;
 mod paging;
@@ -196,6 +197,11 @@ fn api_router() -> OpenApiRouter<ApiState> {
         .routes(routes!(attachments::get_attachment))
         .routes(routes!(backups::list_backups, backups::create_backup))
         .routes(routes!(backups::download_backup))
+        .routes(limit(
+            routes!(imports::import),
+            crate::service::MAX_IMPORT_BYTES,
+        ))
+        .routes(routes!(imports::export))
 }
 
 /// The OpenAPI 3 document of every route.

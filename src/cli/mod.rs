@@ -130,6 +130,40 @@ pub enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Import employees or certifications from a CSV or XLSX file, all rows or none; with
+    /// --dry-run, list what every row would do and change nothing. Exit 2 if any row is
+    /// rejected.
+    Import {
+        #[command(flatten)]
+        data: DataDir,
+        /// What the file holds.
+        #[arg(value_parser = parse_import_kind)]
+        kind: service::ImportKind,
+        /// The CSV or XLSX file.
+        file: PathBuf,
+        /// Only preview: list every row as created, updated, unchanged or rejected.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create sites, departments, roles, projects and skills the file names but the
+        /// store lacks (instead of rejecting those rows).
+        #[arg(long)]
+        create_missing: bool,
+    },
+    /// Export employees or certifications as CSV, in the shape `import` reads.
+    Export {
+        #[command(flatten)]
+        data: DataDir,
+        /// What to export.
+        #[arg(value_parser = parse_import_kind)]
+        kind: service::ImportKind,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_import_kind(s: &str) -> Result<service::ImportKind, String> {
+    service::ImportKind::parse(s).ok_or_else(|| "use employees or certifications".to_owned())
 }
 
 /// `caliber backup …`
@@ -376,7 +410,9 @@ impl Command {
             }
             | Command::Device {
                 command: DeviceCommand::Show { data },
-            } => Some((data, SYSTEM_DATA_DIR)),
+            }
+            | Command::Import { data, .. }
+            | Command::Export { data, .. } => Some((data, SYSTEM_DATA_DIR)),
             Command::Backup {
                 command: BackupCommand::Verify { .. } | BackupCommand::Restore { .. },
             } => None,
@@ -412,6 +448,34 @@ impl Command {
                     .into_iter()
                     .chain(data)
                     .chain([abs(folder)])
+                    .collect(),
+            ),
+            Command::Import {
+                kind,
+                file,
+                dry_run,
+                create_missing,
+                ..
+            } => Some(
+                ["caliber", "import", kind.as_str()]
+                    .map(str::to_owned)
+                    .into_iter()
+                    .chain(data)
+                    .chain([abs(file)])
+                    .chain(dry_run.then(|| "--dry-run".to_owned()))
+                    .chain(create_missing.then(|| "--create-missing".to_owned()))
+                    .collect(),
+            ),
+            Command::Export {
+                kind,
+                out: Some(out),
+                ..
+            } => Some(
+                ["caliber", "export", kind.as_str()]
+                    .map(str::to_owned)
+                    .into_iter()
+                    .chain(data)
+                    .chain(["--out".to_owned(), abs(out)])
                     .collect(),
             ),
             _ => None,
@@ -798,8 +862,109 @@ fn on_store(
                 key.fingerprint()
             )?;
         }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+            create_missing,
+            ..
+        } => return import(store, kind, &file, dry_run, create_missing, io),
+        Command::Export { kind, out, .. } => {
+            let bytes = match kind {
+                service::ImportKind::Employees => service::export_employees(store)?,
+                service::ImportKind::Certifications => service::export_certifications(store)?,
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    writeln!(io.err, "wrote {}", path.display())?;
+                }
+                None => io.out.write_all(&bytes)?,
+            }
+        }
     }
     Ok(0)
+}
+
+/// `caliber import`: preview or commit a file; prints every row of a preview, the rejected
+/// rows of a refused commit, and the counts. Exit 0 when every row is acceptable, 2 when any
+/// is rejected (nothing is written then).
+fn import(
+    store: &Store,
+    kind: service::ImportKind,
+    file: &Path,
+    dry_run: bool,
+    create_missing: bool,
+    io: &mut CommandIo,
+) -> anyhow::Result<u8> {
+    use std::io::Write;
+    let meta =
+        std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if meta.len() > service::MAX_IMPORT_BYTES as u64 {
+        bail!(
+            "{} is larger than {} MiB; split it",
+            file.display(),
+            service::MAX_IMPORT_BYTES >> 20
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let request = service::ImportRequest {
+        kind,
+        file_name: file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        bytes,
+        create_missing,
+        dry_run,
+    };
+    let started = std::time::Instant::now();
+    let report = service::import_file(store, &Actor::named("cli"), request)?;
+    let took = started.elapsed().as_secs_f64();
+    if dry_run {
+        for row in &report.rows {
+            writeln!(
+                io.out,
+                "line {:>6}  {:<9}  {}{}",
+                row.line,
+                row.outcome.as_str(),
+                row.key,
+                if row.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", row.detail)
+                }
+            )?;
+        }
+    }
+    for r in &report.created_references {
+        writeln!(
+            io.out,
+            "{} {r}",
+            if dry_run { "would create" } else { "created" }
+        )?;
+    }
+    if !report.ignored_columns.is_empty() {
+        writeln!(
+            io.err,
+            "ignored columns: {}",
+            report.ignored_columns.join(", ")
+        )?;
+    }
+    let verb = match (dry_run, report.committed) {
+        (true, _) => "preview",
+        (false, true) => "imported",
+        (false, false) => "nothing to change",
+    };
+    writeln!(
+        io.out,
+        "{verb}: {} ({}, SHA-256 {}, {took:.2} s)",
+        report.summary(),
+        report.file_name,
+        report.sha256
+    )?;
+    Ok(if report.rejected > 0 { 2 } else { 0 })
 }
 
 /// `caliber backup verify` and `restore`: they read a bundle file and need no store. A

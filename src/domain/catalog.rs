@@ -25,6 +25,10 @@ pub struct Skill {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub deleted_at: Option<Timestamp>,
+    /// Four-eyes: a new certification in this skill counts only once a second person (a
+    /// trainer or skill manager other than the certifier) approved it.
+    #[serde(default)]
+    pub needs_approval: bool,
 }
 
 /// Lifecycle of a skill revision; at most one revision of a skill is active.
@@ -59,6 +63,10 @@ pub struct SkillRevision {
     pub effective_date: Option<Date>,
     /// Whether people certified on earlier revisions must be trained again.
     pub requires_retraining: bool,
+    /// Retraining grace period in days after `effective_date`: a certification on an
+    /// earlier revision still counts (with a warning) until it ends; 0 = no grace.
+    #[serde(default)]
+    pub grace_days: u32,
 }
 
 /// A requirement row: everyone matched by every selector set needs `level` in the skill.

@@ -18,6 +18,47 @@ pub struct Revocation {
     pub reason: String,
 }
 
+/// Where a certification stands in four-eyes approval (skills with `needs_approval`).
+///
+/// Only [`Approval::Pending`] and [`Approval::Rejected`] keep a certification from counting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// No second person needed: the skill had no four-eyes rule when it was certified
+    /// (and every certification made before schema v3).
+    #[default]
+    NotRequired,
+    /// Waiting for a second trainer or skill manager; does not count yet.
+    Pending,
+    /// Approved by a second person (never the certifier).
+    Approved {
+        /// Who approved (user email or API token name).
+        by: String,
+        /// When.
+        #[serde(with = "super::ts")]
+        #[schema(value_type = String)]
+        at: Timestamp,
+    },
+    /// Refused by a second person; never counts.
+    Rejected {
+        /// Who refused.
+        by: String,
+        /// When.
+        #[serde(with = "super::ts")]
+        #[schema(value_type = String)]
+        at: Timestamp,
+        /// Why; required.
+        reason: String,
+    },
+}
+
+impl Approval {
+    /// Whether a certification in this state may count towards a qualification.
+    pub fn counts(&self) -> bool {
+        matches!(self, Approval::NotRequired | Approval::Approved { .. })
+    }
+}
+
 /// An employee's achieved level in a skill, on a revision, from a date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Certification {
@@ -51,6 +92,9 @@ pub struct Certification {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub deleted_at: Option<Timestamp>,
+    /// Four-eyes approval state; see [`Approval`].
+    #[serde(default)]
+    pub approval: Approval,
 }
 
 impl Certification {

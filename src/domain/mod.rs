@@ -14,7 +14,7 @@ mod timestamp;
 
 pub use badge::{BADGE_TOKEN_LEN, BadgeToken, BadgeTokenError, MAX_PAYLOAD_LEN, PayloadError};
 pub use catalog::{Requirement, RevisionStatus, Skill, SkillRevision};
-pub use certification::{Certification, Revocation};
+pub use certification::{Approval, Certification, Revocation};
 pub use events::{Attachment, AuditEvent, ScanEvent};
 pub use org::{DEFAULT_WARNING_DAYS, Department, Project, Role, Site};
 pub use people::{ApiToken, AppRole, Employee, EmployeeStatus, User};

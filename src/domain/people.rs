@@ -2,6 +2,7 @@
 //! an employee.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -167,6 +168,20 @@ pub struct Employee {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub deleted_at: Option<Timestamp>,
+    /// Work email from HR, if any (for due-date notices); not a login.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// First day of employment, if known (new starters' training plans start from it).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub start_date: Option<Date>,
+    /// The employee's supervisor (another employee), if any.
+    #[serde(default)]
+    pub supervisor_id: Option<Uuid>,
+    /// Preferred language tag for the web UI and the kiosk (e.g. `de`), if any; `None`
+    /// uses the site's default.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// A bearer token for the JSON API; the token itself is shown once, only its hash is kept.

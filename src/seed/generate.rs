@@ -306,6 +306,10 @@ pub fn generate(
             user_id: None,
             photo: None,
             deleted_at: None,
+            email: None,
+            start_date: None,
+            supervisor_id: None,
+            language: None,
         });
     }
     for chunk in people.chunks(BATCH / 4) {
@@ -386,6 +390,7 @@ pub fn generate(
                 attachments: Vec::new(),
                 revoked: None,
                 deleted_at: None,
+                approval: Approval::NotRequired,
             });
         }
     }

@@ -63,6 +63,7 @@ impl Editable for Skill {
             max_level: i.max_level,
             validity_months: i.validity_months,
             deleted_at: existing.and_then(|e| e.deleted_at),
+            needs_approval: existing.is_some_and(|e| e.needs_approval),
         })
     }
 }
@@ -205,6 +206,7 @@ pub fn create_revision(
             status,
             effective_date: input.effective_date,
             requires_retraining: input.requires_retraining,
+            grace_days: 0,
         };
         w.put(&rev)?;
         w.audit(

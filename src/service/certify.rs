@@ -163,6 +163,7 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
             attachments: input.attachments,
             revoked: None,
             deleted_at: None,
+            approval: Approval::NotRequired,
         };
         w.put(&cert)?;
         w.audit(

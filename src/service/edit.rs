@@ -24,18 +24,21 @@ pub trait Editable: Record + Deleted + PartialEq {
 
 /// Create a record from `input`.
 pub fn create<E: Editable>(store: &Store, actor: &Actor, input: E::Input) -> Result<E> {
-    store.write(actor, |w| {
-        let rec = E::build(w, crate::domain::new_id(), input, None)?;
-        w.put(&rec)?;
-        w.audit(
-            &format!("{}.create", E::ENTITY),
-            E::ENTITY,
-            Some(rec.id()),
-            None::<&E>,
-            Some(&rec),
-        )?;
-        Ok(rec)
-    })
+    store.write(actor, |w| create_in(w, input))
+}
+
+/// [`create`] inside an open write transaction.
+pub(crate) fn create_in<E: Editable>(w: &mut Writer, input: E::Input) -> Result<E> {
+    let rec = E::build(w, crate::domain::new_id(), input, None)?;
+    w.put(&rec)?;
+    w.audit(
+        &format!("{}.create", E::ENTITY),
+        E::ENTITY,
+        Some(rec.id()),
+        None::<&E>,
+        Some(&rec),
+    )?;
+    Ok(rec)
 }
 
 /// Replace the editable fields of record `id` with `input`.

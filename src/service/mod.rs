@@ -6,7 +6,9 @@ mod audit;
 mod backups;
 mod catalog;
 mod certify;
+mod due;
 mod edit;
+mod import;
 mod org;
 mod people;
 mod queries;
@@ -37,7 +39,12 @@ pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
     badge_entry, certify, certify_batch, revoke, revoke_preview,
 };
+pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
+pub use import::{
+    FileFormat, ImportKind, ImportReport, ImportRequest, ImportRow, MAX_IMPORT_BYTES, RowOutcome,
+    export_certifications, export_employees, import_file,
+};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
     EmployeeInput, TokenInput, UserInput, UserUpdate, UserView, authenticate_token, create_token,

@@ -89,6 +89,10 @@ impl Editable for Employee {
             user_id: i.user_id,
             photo: existing.and_then(|e| e.photo.clone()),
             deleted_at: existing.and_then(|e| e.deleted_at),
+            email: existing.and_then(|e| e.email.clone()),
+            start_date: existing.and_then(|e| e.start_date),
+            supervisor_id: existing.and_then(|e| e.supervisor_id),
+            language: existing.and_then(|e| e.language.clone()),
         })
     }
 }

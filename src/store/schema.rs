@@ -3,14 +3,19 @@
 //! - v1: records, unique keys, certifications and requirements by owner, the audit chain.
 //! - v2: adds the certifications-by-skill index (revision activation and skill reports read
 //!   it), built from the certifications table.
+//! - v3: new trailing fields, defaulted on migration: `Employee` gains `email`, `start_date`,
+//!   `supervisor_id`, `language` (all `None`); `Skill` gains `needs_approval` (`false`);
+//!   `SkillRevision` gains `grace_days` (0); `Certification` gains `approval`
+//!   (`Approval::NotRequired`).
 
 use redb::{ReadableTable, WriteTransaction};
+use serde::Serialize;
 
-use super::StoreError;
 use super::tables::*;
+use super::{Record, StoreError};
 
 /// The schema this build writes.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 const VERSION_KEY: &str = "schema_version";
 
@@ -82,8 +87,10 @@ pub fn migrate(tx: &WriteTransaction) -> Result<Option<u32>, StoreError> {
     let mut version = found.unwrap_or(CURRENT_VERSION);
     while version < CURRENT_VERSION {
         // One arm per released version; each step brings the file to the next one.
-        if version == 1 {
-            v1_to_v2(tx)?;
+        match version {
+            1 => v1_to_v2(tx)?,
+            2 => v2_to_v3(tx)?,
+            _ => {}
         }
         version += 1;
         tracing::info!(version, "migrated store schema");
@@ -104,6 +111,62 @@ fn v1_to_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
                 message: e.to_string(),
             })?;
         by_skill.insert((cert.skill_id.as_u128(), id.value()), ())?;
+    }
+    Ok(())
+}
+
+/// v3: append the new trailing fields, at their defaults, to every employee, skill, revision
+/// and certification.
+///
+/// Postcard writes a struct as its fields one after another with no framing, so a v2 record
+/// followed by the encoding of the new fields' defaults is the v3 encoding of the same
+/// record. Each rewritten row is decoded as the v3 type before it is stored, so a row that
+/// does not have the v2 layout stops the migration (and the open) instead of being stored
+/// wrong.
+fn v2_to_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
+    use crate::domain::{Approval, Certification, Employee, Skill, SkillRevision};
+    let employee_tail = (
+        None::<String>,
+        None::<jiff::civil::Date>,
+        None::<uuid::Uuid>,
+        None::<String>,
+    );
+    append_fields::<Employee>(tx, &employee_tail)?;
+    append_fields::<Skill>(tx, &false)?;
+    append_fields::<SkillRevision>(tx, &0u32)?;
+    append_fields::<Certification>(tx, &Approval::NotRequired)?;
+    Ok(())
+}
+
+/// Rewrite every row of `R`'s table as its old bytes followed by `tail` encoded, checked to
+/// decode as `R`.
+fn append_fields<R: Record>(
+    tx: &WriteTransaction,
+    tail: &impl Serialize,
+) -> Result<(), StoreError> {
+    let entity = R::ENTITY;
+    let tail = postcard::to_stdvec(tail).map_err(|e| StoreError::Encode {
+        entity,
+        message: e.to_string(),
+    })?;
+    let mut t = tx.open_table(R::TABLE)?;
+    let mut rewritten = Vec::new();
+    for row in t.iter()? {
+        let (id, bytes) = row?;
+        let mut new = bytes.value().to_vec();
+        new.extend_from_slice(&tail);
+        let record: R = postcard::from_bytes(&new).map_err(|e| StoreError::Decode {
+            entity,
+            message: format!("record {} is not in the v2 layout: {e}", id.value()),
+        })?;
+        let canonical = postcard::to_stdvec(&record).map_err(|e| StoreError::Encode {
+            entity,
+            message: e.to_string(),
+        })?;
+        rewritten.push((id.value(), canonical));
+    }
+    for (id, bytes) in rewritten {
+        t.insert(id, bytes.as_slice())?;
     }
     Ok(())
 }

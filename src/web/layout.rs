@@ -129,6 +129,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/", "Dashboard", r.can_view_all()),
         ("/employees", "Employees", r.can_view_all()),
         ("/matrix", "Matrix", r.can_view_all()),
+        ("/due", "Due", true),
         ("/certify", "Certify", r.can_certify()),
         ("/skills", "Skills", r.can_view_all()),
         ("/requirements", "Requirements", r.can_view_all()),

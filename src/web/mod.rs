@@ -175,6 +175,8 @@ fn build() -> Routes {
         )
         .get("/matrix", pages::matrix)
         .get("/matrix.csv", pages::matrix_csv)
+        .get("/due", pages::due)
+        .get("/due.csv", pages::due_csv)
         .get("/matrix/{number}/{code}", pages::matrix_cell)
         .get_post("/skills", pages::skills, pages::create_skill)
         .get_post("/skills/{id}", pages::skill, pages::create_revision)

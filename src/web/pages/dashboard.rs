@@ -41,6 +41,12 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     let (scans, names) = scans;
     let catalog = st.store.catalog();
     let (per_site, expiring, gaps) = (&figures.sites, &figures.expiring, &figures.gaps);
+    let site_ids: std::collections::HashMap<&str, uuid::Uuid> = catalog
+        .sites
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| (s.name.as_str(), s.id))
+        .collect();
     let body = html! {
         @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::PUBLIC_URL_MISSING) } }
         (super::backups::backup_notice(backups.health, &backups.status))
@@ -48,14 +54,14 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
             @for site in per_site {
                 div.card {
                     div.muted { "Compliance · " (site.site) }
-                    div.big { (site.percent()) "%" }
+                    div.big { a href={ "/matrix?site=" (site_ids.get(site.site.as_str()).map(|i| i.to_string()).unwrap_or_default()) } { (site.percent()) "%" } }
                     div.muted { (site.qualified) " of " (site.employees) " employees fully qualified" }
                 }
             }
             @for (days, n) in expiring {
                 div.card {
                     div.muted { "Expiring within " (days) " days" }
-                    div.big { (n) }
+                    div.big { a href={ "/due?expired=0&days=" (days) } { (n) } }
                     div.muted { "required certifications" }
                 }
             }
@@ -65,7 +71,9 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
         @else {
             table {
                 thead { tr { th { "Skill" } th { "Employees not qualified" } } }
-                tbody { @for (name, n) in gaps.iter().take(15) { tr { td { (name) } td { (n) } } } }
+                tbody { @for (name, n) in gaps.iter().take(15) { tr { td { (name) } td {
+                    a href={ "/matrix?skill=" (layout::urlencode(name)) } { (n) }
+                } } } }
             }
         }
         h2 { "Recent badge scans" }

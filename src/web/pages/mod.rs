@@ -6,6 +6,7 @@ mod backups;
 mod catalog;
 mod certs;
 mod dashboard;
+mod due;
 mod employees;
 mod matrix;
 
@@ -20,6 +21,7 @@ pub use catalog::{
 };
 pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
 pub use dashboard::{dashboard, me};
+pub use due::{due, due_csv};
 pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
