@@ -192,6 +192,7 @@ fn every_route_checks_the_role_on_the_server() {
             change_log: "draft for the route test".into(),
             effective_date: None,
             requires_retraining: false,
+            grace_days: 0,
             status: None,
         },
     )
@@ -340,6 +341,7 @@ fn every_route_checks_the_role_on_the_server() {
             catalog,
         ),
         (format!("/revisions/{nobody}/activate"), vec![], catalog),
+        (format!("/skills/{nobody}/rollback"), vec![], catalog),
         (format!("/requirements/{nobody}/delete"), vec![], catalog),
         ("/backups".into(), vec![], admin),
     ];

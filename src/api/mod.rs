@@ -154,6 +154,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(revisions::activation_preview))
         .routes(routes!(revisions::activate_revision))
+        .routes(routes!(revisions::rollback_revision))
         .routes(routes!(
             crud::requirements::list,
             crud::requirements::create

@@ -29,9 +29,9 @@ pub use backups::{
     copy_to_stick, list_backups, run_backup,
 };
 pub use catalog::{
-    ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
-    activate_revision, activation_preview, create_revision, requirement_impact,
-    set_requirement_level,
+    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementImpact,
+    RequirementInput, RevisionInput, SkillInput, activate_revision, activation_preview,
+    create_revision, requirement_impact, rollback_revision, set_requirement_level,
 };
 pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,

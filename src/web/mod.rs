@@ -186,6 +186,7 @@ fn build() -> Routes {
             pages::create_requirement,
         )
         .post("/skills/{id}/edit", pages::update_skill)
+        .post("/skills/{id}/rollback", pages::rollback)
         .post("/requirements/{id}/level", pages::update_requirement)
         .post("/requirements/{id}/delete", pages::delete_requirement)
         .get_post("/users", pages::users, pages::create_user)

@@ -16,7 +16,7 @@ pub use admin::{
 pub use backups::{back_up_now, backups, download as download_backup};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
-    delete_requirement, requirements, skill, skills, update_requirement, update_skill,
+    delete_requirement, requirements, rollback, skill, skills, update_requirement, update_skill,
 };
 pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
 pub use dashboard::{dashboard, me};
