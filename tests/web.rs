@@ -860,6 +860,7 @@ fn new_skill(store: &Store, code: &str, max_level: u8) -> caliber::domain::Skill
             description: String::new(),
             max_level,
             validity_months: Some(12),
+            needs_approval: None,
         },
     )
     .expect("skill")

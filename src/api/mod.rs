@@ -170,6 +170,9 @@ fn api_router() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(certifications::get_certification))
         .routes(routes!(certifications::revoke))
+        .routes(routes!(certifications::pending))
+        .routes(routes!(certifications::approve))
+        .routes(routes!(certifications::reject))
         .routes(routes!(crud::stations::list, stations::create_station))
         .routes(routes!(
             crud::stations::get,

@@ -482,7 +482,8 @@ fn judge<'a>(
         .get(&employee.site_id)
         .map_or(crate::domain::DEFAULT_WARNING_DAYS, |s| s.warning_days);
     let zone = catalog.zone(employee.site_id);
-    let mine = |c: &&Certification| c.is_live() && c.employee_id == employee.id;
+    // Pending or rejected four-eyes certifications do not count (docs/qualification.md).
+    let mine = |c: &&Certification| c.counts() && c.employee_id == employee.id;
     let mut out = Vec::with_capacity(demands.len() + 8);
     for (skill_id, (level, sources)) in demands.iter() {
         let Some(skill) = catalog.skills.get(skill_id) else {

@@ -123,6 +123,7 @@ impl Seeder<'_> {
                 description: desc.into(),
                 max_level: max,
                 validity_months: months,
+                needs_approval: None,
             },
         )
     }

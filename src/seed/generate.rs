@@ -153,6 +153,7 @@ pub fn generate(
                 description: String::new(),
                 max_level,
                 validity_months: validity,
+                needs_approval: None,
             },
         )?;
         // One skill in ten has revisions; some of those needed retraining.

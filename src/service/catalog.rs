@@ -28,6 +28,10 @@ pub struct SkillInput {
     /// Months a certification stays valid; omit for never.
     #[serde(default)]
     pub validity_months: Option<u32>,
+    /// Four-eyes: new certifications count only once a second person approved them; omit
+    /// to keep the skill's current setting (off for a new skill).
+    #[serde(default)]
+    pub needs_approval: Option<bool>,
 }
 
 impl Editable for Skill {
@@ -63,7 +67,9 @@ impl Editable for Skill {
             max_level: i.max_level,
             validity_months: i.validity_months,
             deleted_at: existing.and_then(|e| e.deleted_at),
-            needs_approval: existing.is_some_and(|e| e.needs_approval),
+            needs_approval: i
+                .needs_approval
+                .unwrap_or(existing.is_some_and(|e| e.needs_approval)),
         })
     }
 }

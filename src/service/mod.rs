@@ -35,7 +35,8 @@ pub use catalog::{
 };
 pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
-    badge_entry, certify, certify_batch, revoke, revoke_preview,
+    approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
+    revoke_preview,
 };
 pub use edit::{Editable, create, delete, update};
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};

@@ -107,6 +107,7 @@ fn skill_input(f: SkillForm) -> Result<SkillInput, WebError> {
         description: f.description,
         max_level: f.max_level,
         validity_months: validity,
+        needs_approval: None,
     })
 }
 
@@ -150,6 +151,7 @@ pub async fn create_skill(
         description: f.description,
         max_level: f.max_level,
         validity_months: validity,
+        needs_approval: None,
     };
     let store = st.store.clone();
     let actor = user.actor.clone();
