@@ -130,6 +130,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/employees", "Employees", r.can_view_all()),
         ("/matrix", "Matrix", r.can_view_all()),
         ("/certify", "Certify", r.can_certify()),
+        ("/approvals", "Approvals", r.can_certify()),
         ("/skills", "Skills", r.can_view_all()),
         ("/requirements", "Requirements", r.can_view_all()),
         ("/stations", "Stations", r.can_manage_catalog()),

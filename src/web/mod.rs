@@ -171,6 +171,9 @@ fn build() -> Routes {
             pages::revoke,
         )
         .get("/matrix", pages::matrix)
+        .get("/approvals", pages::approvals)
+        .post("/approvals/{id}/approve", pages::approve)
+        .post("/approvals/{id}/reject", pages::reject)
         .get("/matrix.csv", pages::matrix_csv)
         .get("/matrix/{number}/{code}", pages::matrix_cell)
         .get_post("/skills", pages::skills, pages::create_skill)

@@ -2,6 +2,7 @@
 //! threads, render.
 
 mod admin;
+mod approvals;
 mod backups;
 mod catalog;
 mod certs;
@@ -13,6 +14,7 @@ pub use admin::{
     audit, audit_csv, create_station, create_user, rotate_key, station_screen, stations,
     unlock_user, update_user, users,
 };
+pub use approvals::{approvals, approve, reject};
 pub use backups::{back_up_now, backups, download as download_backup};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
