@@ -243,6 +243,7 @@ fn one_month_skill(dir: &std::path::Path, timezone: &str) -> (Store, Employee, S
             description: String::new(),
             max_level: 1,
             validity_months: Some(1),
+            needs_approval: None,
         },
     )
     .expect("skill");

@@ -204,6 +204,24 @@ impl World {
         id
     }
 
+    /// Give a revision an effective date and a retraining grace period.
+    fn grace(
+        &mut self,
+        skill: Uuid,
+        revision: Uuid,
+        effective: Option<jiff::civil::Date>,
+        days: u32,
+    ) {
+        let r = self
+            .catalog
+            .revisions
+            .get_mut(&skill)
+            .and_then(|l| l.iter_mut().find(|r| r.id == revision))
+            .expect("revision");
+        r.effective_date = effective;
+        r.grace_days = days;
+    }
+
     /// A draft put at `position` among the skill's revisions; the later ones move up one.
     fn insert_draft(&mut self, skill: Uuid, position: usize, retrain: bool) -> Uuid {
         let list = self.catalog.revisions.entry(skill).or_default();
@@ -456,7 +474,9 @@ fn messages(v: &[VerdictReason]) -> Vec<String> {
     m
 }
 
-use SkillStatus::{Expired, ExpiringSoon, Extra, InsufficientLevel, Missing, Outdated, Valid};
+use SkillStatus::{
+    Expired, ExpiringSoon, Extra, InsufficientLevel, Missing, Outdated, RetrainingDue, Valid,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Which requirement rows apply
@@ -1147,7 +1167,8 @@ fn insufficient_level_beats_expiring_soon() {
 fn judge_certification_applies_the_rules_in_order() {
     let (w, lockout, a, b, e) = retraining_world();
     let revs = w.revisions(lockout);
-    let judge = |c: &Certification, level| judge_certification(c, level, revs, 30, now());
+    let judge =
+        |c: &Certification, level| judge_certification(c, level, revs, 30, &TimeZone::UTC, now());
     let base = w.cert(&e, lockout, 2, long_ago()).on(b);
 
     let cases = [
@@ -1169,11 +1190,134 @@ fn judge_certification_applies_the_rules_in_order() {
     }
     // The warning window is a parameter.
     let soon = base.clone().expiring(now() + days(10));
-    assert_eq!(judge_certification(&soon, 2, revs, 9, now()).status, Valid);
     assert_eq!(
-        judge_certification(&soon, 2, revs, 10, now()).status,
+        judge_certification(&soon, 2, revs, 9, &TimeZone::UTC, now()).status,
+        Valid
+    );
+    assert_eq!(
+        judge_certification(&soon, 2, revs, 10, &TimeZone::UTC, now()).status,
         ExpiringSoon
     );
+}
+
+// --- Retraining grace periods (RETRAINING_DUE) ---------------------------------------------
+
+/// Rev B (requires retraining) took effect on 20 Nov 2026 with 10 days' grace: people on Rev A
+/// count until the start of 30 Nov, Austin time (06:00Z).
+fn grace_world() -> (World, Uuid, Uuid, Uuid, Employee) {
+    let (mut w, lockout, a, b, e) = retraining_world();
+    w.grace(lockout, b, Some(jiff::civil::date(2026, 11, 20)), 10);
+    (w, lockout, a, b, e)
+}
+
+#[test]
+fn within_the_grace_period_an_older_revision_is_retraining_due_and_green() {
+    let (w, lockout, a, b, e) = grace_world();
+    let on_a = w.cert(&e, lockout, 2, long_ago()).on(a);
+    let line = w.line(&e, std::slice::from_ref(&on_a), lockout);
+    assert_eq!(line.status, RetrainingDue);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev B"));
+    assert_eq!(line.retraining_due, Some(utc("2026-11-30T06:00:00Z")));
+
+    let v = w.verdict(&e, std::slice::from_ref(&on_a), None);
+    assert!(v.is_green(), "{v:?}");
+    assert!(v.reasons.is_empty());
+    assert_eq!(v.warnings.len(), 1);
+    assert_eq!(v.warnings[0].code, ReasonCode::RetrainingDue);
+    assert_eq!(v.warnings[0].status, Some(RetrainingDue));
+    assert_eq!(v.warnings[0].date, Some(utc("2026-11-30T06:00:00Z")));
+    assert_eq!(
+        v.warnings[0].message,
+        "Lockout — Rev B retraining due 30 Nov 2026"
+    );
+    // Certified on the new revision: nothing due.
+    let on_b = w.cert(&e, lockout, 2, long_ago()).on(b);
+    assert_eq!(w.status(&e, &[on_b], lockout), Valid);
+}
+
+#[test]
+fn when_the_grace_period_ends_the_certification_is_outdated() {
+    let (w, lockout, a, _, e) = grace_world();
+    let on_a = w.cert(&e, lockout, 2, long_ago()).on(a);
+    let revs = w.revisions(lockout);
+    let zone = zone("America/Chicago");
+    let at = |t: &str| judge_certification(&on_a, 2, revs, 30, &zone, utc(t));
+    assert_eq!(at("2026-11-30T05:59:59Z").status, RetrainingDue);
+    let end = at("2026-11-30T06:00:00Z");
+    assert_eq!(
+        end.status, Outdated,
+        "the deadline itself is past the grace"
+    );
+    assert_eq!(end.retraining_due, None);
+    assert_eq!(at("2027-03-01T00:00:00Z").status, Outdated);
+}
+
+#[test]
+fn a_too_low_level_stays_red_during_the_grace_period() {
+    let (w, lockout, a, _, e) = grace_world();
+    let low = w.cert(&e, lockout, 1, long_ago()).on(a);
+    assert_eq!(
+        w.status(&e, std::slice::from_ref(&low), lockout),
+        InsufficientLevel
+    );
+    assert!(!w.verdict(&e, &[low], None).is_green());
+}
+
+#[test]
+fn no_grace_days_or_no_effective_date_means_outdated_at_once() {
+    let (mut w, lockout, a, b, e) = retraining_world();
+    let on_a = w.cert(&e, lockout, 2, long_ago()).on(a);
+    w.grace(lockout, b, Some(jiff::civil::date(2026, 11, 20)), 0);
+    assert_eq!(w.status(&e, std::slice::from_ref(&on_a), lockout), Outdated);
+    w.grace(lockout, b, None, 30);
+    assert_eq!(w.status(&e, &[on_a], lockout), Outdated, "fail safe");
+}
+
+#[test]
+fn the_earliest_deadline_of_several_retraining_revisions_counts() {
+    let mut w = World::new();
+    let lockout = w.skill("Lockout", None);
+    let a = w.revision(lockout, "Rev A", RevisionStatus::Archived, false);
+    let b = w.revision(lockout, "Rev B", RevisionStatus::Archived, true);
+    let c = w.revision(lockout, "Rev C", RevisionStatus::Active, true);
+    w.require(lockout, 1, everyone());
+    let e = w.employee("Pat");
+    let on_a = w.cert(&e, lockout, 1, long_ago()).on(a);
+    // Rev B's grace is over, Rev C's is not: Rev B already makes Rev A outdated.
+    w.grace(lockout, b, Some(jiff::civil::date(2026, 1, 1)), 30);
+    w.grace(lockout, c, Some(jiff::civil::date(2026, 11, 20)), 60);
+    let line = w.line(&e, std::slice::from_ref(&on_a), lockout);
+    assert_eq!(line.status, Outdated);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev B"));
+    // Both within grace: due by the earlier deadline.
+    w.grace(lockout, b, Some(jiff::civil::date(2026, 11, 1)), 40);
+    let line = w.line(&e, std::slice::from_ref(&on_a), lockout);
+    assert_eq!(line.status, RetrainingDue);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev B"));
+    assert_eq!(line.retraining_due, Some(utc("2026-12-11T06:00:00Z")));
+    // On Rev B: only Rev C's deadline is left.
+    let on_b = w.cert(&e, lockout, 1, long_ago()).on(b);
+    let line = w.line(&e, &[on_b], lockout);
+    assert_eq!(line.retraining_revision_label.as_deref(), Some("Rev C"));
+    assert_eq!(line.retraining_due, Some(utc("2027-01-19T06:00:00Z")));
+}
+
+#[test]
+fn retraining_due_ranks_between_insufficient_level_and_expiring_soon() {
+    assert!(InsufficientLevel < RetrainingDue && RetrainingDue < ExpiringSoon);
+    assert!(RetrainingDue.is_ok());
+    assert_eq!(SkillStatus::parse("retraining_due"), Some(RetrainingDue));
+    let (w, lockout, a, b, e) = grace_world();
+    // A current certification that expires soon beats one due for retraining.
+    let due = w.cert(&e, lockout, 2, long_ago()).on(a);
+    let soon = w
+        .cert(&e, lockout, 2, long_ago())
+        .on(b)
+        .expiring(now() + days(3));
+    assert_eq!(w.status(&e, &[due.clone(), soon], lockout), ExpiringSoon);
+    // One due for retraining beats one with too low a level.
+    let low = w.cert(&e, lockout, 1, long_ago()).on(b);
+    assert_eq!(w.status(&e, &[low, due], lockout), RetrainingDue);
 }
 
 #[test]
@@ -1967,6 +2111,9 @@ struct Scenario {
     station: Option<StationSpec>,
     now_days: i64,
     warning_days: u32,
+    /// Effective date (days from `now()`, or none) and grace days, handed to the revisions
+    /// in turn.
+    graces: Vec<(Option<i64>, u32)>,
 }
 
 fn skill_spec() -> impl Strategy<Value = SkillSpec> {
@@ -2072,9 +2219,16 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::option::of(station_spec()),
         -400i64..400,
         prop_oneof![Just(DEFAULT_WARNING_DAYS), 0u32..=45],
+        prop::collection::vec(
+            (
+                prop::option::weighted(0.8, -420i64..420),
+                prop_oneof![Just(0u32), 1u32..=120],
+            ),
+            0..=6,
+        ),
     )
         .prop_map(
-            |(skills, rows, certs, employee, station, now_days, warning_days)| Scenario {
+            |(skills, rows, certs, employee, station, now_days, warning_days, graces)| Scenario {
                 skills,
                 rows,
                 certs,
@@ -2082,6 +2236,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 station,
                 now_days,
                 warning_days,
+                graces,
             },
         )
 }
@@ -2169,12 +2324,17 @@ fn build(s: &Scenario) -> Built {
                 Some(a) if j == a => RevisionStatus::Active,
                 _ => RevisionStatus::Draft,
             };
-            w.revision(
+            let rev = w.revision(
                 id,
                 &format!("Rev {}", char::from(b'A' + j as u8)),
                 status,
                 retrain,
             );
+            if !s.graces.is_empty() {
+                let (effective, grace) = s.graces[(i * 3 + j) % s.graces.len()];
+                let effective = effective.map(|d| (now() + days(d)).to_zoned(TimeZone::UTC).date());
+                w.grace(id, rev, effective, grace);
+            }
         }
         if k.deleted {
             w.delete_skill(id);
@@ -2301,6 +2461,16 @@ fn oracle(
         }
     }
     let warning = days(i64::from(catalog.sites[&employee.site_id].warning_days));
+    let site_zone = catalog.zone(employee.site_id);
+    // A revision's grace has ended when there is none, or at 00:00 site time on the day
+    // `grace_days` after its effective date.
+    let grace_over = |r: &SkillRevision| {
+        r.grace_days == 0
+            || r.effective_date.is_none_or(|d| {
+                let end = d + jiff::Span::new().days(i64::from(r.grace_days));
+                end.to_zoned(site_zone.clone()).expect("zoned").timestamp() <= now
+            })
+    };
     demands
         .into_iter()
         .map(|(skill, (level, sources))| {
@@ -2317,21 +2487,28 @@ fn oracle(
                         .iter()
                         .find(|r| Some(r.id) == c.revision_id)
                         .map_or(0, |r| r.sequence);
+                    // Revisions in force now or before (archived ones were active), after
+                    // the certified one, up to the active one, that require retraining;
+                    // drafts never count.
+                    let retrain: Vec<&SkillRevision> = revisions
+                        .iter()
+                        .filter(|r| {
+                            active.is_some_and(|a| {
+                                r.requires_retraining
+                                    && r.status != RevisionStatus::Draft
+                                    && r.sequence > certified_seq
+                                    && r.sequence <= a.sequence
+                            })
+                        })
+                        .collect();
                     if c.expires_at.is_some_and(|x| x <= now) {
                         Expired
-                    } else if active.is_some_and(|a| {
-                        // Revisions in force now or before (archived ones were active), after
-                        // the certified one, up to the active one; drafts never count.
-                        revisions.iter().any(|r| {
-                            r.requires_retraining
-                                && r.status != RevisionStatus::Draft
-                                && r.sequence > certified_seq
-                                && r.sequence <= a.sequence
-                        })
-                    }) {
+                    } else if retrain.iter().any(|r| grace_over(r)) {
                         Outdated
                     } else if c.level < level {
                         InsufficientLevel
+                    } else if !retrain.is_empty() {
+                        RetrainingDue
                     } else if c
                         .expires_at
                         .is_some_and(|x| now.duration_until(x) <= warning)
@@ -2455,7 +2632,7 @@ proptest! {
             q.skills.iter().filter(|l| l.required_level.is_some()).collect();
         let all_ok = required
             .iter()
-            .all(|l| matches!(l.status, Valid | ExpiringSoon));
+            .all(|l| matches!(l.status, Valid | ExpiringSoon | RetrainingDue));
         let active = b.employee.status == EmployeeStatus::Active;
         prop_assert_eq!(v.is_green(), active && all_ok);
         prop_assert_eq!(v.verdict == Verdict::Amber, !active);
@@ -2469,7 +2646,10 @@ proptest! {
             let reasons: Vec<Uuid> = v.reasons.iter().map(|r| r.skill_id.expect("skill")).collect();
             prop_assert_eq!(reasons.len(), failing.len());
             prop_assert_eq!(reasons.into_iter().collect::<BTreeSet<_>>(), failing);
-            let expiring = required.iter().filter(|l| l.status == ExpiringSoon).count();
+            let expiring = required
+                .iter()
+                .filter(|l| matches!(l.status, ExpiringSoon | RetrainingDue))
+                .count();
             prop_assert_eq!(v.warnings.len(), expiring);
             for r in &v.reasons {
                 prop_assert!(r.message.starts_with(&q.skill(r.skill_id.expect("skill")).expect("line").skill_name));
@@ -2561,7 +2741,8 @@ proptest! {
     }
 
     /// Time only makes things worse: a later `now` never improves any skill and never turns
-    /// a non-green verdict green.
+    /// a non-green verdict green — in particular no status turns green later because a
+    /// retraining grace period has passed.
     #[test]
     fn later_never_improves(s in scenario(), later_days in 0i64..800, later_secs in 0i64..86_400) {
         let b = build(&s);
@@ -2570,12 +2751,19 @@ proptest! {
         let after_q = statuses(&b.qualify(&b.employee, &b.certs, later));
         prop_assert_eq!(before_q.keys().collect::<Vec<_>>(), after_q.keys().collect::<Vec<_>>());
         no_better(&before_q, &after_q)?;
-        // A certification that never expires is judged the same at any time.
+        // A certification that never expires is judged the same at any time, except that a
+        // retraining grace period may end (RETRAINING_DUE becomes OUTDATED, never back).
         let timeless: Vec<Certification> = b.certs.iter().filter(|c| c.expires_at.is_none()).cloned().collect();
-        prop_assert_eq!(
-            statuses(&b.qualify(&b.employee, &timeless, b.now)),
-            statuses(&b.qualify(&b.employee, &timeless, later))
-        );
+        let then = statuses(&b.qualify(&b.employee, &timeless, b.now));
+        let after = statuses(&b.qualify(&b.employee, &timeless, later));
+        prop_assert_eq!(then.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+        for (skill, (level, was)) in &then {
+            let (_, now_status) = after[skill];
+            prop_assert!(
+                now_status == *was || (*was == RetrainingDue && now_status == Outdated),
+                "{skill} at level {level:?}: {was:?} became {now_status:?}"
+            );
+        }
         if !b.verdict(&b.employee, &b.certs, b.now).is_green() {
             prop_assert!(!b.verdict(&b.employee, &b.certs, later).is_green());
         }

@@ -50,6 +50,7 @@ fn populated(dir: &std::path::Path) -> (Store, Employee, Vec<Skill>) {
                 description: String::new(),
                 max_level: 1,
                 validity_months: Some(12),
+                needs_approval: None,
             },
         )
         .expect("skill");

@@ -197,6 +197,7 @@ fn every_route_checks_the_role_on_the_server() {
             change_log: "draft for the route test".into(),
             effective_date: None,
             requires_retraining: false,
+            grace_days: 0,
             status: None,
         },
     )
@@ -244,6 +245,7 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/employees/{emp}/qr.png"), staff),
         ("/badges/print".into(), catalog),
         ("/certify".into(), certify),
+        ("/approvals".into(), certify),
         (format!("/certifications/{cert}/revoke"), catalog),
         ("/matrix".into(), staff),
         ("/matrix.csv".into(), staff),
@@ -347,6 +349,13 @@ fn every_route_checks_the_role_on_the_server() {
             catalog,
         ),
         (format!("/revisions/{nobody}/activate"), vec![], catalog),
+        (format!("/skills/{nobody}/rollback"), vec![], catalog),
+        (format!("/approvals/{nobody}/approve"), vec![], certify),
+        (
+            format!("/approvals/{nobody}/reject"),
+            vec![("reason", "x")],
+            certify,
+        ),
         (format!("/requirements/{nobody}/delete"), vec![], catalog),
         ("/backups".into(), vec![], admin),
     ];
@@ -865,6 +874,7 @@ fn new_skill(store: &Store, code: &str, max_level: u8) -> caliber::domain::Skill
             description: String::new(),
             max_level,
             validity_months: Some(12),
+            needs_approval: None,
         },
     )
     .expect("skill")
@@ -1645,4 +1655,59 @@ fn back_up_now_runs_in_the_background_and_one_at_a_time() {
     drop(slot);
     let (st, _, _) = w.post(&admin, "/backups", &[]);
     assert_eq!(st, 303, "free again once the run ends");
+}
+
+/// Four-eyes in the browser: the approvals page lists a certification another person made
+/// in a skill that needs approval; approving it there makes it count; the page then shows
+/// nothing pending. The certifier's own pending certification offers no approve button.
+#[test]
+fn a_trainer_approves_a_pending_certification_on_the_approvals_page() {
+    let w = start(WebSettings::default());
+    let trainer = w.as_role("trainer");
+    let people = plain_employees(&w.store, 1);
+    let skill: caliber::domain::Skill = caliber::service::create(
+        &w.store,
+        &caliber::store::Actor::named("test"),
+        caliber::service::SkillInput {
+            code: "FE1".into(),
+            name: "Four Eyes Skill".into(),
+            description: String::new(),
+            max_level: 1,
+            validity_months: Some(12),
+            needs_approval: Some(true),
+        },
+    )
+    .expect("skill");
+    let cert = caliber::service::certify(
+        &w.store,
+        &caliber::store::Actor::named("other-trainer@plant.example"),
+        serde_json::from_value::<caliber::service::CertifyInput>(serde_json::json!({
+            "employee_id": people[0].id, "skill_id": skill.id, "level": 1
+        }))
+        .expect("input"),
+    )
+    .expect("certify");
+    assert_eq!(cert.approval, caliber::domain::Approval::Pending);
+    let (st, body, _) = w.get(&trainer, "/approvals");
+    assert_eq!(st, 200, "{body}");
+    assert!(body.contains("Four Eyes Skill"), "{body}");
+    assert!(
+        body.contains(&format!("/approvals/{}/approve", cert.id)),
+        "{body}"
+    );
+    let (st, body, _) = w.post(&trainer, &format!("/approvals/{}/approve", cert.id), &[]);
+    assert!(st == 303 || st == 302, "{st} {body}");
+    let stored: caliber::domain::Certification = w
+        .store
+        .read()
+        .expect("r")
+        .get(cert.id)
+        .expect("get")
+        .expect("cert");
+    assert!(matches!(
+        stored.approval,
+        caliber::domain::Approval::Approved { .. }
+    ));
+    let (_, body, _) = w.get(&trainer, "/approvals");
+    assert!(body.contains("Nothing is waiting for approval"), "{body}");
 }

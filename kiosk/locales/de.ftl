@@ -29,6 +29,7 @@ skill-missing = { $skill } — nicht zertifiziert
 skill-expired = { $skill } — abgelaufen am { $date }
 skill-expired-undated = { $skill } — abgelaufen
 skill-expiring = { $skill } — läuft ab am { $date }
+skill-retraining-due = { $skill } — Nachschulung fällig am { $date }
 skill-outdated = { $skill } — neue Revision: Nachschulung nötig
 skill-level-too-low = { $skill } — Stufe unter der geforderten
 

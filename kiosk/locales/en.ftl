@@ -30,6 +30,7 @@ skill-missing = { $skill } — not certified
 skill-expired = { $skill } — expired { $date }
 skill-expired-undated = { $skill } — expired
 skill-expiring = { $skill } — expires { $date }
+skill-retraining-due = { $skill } — retraining due { $date }
 skill-outdated = { $skill } — new revision needs retraining
 skill-level-too-low = { $skill } — level below the required level
 

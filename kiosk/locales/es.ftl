@@ -29,6 +29,7 @@ skill-missing = { $skill } — sin certificación
 skill-expired = { $skill } — caducó el { $date }
 skill-expired-undated = { $skill } — caducada
 skill-expiring = { $skill } — caduca el { $date }
+skill-retraining-due = { $skill } — nueva capacitación antes del { $date }
 skill-outdated = { $skill } — nueva revisión: requiere nueva capacitación
 skill-level-too-low = { $skill } — nivel inferior al requerido
 

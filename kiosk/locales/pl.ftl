@@ -29,6 +29,7 @@ skill-missing = { $skill } — brak certyfikatu
 skill-expired = { $skill } — ważność wygasła { $date }
 skill-expired-undated = { $skill } — ważność wygasła
 skill-expiring = { $skill } — ważność wygasa { $date }
+skill-retraining-due = { $skill } — ponowne szkolenie do { $date }
 skill-outdated = { $skill } — nowa wersja: wymagane ponowne szkolenie
 skill-level-too-low = { $skill } — poziom niższy niż wymagany
 

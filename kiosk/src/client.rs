@@ -12,11 +12,11 @@ use crate::screen::ScreenState;
 /// send the parameters. Every field but `code` may be missing.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Reason {
-    /// Machine-readable kind (`skill`, `expiring_soon`, `unknown_badge`, `badge_replaced`,
-    /// `on_leave`, `terminated`).
+    /// Machine-readable kind (`skill`, `expiring_soon`, `retraining_due`, `unknown_badge`,
+    /// `badge_replaced`, `on_leave`, `terminated`).
     pub code: String,
     /// The skill's status for skill reasons (`MISSING`, `EXPIRED`, `OUTDATED`,
-    /// `INSUFFICIENT_LEVEL`, `EXPIRING_SOON`).
+    /// `INSUFFICIENT_LEVEL`, `RETRAINING_DUE`, `EXPIRING_SOON`).
     #[serde(default)]
     pub status: Option<String>,
     /// The skill's name for skill reasons.

@@ -159,6 +159,7 @@ keys! {
     SkillExpired = "skill-expired", "{ $skill } expired on { $date }.";
     SkillExpiredUndated = "skill-expired-undated", "{ $skill } expired (no date known).";
     SkillExpiring = "skill-expiring", "{ $skill } expires on { $date } (green warning).";
+    SkillRetrainingDue = "skill-retraining-due", "{ $skill } counts until { $date }, then needs retraining (green warning).";
     SkillOutdated = "skill-outdated", "{ $skill }: a new revision needs retraining.";
     SkillLevelTooLow = "skill-level-too-low", "{ $skill }: level below the required one.";
     HealthCamera = "health-camera", "Footer: the camera.";

@@ -77,6 +77,10 @@ pub fn reason_text(language: Language, reason: &Reason) -> String {
         ("expiring_soon", _, Some(date)) => {
             language.text(Key::SkillExpiring, &[("skill", skill), ("date", &date)])
         }
+        ("retraining_due", _, Some(date)) => language.text(
+            Key::SkillRetrainingDue,
+            &[("skill", skill), ("date", &date)],
+        ),
         _ => reason.message.clone(),
     }
 }
@@ -423,6 +427,61 @@ impl<D: Display, O: Outputs> Station<D, O> {
             if ended && pending == 0 && self.settings.exit_at_end {
                 return Ok(());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod retraining_tests {
+    use super::*;
+    use crate::client::ScanVerdict;
+
+    /// A green verdict with a skill due for retraining draws the warning with its due date
+    /// in every language, and stays green.
+    #[test]
+    fn retraining_due_is_a_dated_warning_on_a_green_screen() {
+        let warning = Reason {
+            code: "retraining_due".into(),
+            status: Some("RETRAINING_DUE".into()),
+            skill_name: Some("Lockout".into()),
+            date: Some("2026-11-30T12:00:00Z".into()),
+            message: "Lockout — Rev B retraining due 30 Nov 2026".into(),
+        };
+        let verdict = ScanVerdict {
+            verdict: "green".into(),
+            station: Some("Press 4".into()),
+            employee_name: Some("Pat Doe".into()),
+            employee_language: None,
+            reasons: vec![],
+            warnings: vec![warning.clone()],
+        };
+        let expect = [
+            (Language::English, "retraining due"),
+            (Language::German, "Nachschulung fällig am"),
+            (Language::Spanish, "nueva capacitación antes del"),
+            (Language::Polish, "ponowne szkolenie do"),
+        ];
+        for (language, words) in expect {
+            let text = reason_text(language, &warning);
+            assert!(text.starts_with("Lockout — "), "{language:?}: {text}");
+            assert!(text.contains(words), "{language:?}: {text}");
+            assert!(
+                text.contains("2026"),
+                "{language:?}: the due date in {text}"
+            );
+            let screen = screen_for(
+                &Outcome::Judged(verdict.clone()),
+                "Press 4",
+                true,
+                Health::default(),
+                language,
+            );
+            assert_eq!(screen.state, ScreenState::Green);
+            assert!(
+                screen.lines.iter().any(|l| l == &text),
+                "{:?}",
+                screen.lines
+            );
         }
     }
 }

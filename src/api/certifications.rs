@@ -122,3 +122,52 @@ pub async fn revoke(
     let c = blocking(move || service::revoke(&st.store, &actor, id, input)).await?;
     Ok(ApiJson(c))
 }
+
+#[utoipa::path(get, path = "/api/v1/certifications/pending", tag = "certifications",
+    responses((status = 200, body = Vec<Certification>), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Certifications waiting for four-eyes approval, oldest first (for approvers).
+pub async fn pending(
+    State(st): State<ApiState>,
+    p: Principal,
+) -> ApiResult<ApiJson<Vec<Certification>>> {
+    p.require(p.role.can_certify(), "approve certifications")?;
+    let out = blocking(move || service::pending_approvals(&st.store)).await?;
+    Ok(ApiJson(out))
+}
+
+#[utoipa::path(post, path = "/api/v1/certifications/{id}/approve", tag = "certifications",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Certification), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Approve a pending certification as the second trainer or skill manager (not the certifier).
+pub async fn approve(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<Certification>> {
+    p.require(p.role.can_certify(), "approve certifications")?;
+    let actor = p.actor();
+    let c = blocking(move || service::approve(&st.store, &actor, id)).await?;
+    Ok(ApiJson(c))
+}
+
+#[utoipa::path(post, path = "/api/v1/certifications/{id}/reject", tag = "certifications",
+    params(("id" = Uuid, Path)), request_body = RevokeInput,
+    responses((status = 200, body = Certification), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Reject a pending certification (reason required) as the second person.
+pub async fn reject(
+    State(st): State<ApiState>,
+    p: Principal,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<RevokeInput>,
+) -> ApiResult<ApiJson<Certification>> {
+    p.require(p.role.can_certify(), "approve certifications")?;
+    let actor = p.actor();
+    let c = blocking(move || service::reject(&st.store, &actor, id, input)).await?;
+    Ok(ApiJson(c))
+}

@@ -155,6 +155,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(revisions::activation_preview))
         .routes(routes!(revisions::activate_revision))
+        .routes(routes!(revisions::rollback_revision))
         .routes(routes!(
             crud::requirements::list,
             crud::requirements::create
@@ -170,6 +171,9 @@ fn api_router() -> OpenApiRouter<ApiState> {
         ))
         .routes(routes!(certifications::get_certification))
         .routes(routes!(certifications::revoke))
+        .routes(routes!(certifications::pending))
+        .routes(routes!(certifications::approve))
+        .routes(routes!(certifications::reject))
         .routes(routes!(crud::stations::list, stations::create_station))
         .routes(routes!(
             crud::stations::get,

@@ -102,4 +102,9 @@ impl Certification {
     pub fn is_live(&self) -> bool {
         self.revoked.is_none() && self.deleted_at.is_none()
     }
+
+    /// Live and, under four-eyes, approved: it counts towards a qualification.
+    pub fn counts(&self) -> bool {
+        self.is_live() && self.approval.counts()
+    }
 }

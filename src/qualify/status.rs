@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,6 +36,9 @@ pub enum SkillStatus {
     Outdated,
     /// Required, achieved level below the required level.
     InsufficientLevel,
+    /// Required and counting for now, but certified on a revision that needs retraining
+    /// whose grace period has not ended yet (green with a warning and the due date).
+    RetrainingDue,
     /// Required and valid, but expiring within the site's warning window.
     ExpiringSoon,
     /// Required and valid.
@@ -48,7 +52,10 @@ impl SkillStatus {
     pub fn is_ok(self) -> bool {
         matches!(
             self,
-            SkillStatus::Valid | SkillStatus::ExpiringSoon | SkillStatus::Extra
+            SkillStatus::Valid
+                | SkillStatus::ExpiringSoon
+                | SkillStatus::RetrainingDue
+                | SkillStatus::Extra
         )
     }
 
@@ -59,6 +66,7 @@ impl SkillStatus {
             SkillStatus::Expired => "EXPIRED",
             SkillStatus::Outdated => "OUTDATED",
             SkillStatus::InsufficientLevel => "INSUFFICIENT_LEVEL",
+            SkillStatus::RetrainingDue => "RETRAINING_DUE",
             SkillStatus::ExpiringSoon => "EXPIRING_SOON",
             SkillStatus::Valid => "VALID",
             SkillStatus::Extra => "EXTRA",
@@ -72,6 +80,7 @@ impl SkillStatus {
             SkillStatus::Expired,
             SkillStatus::Outdated,
             SkillStatus::InsufficientLevel,
+            SkillStatus::RetrainingDue,
             SkillStatus::ExpiringSoon,
             SkillStatus::Valid,
             SkillStatus::Extra,
@@ -97,8 +106,11 @@ pub struct RequirementSource {
 pub struct CertificationJudgement {
     /// The status of this certification alone.
     pub status: SkillStatus,
-    /// The revision that needs retraining, when OUTDATED.
+    /// The revision that needs retraining, when OUTDATED or RETRAINING_DUE.
     pub retraining_revision: Option<Uuid>,
+    /// When the grace period ends (the certification is OUTDATED from then), when
+    /// RETRAINING_DUE.
+    pub retraining_due: Option<Timestamp>,
 }
 
 /// One skill's line in an employee's qualification.
@@ -126,8 +138,12 @@ pub struct SkillQualification {
     pub expires_at: Option<Timestamp>,
     /// Label of the revision it was certified on.
     pub revision_label: Option<String>,
-    /// Label of the revision that needs retraining, when OUTDATED.
+    /// Label of the revision that needs retraining, when OUTDATED or RETRAINING_DUE.
     pub retraining_revision_label: Option<String>,
+    /// When RETRAINING_DUE: the instant the grace period ends and the status becomes
+    /// OUTDATED (midnight at the start of the due day, site time).
+    #[schema(value_type = Option<String>)]
+    pub retraining_due: Option<Timestamp>,
     /// Every row that contributed to the required level.
     pub sources: Vec<RequirementSource>,
 }
@@ -149,31 +165,44 @@ impl Qualification {
 }
 
 /// Judge one live certification against a required level at `now`; the first rule that holds
-/// wins: EXPIRED, OUTDATED, INSUFFICIENT_LEVEL, EXPIRING_SOON, VALID.
+/// wins: EXPIRED, OUTDATED (retraining deadline passed), INSUFFICIENT_LEVEL, RETRAINING_DUE
+/// (deadline not passed yet), EXPIRING_SOON, VALID. `zone` is the employee's site timezone,
+/// in which revision effective dates and grace periods are counted.
 pub fn judge_certification(
     cert: &Certification,
     required_level: u8,
     revisions: &[SkillRevision],
     warning_days: u32,
+    zone: &TimeZone,
     now: Timestamp,
 ) -> CertificationJudgement {
     let ok = |status| CertificationJudgement {
         status,
         retraining_revision: None,
+        retraining_due: None,
     };
     if let Some(exp) = cert.expires_at
         && exp <= now
     {
         return ok(SkillStatus::Expired);
     }
-    if let Some(rev) = retraining_needed(cert, revisions) {
+    let retraining = retraining_state(cert, revisions, zone, now);
+    if let Some(Retraining::Outdated(rev)) = retraining {
         return CertificationJudgement {
             status: SkillStatus::Outdated,
             retraining_revision: Some(rev),
+            retraining_due: None,
         };
     }
     if cert.level < required_level {
         return ok(SkillStatus::InsufficientLevel);
+    }
+    if let Some(Retraining::Due { revision, due }) = retraining {
+        return CertificationJudgement {
+            status: SkillStatus::RetrainingDue,
+            retraining_revision: Some(revision),
+            retraining_due: Some(due),
+        };
     }
     if let Some(exp) = cert.expires_at {
         let window = SignedDuration::from_hours(24 * i64::from(warning_days));
@@ -184,6 +213,88 @@ pub fn judge_certification(
     ok(SkillStatus::Valid)
 }
 
+/// Where a certification stands against the retraining revisions in force after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retraining {
+    /// A retraining deadline has passed (or one had no grace period): OUTDATED, naming
+    /// that revision.
+    Outdated(Uuid),
+    /// Every retraining revision is still within its grace period; the earliest deadline
+    /// is `due`, set by `revision`.
+    Due {
+        /// The revision whose deadline comes first.
+        revision: Uuid,
+        /// Its deadline.
+        due: Timestamp,
+    },
+}
+
+/// The instant a revision's retraining grace period ends: the start (00:00, site time) of
+/// the day `grace_days` after its effective date. `None` when the revision gives no grace
+/// (no grace days, or no effective date): retraining is due at once.
+pub fn retraining_deadline(revision: &SkillRevision, zone: &TimeZone) -> Option<Timestamp> {
+    if revision.grace_days == 0 {
+        return None;
+    }
+    let day = revision
+        .effective_date?
+        .checked_add(jiff::Span::new().days(i64::from(revision.grace_days)))
+        .ok()?;
+    // A day that starts in a DST gap starts at the gap's end (jiff's compatible rule).
+    day.to_zoned(zone.clone()).ok().map(|z| z.timestamp())
+}
+
+/// Whether `cert` needs retraining at `now` and how urgently: over every revision in force
+/// after the certified one (see [`retraining_needed`]) that requires retraining, the
+/// earliest deadline counts. `None` when no retraining is needed.
+pub fn retraining_state(
+    cert: &Certification,
+    revisions: &[SkillRevision],
+    zone: &TimeZone,
+    now: Timestamp,
+) -> Option<Retraining> {
+    let mut due: Option<(Timestamp, Uuid)> = None;
+    for r in retraining_revisions(cert, revisions) {
+        match retraining_deadline(r, zone) {
+            Some(deadline) if deadline > now => {
+                if due.is_none_or(|(d, _)| deadline < d) {
+                    due = Some((deadline, r.id));
+                }
+            }
+            // Revisions come in sequence order: the first one past its deadline is named.
+            _ => return Some(Retraining::Outdated(r.id)),
+        }
+    }
+    due.map(|(due, revision)| Retraining::Due { revision, due })
+}
+
+/// The revisions in force after the certified one, up to the active one, that require
+/// retraining, in sequence order.
+fn retraining_revisions<'a>(
+    cert: &Certification,
+    revisions: &'a [SkillRevision],
+) -> Vec<&'a SkillRevision> {
+    let Some(active) = revisions
+        .iter()
+        .find(|r| r.status == RevisionStatus::Active)
+    else {
+        return Vec::new();
+    };
+    // A certification without a revision predates every revision.
+    let certified_seq = cert
+        .revision_id
+        .and_then(|id| revisions.iter().find(|r| r.id == id))
+        .map_or(0, |r| r.sequence);
+    let mut list: Vec<&SkillRevision> = revisions
+        .iter()
+        .filter(|r| has_been_in_force(r))
+        .filter(|r| r.sequence > certified_seq && r.sequence <= active.sequence)
+        .filter(|r| r.requires_retraining)
+        .collect();
+    list.sort_by_key(|r| r.sequence);
+    list
+}
+
 /// The first revision after the certified one, up to the active one, that requires
 /// retraining; `None` when the certification is current enough.
 ///
@@ -192,21 +303,7 @@ pub fn judge_certification(
 /// revision). A draft — even one older than the active revision, skipped when a later draft
 /// was activated — never makes anyone OUTDATED.
 pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> Option<Uuid> {
-    let active = revisions
-        .iter()
-        .find(|r| r.status == RevisionStatus::Active)?;
-    // A certification without a revision predates every revision.
-    let certified_seq = cert
-        .revision_id
-        .and_then(|id| revisions.iter().find(|r| r.id == id))
-        .map_or(0, |r| r.sequence);
-    revisions
-        .iter()
-        .filter(|r| has_been_in_force(r))
-        .filter(|r| r.sequence > certified_seq && r.sequence <= active.sequence)
-        .filter(|r| r.requires_retraining)
-        .min_by_key(|r| r.sequence)
-        .map(|r| r.id)
+    retraining_revisions(cert, revisions).first().map(|r| r.id)
 }
 
 /// Whether a revision is or was in force: active now, or archived (superseded after being
@@ -351,8 +448,10 @@ pub struct Judged<'a> {
     pub status: SkillStatus,
     /// The certification behind the status.
     pub certification: Option<&'a Certification>,
-    /// The revision that needs retraining, when OUTDATED.
+    /// The revision that needs retraining, when OUTDATED or RETRAINING_DUE.
     pub retraining_revision: Option<Uuid>,
+    /// When RETRAINING_DUE: when the grace period ends.
+    pub retraining_due: Option<Timestamp>,
     /// The requirement rows behind the level (empty unless described).
     pub sources: Vec<RequirementSource>,
 }
@@ -382,7 +481,9 @@ fn judge<'a>(
         .sites
         .get(&employee.site_id)
         .map_or(crate::domain::DEFAULT_WARNING_DAYS, |s| s.warning_days);
-    let mine = |c: &&Certification| c.is_live() && c.employee_id == employee.id;
+    let zone = catalog.zone(employee.site_id);
+    // Pending or rejected four-eyes certifications do not count (docs/qualification.md).
+    let mine = |c: &&Certification| c.counts() && c.employee_id == employee.id;
     let mut out = Vec::with_capacity(demands.len() + 8);
     for (skill_id, (level, sources)) in demands.iter() {
         let Some(skill) = catalog.skills.get(skill_id) else {
@@ -399,7 +500,7 @@ fn judge<'a>(
             .map(|c| {
                 (
                     c,
-                    judge_certification(c, *level, revisions, warning_days, now),
+                    judge_certification(c, *level, revisions, warning_days, &zone, now),
                 )
             })
             .max_by(|a, b| {
@@ -414,6 +515,7 @@ fn judge<'a>(
             status: best.map_or(SkillStatus::Missing, |b| b.1.status),
             certification: best.map(|b| b.0),
             retraining_revision: best.and_then(|b| b.1.retraining_revision),
+            retraining_due: best.and_then(|b| b.1.retraining_due),
             sources: sources.clone(),
         });
     }
@@ -437,6 +539,7 @@ fn judge<'a>(
                 status: SkillStatus::Extra,
                 certification: Some(c),
                 retraining_revision: None,
+                retraining_due: None,
                 sources: Vec::new(),
             });
         }
@@ -457,6 +560,7 @@ fn describe(catalog: &Catalog, employee: &Employee, judged: Vec<Judged<'_>>) -> 
             let mut l = line(j.skill, j.required_level, j.certification, revisions);
             l.status = j.status;
             l.sources = j.sources;
+            l.retraining_due = j.retraining_due;
             l.retraining_revision_label = j
                 .retraining_revision
                 .and_then(|id| revisions.iter().find(|r| r.id == id))
@@ -498,6 +602,7 @@ fn line(
             .and_then(|id| revisions.iter().find(|r| r.id == id))
             .map(|r| r.label.clone()),
         retraining_revision_label: None,
+        retraining_due: None,
         sources: Vec::new(),
     }
 }

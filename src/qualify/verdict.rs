@@ -40,6 +40,8 @@ pub enum ReasonCode {
     Skill,
     /// A required skill expires soon (a warning on a green screen).
     ExpiringSoon,
+    /// A required skill needs retraining by a date (a warning on a green screen).
+    RetrainingDue,
     /// No employee has this badge.
     UnknownBadge,
     /// The badge was regenerated; the old one is void.
@@ -81,7 +83,7 @@ pub struct StationVerdict {
     pub employee_name: Option<String>,
     /// Why not green (failing skills, or the amber cause); empty when green.
     pub reasons: Vec<VerdictReason>,
-    /// Skills expiring soon (shown on a green screen).
+    /// Skills expiring soon or due for retraining (shown on a green screen).
     pub warnings: Vec<VerdictReason>,
 }
 
@@ -125,7 +127,7 @@ impl StationVerdict {
 
 /// Judge `employee` at `station` at `now`: GREEN only if active and every required skill
 /// (the station's project, everything that applies otherwise, the station's extra skills) is
-/// VALID or EXPIRING_SOON. Returns the qualification it was computed from as well.
+/// VALID, EXPIRING_SOON or RETRAINING_DUE (the last two as warnings). Returns the qualification it was computed from as well.
 pub fn station_verdict(
     catalog: &Catalog,
     employee: &Employee,
@@ -172,6 +174,24 @@ fn judge_skills(
                     date: line.expires_at,
                     skill_name: Some(line.skill_name.clone()),
                     message: format!("{} — expires {}", line.skill_name, date(line.expires_at)),
+                });
+                continue;
+            }
+            SkillStatus::RetrainingDue => {
+                warnings.push(VerdictReason {
+                    code: ReasonCode::RetrainingDue,
+                    skill_id: Some(line.skill_id),
+                    status: Some(line.status),
+                    date: line.retraining_due,
+                    skill_name: Some(line.skill_name.clone()),
+                    message: format!(
+                        "{} — {} retraining due {}",
+                        line.skill_name,
+                        line.retraining_revision_label
+                            .as_deref()
+                            .unwrap_or("new revision"),
+                        date(line.retraining_due)
+                    ),
                 });
                 continue;
             }

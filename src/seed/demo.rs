@@ -123,6 +123,7 @@ impl Seeder<'_> {
                 description: desc.into(),
                 max_level: max,
                 validity_months: months,
+                needs_approval: None,
             },
         )
     }
@@ -280,6 +281,7 @@ pub fn seed_demo(store: &Store, now: Timestamp) -> Result<DemoSummary> {
             change_log: "Initial safety programme.".into(),
             effective_date: None,
             requires_retraining: false,
+            grace_days: 0,
             status: Some(RevisionStatus::Active),
         },
     )?;
@@ -567,10 +569,11 @@ pub fn seed_demo(store: &Store, now: Timestamp) -> Result<DemoSummary> {
             change_log: "New lockout/tagout procedure for presses; everyone retrains.".into(),
             effective_date: None,
             requires_retraining: true,
+            grace_days: 0,
             status: None,
         },
     )?;
-    activate_revision(store, &a, rev_b.id)?;
+    activate_revision(store, &a, rev_b.id, ActivationInput::default())?;
     // Retrained on Rev B: Keisha (so only Derek and Robert stay OUTDATED).
     sd.certify(t2, &keisha, &safety, 1, 20, None)?;
     for e in [

@@ -153,6 +153,7 @@ pub fn generate(
                 description: String::new(),
                 max_level,
                 validity_months: validity,
+                needs_approval: None,
             },
         )?;
         // One skill in ten has revisions; some of those needed retraining.
@@ -166,6 +167,7 @@ pub fn generate(
                     change_log: String::new(),
                     effective_date: None,
                     requires_retraining: false,
+                    grace_days: 0,
                     status: Some(RevisionStatus::Active),
                 },
             )?;
@@ -179,10 +181,11 @@ pub fn generate(
                         change_log: String::new(),
                         effective_date: None,
                         requires_retraining: rng.random_ratio(1, 2),
+                        grace_days: 0,
                         status: None,
                     },
                 )?;
-                activate_revision(store, &a, b.id)?;
+                activate_revision(store, &a, b.id, ActivationInput::default())?;
             }
         }
         skill_list.push(skill);

@@ -1,5 +1,6 @@
 //! Skills, their revisions, and requirement rows.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -7,7 +8,6 @@ use uuid::Uuid;
 
 use super::{Editable, Result, ServiceError, live, required_text};
 use crate::domain::*;
-use crate::qualify::retraining_needed;
 use crate::store::{Actor, Store, Writer};
 
 /// Highest level any skill may have.
@@ -28,6 +28,10 @@ pub struct SkillInput {
     /// Months a certification stays valid; omit for never.
     #[serde(default)]
     pub validity_months: Option<u32>,
+    /// Four-eyes: new certifications count only once a second person approved them; omit
+    /// to keep the skill's current setting (off for a new skill).
+    #[serde(default)]
+    pub needs_approval: Option<bool>,
 }
 
 impl Editable for Skill {
@@ -63,7 +67,9 @@ impl Editable for Skill {
             max_level: i.max_level,
             validity_months: i.validity_months,
             deleted_at: existing.and_then(|e| e.deleted_at),
-            needs_approval: existing.is_some_and(|e| e.needs_approval),
+            needs_approval: i
+                .needs_approval
+                .unwrap_or(existing.is_some_and(|e| e.needs_approval)),
         })
     }
 }
@@ -157,6 +163,10 @@ pub struct RevisionInput {
     /// Whether people on earlier revisions must retrain.
     #[serde(default)]
     pub requires_retraining: bool,
+    /// Retraining grace period in days after the effective date (0 = none); can also be
+    /// set when the revision is activated.
+    #[serde(default)]
+    pub grace_days: u32,
     /// `draft` (default) or `active`; `active` is only allowed for a skill's first revision —
     /// later ones are activated, which archives the current one.
     #[serde(default)]
@@ -206,7 +216,7 @@ pub fn create_revision(
             status,
             effective_date: input.effective_date,
             requires_retraining: input.requires_retraining,
-            grace_days: 0,
+            grace_days: input.grace_days,
         };
         w.put(&rev)?;
         w.audit(
@@ -220,14 +230,36 @@ pub fn create_revision(
     })
 }
 
-/// Who would become OUTDATED if a draft revision were activated.
+/// When an activated revision takes effect and how long people on older revisions have to
+/// retrain. Both default to what the draft already says; a draft without an effective date
+/// takes effect on the day it is activated (UTC).
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ActivationInput {
+    /// The day the revision takes effect.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    #[param(value_type = Option<String>)]
+    pub effective_date: Option<Date>,
+    /// Grace period in days after the effective date (0 = none: OUTDATED at once).
+    #[serde(default)]
+    pub grace_days: Option<u32>,
+}
+
+/// Longest grace period a revision may give.
+pub const MAX_GRACE_DAYS: u32 = 730;
+
+/// What activating a draft revision would do, judged by the engine exactly as the matrix
+/// and the stations will judge after it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActivationPreview {
-    /// The draft.
+    /// The draft, with the effective date and grace period it would get.
     pub revision: SkillRevision,
     /// The revision it would archive.
     pub replaces: Option<SkillRevision>,
-    /// Employees whose live certification would become OUTDATED.
+    /// Employees whose status in the skill would become RETRAINING_DUE, by name.
+    pub retraining_due_employees: Vec<PreviewEmployee>,
+    /// Employees whose status in the skill would become OUTDATED, by name.
     pub outdated_employees: Vec<PreviewEmployee>,
 }
 
@@ -240,12 +272,25 @@ pub struct PreviewEmployee {
     pub number: String,
     /// Name.
     pub name: String,
+    /// Their status in the skill before.
+    pub before: crate::qualify::SkillStatus,
+    /// Their status in the skill after (RETRAINING_DUE or OUTDATED).
+    pub after: crate::qualify::SkillStatus,
+    /// When RETRAINING_DUE: when the grace period ends.
+    #[schema(value_type = Option<String>)]
+    pub retraining_due: Option<Timestamp>,
+    /// Stations (by name) that let them work before and would refuse them now.
+    pub refused_at: Vec<String>,
 }
 
+/// The draft, the skill's revisions now, and the revisions as they would be after
+/// activation (the draft active with its effective date and grace, the active one
+/// archived). Refuses what activation refuses.
 fn activation_plan(
     w: &Writer,
     revision_id: Uuid,
-) -> Result<(SkillRevision, Vec<SkillRevision>, ActivationPreview)> {
+    input: ActivationInput,
+) -> Result<(SkillRevision, Vec<SkillRevision>, Vec<SkillRevision>)> {
     let rev: SkillRevision = w
         .get(revision_id)?
         .ok_or_else(|| ServiceError::not_found("skill_revision", revision_id))?;
@@ -256,13 +301,16 @@ fn activation_plan(
         )));
     }
     let _skill: Skill = live(w, rev.skill_id)?;
+    let grace_days = input.grace_days.unwrap_or(rev.grace_days);
+    if grace_days > MAX_GRACE_DAYS {
+        return Err(ServiceError::invalid(
+            "grace_days",
+            format!("the grace period is at most {MAX_GRACE_DAYS} days"),
+        ));
+    }
     let current = w.revisions_of(rev.skill_id)?;
-    let replaces = current
-        .iter()
-        .find(|r| r.status == RevisionStatus::Active)
-        .cloned();
     // Revisions are activated in order; going back to an older one is a rollback.
-    if let Some(active) = &replaces
+    if let Some(active) = current.iter().find(|r| r.status == RevisionStatus::Active)
         && rev.sequence < active.sequence
     {
         return Err(ServiceError::Conflict(format!(
@@ -270,66 +318,136 @@ fn activation_plan(
             rev.label, active.label
         )));
     }
-    // The revisions as they would be after activation.
+    let mut activated = rev.clone();
+    activated.status = RevisionStatus::Active;
+    activated.grace_days = grace_days;
+    activated.effective_date = input
+        .effective_date
+        .or(rev.effective_date)
+        .or_else(|| Some(w.now().to_zoned(jiff::tz::TimeZone::UTC).date()));
     let after: Vec<SkillRevision> = current
         .iter()
         .map(|r| {
-            let mut r = r.clone();
             if r.id == rev.id {
-                r.status = RevisionStatus::Active;
+                activated.clone()
             } else if r.status == RevisionStatus::Active {
+                let mut r = r.clone();
                 r.status = RevisionStatus::Archived;
+                r
+            } else {
+                r.clone()
             }
-            r
         })
         .collect();
-    let mut outdated = std::collections::BTreeSet::new();
-    for c in w
-        .certifications_in(rev.skill_id)?
-        .iter()
-        .filter(|c| c.is_live())
-    {
-        // Only the revision change decides here; expiry and level are judged as usual.
-        if retraining_needed(c, &after).is_some() && retraining_needed(c, &current).is_none() {
-            outdated.insert(c.employee_id);
+    Ok((activated, current, after))
+}
+
+/// Who a change of one skill's revisions turns RETRAINING_DUE or OUTDATED at `now`, and at
+/// which stations they would be refused: every live employee is judged by the engine with
+/// the catalog as it is and as it would be, as the matrix judges them.
+fn revision_change_effect(
+    store: &Store,
+    skill_id: Uuid,
+    after: Vec<SkillRevision>,
+    now: Timestamp,
+) -> Result<(Vec<PreviewEmployee>, Vec<PreviewEmployee>)> {
+    use crate::qualify::{SkillStatus, judge_skills, station_verdict};
+    let before_catalog = store.catalog();
+    let mut after_catalog = (*before_catalog).clone();
+    after_catalog.revisions.insert(skill_id, after);
+    let people: Vec<Employee> = store.read()?.list()?;
+    let certs = store.certifications_by_employee()?;
+    let none = Vec::new();
+    let mut stations: Vec<&Station> = before_catalog
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let (mut due, mut outdated) = (Vec::new(), Vec::new());
+    for e in people.iter().filter(|e| e.deleted_at.is_none()) {
+        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
+        let line = |catalog| {
+            judge_skills(catalog, e, mine, now)
+                .into_iter()
+                .find(|j| j.skill.id == skill_id && j.required_level.is_some())
+                .map(|j| (j.status, j.retraining_due))
+        };
+        let (Some((before, _)), Some((after, retraining_due))) =
+            (line(&before_catalog), line(&after_catalog))
+        else {
+            continue;
+        };
+        if before == after || !matches!(after, SkillStatus::RetrainingDue | SkillStatus::Outdated) {
+            continue;
+        }
+        let refused_at = stations
+            .iter()
+            .filter(|st| {
+                station_verdict(&before_catalog, e, mine, Some(st), now)
+                    .0
+                    .is_green()
+                    && !station_verdict(&after_catalog, e, mine, Some(st), now)
+                        .0
+                        .is_green()
+            })
+            .map(|st| st.name.clone())
+            .collect();
+        let person = PreviewEmployee {
+            id: e.id,
+            number: e.number.clone(),
+            name: e.name.clone(),
+            before,
+            after,
+            retraining_due,
+            refused_at,
+        };
+        if after == SkillStatus::RetrainingDue {
+            due.push(person);
+        } else {
+            outdated.push(person);
         }
     }
-    let mut outdated_employees = Vec::new();
-    for id in &outdated {
-        if let Some(e) = w.get::<Employee>(*id)?
-            && e.deleted_at.is_none()
-        {
-            outdated_employees.push(PreviewEmployee {
-                id: e.id,
-                number: e.number,
-                name: e.name,
-            });
-        }
+    for list in [&mut due, &mut outdated] {
+        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.number.cmp(&b.number)));
     }
-    outdated_employees.sort_by(|a, b| a.name.cmp(&b.name));
-    let preview = ActivationPreview {
-        revision: rev.clone(),
-        replaces,
+    Ok((due, outdated))
+}
+
+/// Show what activating a draft would do at `now`, without doing it; refused like the
+/// activation.
+pub fn activation_preview(
+    store: &Store,
+    revision_id: Uuid,
+    input: ActivationInput,
+    now: Timestamp,
+) -> Result<ActivationPreview> {
+    let (activated, current, after) = store.dry_run(|w| activation_plan(w, revision_id, input))?;
+    let (retraining_due_employees, outdated_employees) =
+        revision_change_effect(store, activated.skill_id, after, now)?;
+    Ok(ActivationPreview {
+        replaces: current
+            .into_iter()
+            .find(|r| r.status == RevisionStatus::Active),
+        revision: activated,
+        retraining_due_employees,
         outdated_employees,
-    };
-    Ok((rev, current, preview))
+    })
 }
 
-/// Show what activating a draft would do, without doing it; refused like the activation.
-pub fn activation_preview(store: &Store, revision_id: Uuid) -> Result<ActivationPreview> {
-    store.dry_run(|w| Ok(activation_plan(w, revision_id)?.2))
-}
-
-/// Activate a draft revision: the current active one is archived in the same transaction.
-/// Revisions are activated in order, so a draft older than the active revision is refused
-/// with a conflict (going back is an explicit, audited rollback, not an activation).
+/// Activate a draft revision with its effective date and grace period: the current active
+/// one is archived in the same transaction. Revisions are activated in order, so a draft
+/// older than the active revision is refused with a conflict (going back is
+/// [`rollback_revision`]). Returns the revision as activated and the one archived.
 pub fn activate_revision(
     store: &Store,
     actor: &Actor,
     revision_id: Uuid,
-) -> Result<ActivationPreview> {
+    input: ActivationInput,
+) -> Result<(SkillRevision, Option<SkillRevision>)> {
     store.write(actor, |w| {
-        let (rev, current, preview) = activation_plan(w, revision_id)?;
+        let (activated, current, _) = activation_plan(w, revision_id, input)?;
+        let mut replaced = None;
         for old in current
             .iter()
             .filter(|r| r.status == RevisionStatus::Active)
@@ -344,24 +462,80 @@ pub fn activate_revision(
                 Some(old),
                 Some(&archived),
             )?;
+            replaced = Some(archived);
         }
-        let mut active = rev.clone();
-        active.status = RevisionStatus::Active;
-        if active.effective_date.is_none() {
-            active.effective_date = Some(w.now().to_zoned(jiff::tz::TimeZone::UTC).date());
-        }
-        w.put(&active)?;
+        let draft = current
+            .iter()
+            .find(|r| r.id == activated.id)
+            .cloned()
+            .unwrap_or_else(|| activated.clone());
+        w.put(&activated)?;
         w.audit(
             "skill_revision.activate",
             "skill_revision",
-            Some(rev.id),
-            Some(&rev),
-            Some(&active),
+            Some(activated.id),
+            Some(&draft),
+            Some(&activated),
         )?;
-        Ok(ActivationPreview {
-            revision: active,
-            ..preview
-        })
+        Ok((activated, replaced))
+    })
+}
+
+/// Undo a mistaken activation: the skill's active revision goes back to draft (it was never
+/// meant to be in force, so it makes nobody OUTDATED) and the revision it replaced — the
+/// archived one with the highest sequence below it — is active again, in one audited
+/// transaction. Refused with a conflict when the skill has no active revision or nothing to
+/// go back to. Returns the revision active again and the one withdrawn.
+pub fn rollback_revision(
+    store: &Store,
+    actor: &Actor,
+    skill_id: Uuid,
+) -> Result<(SkillRevision, SkillRevision)> {
+    store.write(actor, |w| {
+        let skill: Skill = live(w, skill_id)?;
+        let revisions = w.revisions_of(skill_id)?;
+        let active = revisions
+            .iter()
+            .find(|r| r.status == RevisionStatus::Active)
+            .cloned()
+            .ok_or_else(|| {
+                ServiceError::Conflict(format!(
+                    "{} has no active revision to roll back",
+                    skill.name
+                ))
+            })?;
+        let previous = revisions
+            .iter()
+            .filter(|r| r.status == RevisionStatus::Archived && r.sequence < active.sequence)
+            .max_by_key(|r| r.sequence)
+            .cloned()
+            .ok_or_else(|| {
+                ServiceError::Conflict(format!(
+                    "{} of {} replaced no earlier revision; there is nothing to go back to",
+                    active.label, skill.name
+                ))
+            })?;
+        let mut withdrawn = active.clone();
+        withdrawn.status = RevisionStatus::Draft;
+        w.put(&withdrawn)?;
+        w.audit(
+            "skill_revision.rollback",
+            "skill_revision",
+            Some(active.id),
+            Some(&active),
+            Some(&withdrawn),
+        )?;
+        let mut restored = previous.clone();
+        restored.status = RevisionStatus::Active;
+        w.put(&restored)?;
+        w.audit(
+            "skill_revision.reactivate",
+            "skill_revision",
+            Some(previous.id),
+            Some(&previous),
+            Some(&restored),
+        )?;
+        Ok((restored, withdrawn))
     })
 }
 

@@ -163,7 +163,11 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
             attachments: input.attachments,
             revoked: None,
             deleted_at: None,
-            approval: Approval::NotRequired,
+            approval: if skill.needs_approval {
+                Approval::Pending
+            } else {
+                Approval::NotRequired
+            },
         };
         w.put(&cert)?;
         w.audit(
@@ -421,5 +425,83 @@ pub fn revoke_preview(store: &Store, id: Uuid, now: Timestamp) -> Result<RevokeP
             .map_or_else(|| "?".into(), |s| s.name.clone()),
         certification,
         employee,
+    })
+}
+
+/// Certifications waiting for four-eyes approval (live and pending), oldest first.
+pub fn pending_approvals(store: &Store) -> Result<Vec<Certification>> {
+    let mut out: Vec<Certification> = store
+        .read()?
+        .list::<Certification>()?
+        .into_iter()
+        .filter(|c| c.is_live() && c.approval == Approval::Pending)
+        .collect();
+    out.sort_by_key(|c| c.achieved_at);
+    Ok(out)
+}
+
+/// Approve a pending certification as the second person: refused for the certifier
+/// themselves and for anything not pending. Audited; from then on it counts.
+pub fn approve(store: &Store, actor: &Actor, id: Uuid) -> Result<Certification> {
+    decide(store, actor, id, "certification.approve", |w| {
+        Approval::Approved {
+            by: actor.name.clone(),
+            at: w.now(),
+        }
+    })
+}
+
+/// Refuse a pending certification as the second person (reason required); it never
+/// counts. Audited.
+pub fn reject(store: &Store, actor: &Actor, id: Uuid, input: RevokeInput) -> Result<Certification> {
+    let reason = input.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(
+            "reason",
+            "a reason is required to reject a certification",
+        ));
+    }
+    if reason.len() > 1000 {
+        return Err(ServiceError::invalid("reason", "the reason is too long"));
+    }
+    decide(store, actor, id, "certification.reject", |w| {
+        Approval::Rejected {
+            by: actor.name.clone(),
+            at: w.now(),
+            reason: reason.clone(),
+        }
+    })
+}
+
+fn decide(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    action: &str,
+    decision: impl FnOnce(&Writer) -> Approval,
+) -> Result<Certification> {
+    store.write(actor, |w| {
+        let old: Certification = live(w, id)?;
+        if old.revoked.is_some() {
+            return Err(ServiceError::Conflict(
+                "this certification is revoked".to_owned(),
+            ));
+        }
+        if old.approval != Approval::Pending {
+            return Err(ServiceError::Conflict(
+                "this certification is not waiting for approval".to_owned(),
+            ));
+        }
+        if old.certified_by.eq_ignore_ascii_case(&actor.name) {
+            return Err(ServiceError::Forbidden(
+                "four-eyes: the certifier cannot approve or reject their own certification"
+                    .to_owned(),
+            ));
+        }
+        let mut new = old.clone();
+        new.approval = decision(w);
+        w.put(&new)?;
+        w.audit(action, "certification", Some(id), Some(&old), Some(&new))?;
+        Ok(new)
     })
 }

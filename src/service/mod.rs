@@ -31,13 +31,14 @@ pub use backups::{
     backup_path, backup_state, copy_to_stick, list_backups, run_backup, start_backup,
 };
 pub use catalog::{
-    ActivationPreview, RequirementImpact, RequirementInput, RevisionInput, SkillInput,
-    activate_revision, activation_preview, create_revision, requirement_impact,
-    set_requirement_level,
+    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementImpact,
+    RequirementInput, RevisionInput, SkillInput, activate_revision, activation_preview,
+    create_revision, requirement_impact, rollback_revision, set_requirement_level,
 };
 pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
-    badge_entry, certify, certify_batch, revoke, revoke_preview,
+    approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
+    revoke_preview,
 };
 pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};

@@ -131,6 +131,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/matrix", "Matrix", r.can_view_all()),
         ("/due", "Due", true),
         ("/certify", "Certify", r.can_certify()),
+        ("/approvals", "Approvals", r.can_certify()),
         ("/skills", "Skills", r.can_view_all()),
         ("/requirements", "Requirements", r.can_view_all()),
         ("/stations", "Stations", r.can_manage_catalog()),
@@ -189,6 +190,7 @@ pub fn status(s: SkillStatus) -> Markup {
     let (class, symbol, word) = match s {
         SkillStatus::Valid => ("ok", "✔", "Valid"),
         SkillStatus::ExpiringSoon => ("soon", "◔", "Expiring"),
+        SkillStatus::RetrainingDue => ("soon", "↻", "Retraining due"),
         SkillStatus::InsufficientLevel => ("low", "▽", "Level low"),
         SkillStatus::Outdated => ("old", "↻", "Outdated"),
         SkillStatus::Expired => ("bad", "✖", "Expired"),
@@ -257,6 +259,7 @@ h1 { font-size:1.5rem; margin:.2rem 0 1rem; }
 h2 { font-size:1.15rem; margin:1.6rem 0 .6rem; }
 .muted { color: var(--muted); }
 .error { background:var(--badbg); color:var(--bad); padding:.6rem .8rem; border-radius:6px; border:1px solid #fca5a5; }
+.warn { background:var(--soonbg); color:var(--soon); padding:.6rem .8rem; border-radius:6px; border:1px solid #fcd34d; }
 .notice { background:var(--okbg); color:var(--ok); padding:.6rem .8rem; border-radius:6px; border:1px solid #86efac; }
 table { border-collapse: collapse; width:100%; background:#fff; }
 th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }

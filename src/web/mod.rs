@@ -174,6 +174,9 @@ fn build() -> Routes {
             pages::revoke,
         )
         .get("/matrix", pages::matrix)
+        .get("/approvals", pages::approvals)
+        .post("/approvals/{id}/approve", pages::approve)
+        .post("/approvals/{id}/reject", pages::reject)
         .get("/matrix.csv", pages::matrix_csv)
         .get("/due", pages::due)
         .get("/due.csv", pages::due_csv)
@@ -191,6 +194,7 @@ fn build() -> Routes {
             pages::create_requirement,
         )
         .post("/skills/{id}/edit", pages::update_skill)
+        .post("/skills/{id}/rollback", pages::rollback)
         .post("/requirements/{id}/level", pages::update_requirement)
         .post("/requirements/{id}/delete", pages::delete_requirement)
         .get_post("/users", pages::users, pages::create_user)

@@ -462,6 +462,7 @@ impl ImportContext {
             description: String::new(),
             max_level: max_level.max(1),
             validity_months: None,
+            needs_approval: None,
         };
         let s: Skill = self
             .create(w, input, format!("skill {value}"))

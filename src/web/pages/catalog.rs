@@ -107,6 +107,7 @@ fn skill_input(f: SkillForm) -> Result<SkillInput, WebError> {
         description: f.description,
         max_level: f.max_level,
         validity_months: validity,
+        needs_approval: None,
     })
 }
 
@@ -150,6 +151,7 @@ pub async fn create_skill(
         description: f.description,
         max_level: f.max_level,
         validity_months: validity,
+        needs_approval: None,
     };
     let store = st.store.clone();
     let actor = user.actor.clone();
@@ -183,15 +185,24 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
             @if let Some(m) = skill.validity_months { "valid " (m) " months" } @else { "never expires" } }
         h2 { "Revisions" }
         table {
-            thead { tr { th { "#" } th { "Label" } th { "Status" } th { "Effective" } th { "Retraining" } th { "Change log" } th {} } }
+            thead { tr { th { "#" } th { "Label" } th { "Status" } th { "Effective" } th { "Retraining" } th { "Grace" } th { "Change log" } th {} } }
             tbody {
                 @for r in &revs {
                     tr {
                         td { (r.sequence) } td { (r.label) } td { (format!("{:?}", r.status)) }
                         td { (r.effective_date.map_or("—".into(), |d| d.to_string())) }
                         td { (if r.requires_retraining { "required" } else { "no" }) }
+                        td { @if r.requires_retraining && r.grace_days > 0 { (r.grace_days) " days" } @else { "—" } }
                         td { (r.change_log) }
-                        td { @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { "Activate…" } } }
+                        td {
+                            @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { "Activate…" } }
+                            @if r.status == RevisionStatus::Active && user.role().can_manage_catalog() && revs.iter().any(|o| o.status == RevisionStatus::Archived && o.sequence < r.sequence) {
+                                form method="post" style="display:inline" action={"/skills/" (skill.id) "/rollback"} {
+                                    (csrf(&user))
+                                    button type="submit" onclick="return confirm('Withdraw this revision and make the previous one active again?')" { "Roll back" }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -255,6 +266,7 @@ pub async fn create_revision(
         change_log: f.change_log,
         effective_date: None,
         requires_retraining: f.requires_retraining == "yes",
+        grace_days: 0,
         status: None,
     };
     let _: SkillRevision =
@@ -262,28 +274,100 @@ pub async fn create_revision(
     Ok(Redirect::to(&format!("/skills/{id}")).into_response())
 }
 
-/// `GET /revisions/{id}/activate`: exactly who becomes OUTDATED, before activating.
+/// The activation form's fields (also the preview's query): effective date and grace days.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActivationForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    effective_date: String,
+    #[serde(default)]
+    grace_days: String,
+}
+
+impl ActivationForm {
+    fn input(&self) -> Result<service::ActivationInput, WebError> {
+        let effective_date = match self.effective_date.trim() {
+            "" => None,
+            text => Some(text.parse::<jiff::civil::Date>().map_err(|_| {
+                WebError::Invalid(format!(
+                    "effective date {text:?} is not a date like 2026-12-01"
+                ))
+            })?),
+        };
+        let grace_days = match self.grace_days.trim() {
+            "" => None,
+            text => Some(text.parse::<u32>().map_err(|_| {
+                WebError::Invalid(format!("grace period {text:?} is not a number of days"))
+            })?),
+        };
+        Ok(service::ActivationInput {
+            effective_date,
+            grace_days,
+        })
+    }
+}
+
+/// One group of people in the activation preview.
+fn preview_people(people: &[service::PreviewEmployee], due: bool) -> maud::Markup {
+    html! {
+        table {
+            thead { tr { th { "Number" } th { "Name" } th { "Now" } @if due { th { "Retrain by" } } th { "Refused at" } } }
+            tbody {
+                @for e in people {
+                    tr {
+                        td { (e.number) }
+                        td { a href={"/employees/" (e.id)} { (e.name) } }
+                        td { (layout::status(e.before)) }
+                        @if due { td { (layout::date(e.retraining_due)) } }
+                        td { @if e.refused_at.is_empty() { "—" } @else { (e.refused_at.join(", ")) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /revisions/{id}/activate`: exactly who becomes RETRAINING_DUE or OUTDATED, and where
+/// they will be refused, before activating; the form sets the effective date and grace.
 pub async fn activation_preview(
     State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
+    Query(f): Query<ActivationForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage revisions")?;
+    let input = f.input()?;
     let store = st.store.clone();
-    let p = blocking(move || service::activation_preview(&store, id)).await?;
+    let p =
+        blocking(move || service::activation_preview(&store, id, input, Timestamp::now())).await?;
+    let effective = p
+        .revision
+        .effective_date
+        .map_or(String::new(), |d| d.to_string());
+    let grace = p.revision.grace_days.to_string();
     let body = html! {
         p { "Activating " strong { (p.revision.label) } @if let Some(r) = &p.replaces { " archives " strong { (r.label) } } "." }
-        @if p.outdated_employees.is_empty() {
-            p.notice { "Nobody becomes OUTDATED." }
-        } @else {
-            p.error { (p.outdated_employees.len()) " employee(s) become OUTDATED and will be refused at stations until retrained:" }
-            table {
-                thead { tr { th { "Number" } th { "Name" } } }
-                tbody { @for e in &p.outdated_employees { tr { td { (e.number) } td { a href={"/employees/" (e.id)} { (e.name) } } } } }
-            }
+        form.grid method="get" action={"/revisions/" (id) "/activate"} {
+            div { label for="effective_date" { "Takes effect on" } input #effective_date type="date" name="effective_date" value=(effective); }
+            div { label for="grace_days" { "Grace period for retraining (days, 0 = none)" } input #grace_days type="number" min="0" max=(service::MAX_GRACE_DAYS) name="grace_days" value=(grace); }
+            div { button type="submit" { "Update preview" } }
+        }
+        @if p.outdated_employees.is_empty() && p.retraining_due_employees.is_empty() {
+            p.notice { "Nobody becomes RETRAINING_DUE or OUTDATED." }
+        }
+        @if !p.retraining_due_employees.is_empty() {
+            p.warn #retraining-due { (p.retraining_due_employees.len()) " employee(s) become RETRAINING_DUE: still allowed to work until the grace period ends, then refused at the stations listed:" }
+            (preview_people(&p.retraining_due_employees, true))
+        }
+        @if !p.outdated_employees.is_empty() {
+            p.error #outdated { (p.outdated_employees.len()) " employee(s) become OUTDATED and will be refused at the stations listed until retrained:" }
+            (preview_people(&p.outdated_employees, false))
         }
         form method="post" action={"/revisions/" (id) "/activate"} {
             (csrf(&user))
+            input type="hidden" name="effective_date" value=(effective);
+            input type="hidden" name="grace_days" value=(grace);
             button.primary type="submit" { "Activate " (p.revision.label) }
             " " a href={"/skills/" (p.revision.skill_id)} { "Cancel" }
         }
@@ -296,14 +380,32 @@ pub async fn activate(
     State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
+    Form(f): Form<ActivationForm>,
+) -> WebResult {
+    user.require(user.role().can_manage_catalog(), "manage revisions")?;
+    user.check_csrf(&f.csrf)?;
+    let input = f.input()?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    let (active, _) =
+        blocking(move || service::activate_revision(&store, &actor, id, input)).await?;
+    Ok(Redirect::to(&format!("/skills/{}", active.skill_id)).into_response())
+}
+
+/// `POST /skills/{id}/rollback`: withdraw the active revision, the previous one is active
+/// again.
+pub async fn rollback(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage revisions")?;
     user.check_csrf(&f.csrf)?;
     let store = st.store.clone();
     let actor = user.actor.clone();
-    let p = blocking(move || service::activate_revision(&store, &actor, id)).await?;
-    Ok(Redirect::to(&format!("/skills/{}", p.revision.skill_id)).into_response())
+    blocking(move || service::rollback_revision(&store, &actor, id)).await?;
+    Ok(Redirect::to(&format!("/skills/{id}")).into_response())
 }
 
 /// Requirement form fields (also the preview's query).

@@ -164,6 +164,7 @@ fn symbol(s: SkillStatus) -> (&'static str, &'static str, &'static str) {
     match s {
         SkillStatus::Valid => ("ok", "✔", "OK"),
         SkillStatus::ExpiringSoon => ("soon", "◔", "Soon"),
+        SkillStatus::RetrainingDue => ("soon", "↻", "Retrain due"),
         SkillStatus::InsufficientLevel => ("low", "▽", "Low"),
         SkillStatus::Outdated => ("old", "↻", "Retrain"),
         SkillStatus::Expired => ("bad", "✖", "Expired"),
@@ -295,7 +296,7 @@ pub async fn matrix(
             div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
         }
         p.legend {
-            @for s in [SkillStatus::Valid, SkillStatus::ExpiringSoon, SkillStatus::InsufficientLevel, SkillStatus::Outdated, SkillStatus::Expired, SkillStatus::Missing, SkillStatus::Extra] { span { (layout::status(s)) } }
+            @for s in [SkillStatus::Valid, SkillStatus::ExpiringSoon, SkillStatus::RetrainingDue, SkillStatus::InsufficientLevel, SkillStatus::Outdated, SkillStatus::Expired, SkillStatus::Missing, SkillStatus::Extra] { span { (layout::status(s)) } }
             span.muted { "L2 = level achieved; L1/2 = 1 of 2 required. Open a cell for its sources, dates and evidence." }
         }
         p.muted { "Employees " (if v.rows.is_empty() { 0 } else { v.rows.start + 1 }) "–" (v.rows.end) " of " (m.rows.len()) " × skills " (v.cols.len()) " of " (v.all_cols) }

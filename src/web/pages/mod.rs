@@ -2,6 +2,7 @@
 //! threads, render.
 
 mod admin;
+mod approvals;
 mod backups;
 mod catalog;
 mod certs;
@@ -14,10 +15,11 @@ pub use admin::{
     audit, audit_csv, create_station, create_user, rotate_key, station_screen, stations,
     unlock_user, update_user, users,
 };
+pub use approvals::{approvals, approve, reject};
 pub use backups::{back_up_now, backups, download as download_backup};
 pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
-    delete_requirement, requirements, skill, skills, update_requirement, update_skill,
+    delete_requirement, requirements, rollback, skill, skills, update_requirement, update_skill,
 };
 pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
 pub use dashboard::{dashboard, me};

@@ -1,0 +1,109 @@
+//! Four-eyes approval: the certifications waiting for a second trainer or skill manager,
+//! with approve and reject (reason required). The rules live in `service::approve`/`reject`.
+
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::blocking;
+use crate::domain::{Employee, Skill};
+use crate::service::{self, RevokeInput};
+use crate::web::UiState;
+use crate::web::WebUser;
+use crate::web::layout::{self, CsrfForm, WebResult, csrf};
+
+/// `GET /approvals`: pending certifications, oldest first, with who certified them.
+pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
+    user.require(user.role().can_certify(), "approve certifications")?;
+    let store = st.store.clone();
+    let rows = blocking(move || {
+        let pending = service::pending_approvals(&store)?;
+        let r = store.read()?;
+        let mut rows = Vec::with_capacity(pending.len());
+        for c in pending {
+            let e: Option<Employee> = r.get(c.employee_id)?;
+            let s: Option<Skill> = r.get(c.skill_id)?;
+            rows.push((c, e.map(|e| e.name), s.map(|s| s.name)));
+        }
+        Ok(rows)
+    })
+    .await?;
+    let me = user.actor.name.clone();
+    let body = html! {
+        p { "Certifications in skills with four-eyes approval count only once a second trainer or skill manager approves them. You cannot approve your own." }
+        @if rows.is_empty() {
+            p.notice { "Nothing is waiting for approval." }
+        } @else {
+            table #pending {
+                thead { tr { th { "Employee" } th { "Skill" } th { "Level" } th { "Achieved" } th { "Certified by" } th {} } }
+                tbody {
+                    @for (c, employee, skill) in &rows {
+                        tr {
+                            td { a href={"/employees/" (c.employee_id)} { (employee.as_deref().unwrap_or("?")) } }
+                            td { (skill.as_deref().unwrap_or("?")) }
+                            td { (c.level) }
+                            td { (layout::date(Some(c.achieved_at))) }
+                            td { (c.certified_by) }
+                            td {
+                                @if c.certified_by.eq_ignore_ascii_case(&me) {
+                                    "yours: another person approves"
+                                } @else {
+                                    form method="post" style="display:inline" action={"/approvals/" (c.id) "/approve"} {
+                                        (csrf(&user))
+                                        button.primary type="submit" { "Approve" }
+                                    }
+                                    form method="post" style="display:inline" action={"/approvals/" (c.id) "/reject"} {
+                                        (csrf(&user))
+                                        input name="reason" placeholder="Reason to reject" required;
+                                        button type="submit" { "Reject" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&user, "Approvals", body))
+}
+
+/// `POST /approvals/{id}/approve`
+pub async fn approve(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> WebResult {
+    user.require(user.role().can_certify(), "approve certifications")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    blocking(move || service::approve(&store, &actor, id)).await?;
+    Ok(Redirect::to("/approvals").into_response())
+}
+
+/// The reject form.
+#[derive(Debug, Deserialize)]
+pub struct RejectForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /approvals/{id}/reject`
+pub async fn reject(
+    State(st): State<UiState>,
+    user: WebUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<RejectForm>,
+) -> WebResult {
+    user.require(user.role().can_certify(), "approve certifications")?;
+    user.check_csrf(&f.csrf)?;
+    let store = st.store.clone();
+    let actor = user.actor.clone();
+    blocking(move || service::reject(&store, &actor, id, RevokeInput { reason: f.reason })).await?;
+    Ok(Redirect::to("/approvals").into_response())
+}
