@@ -30,7 +30,8 @@ use crate::sampler;
 pub struct DecodeOptions {
     /// Longest side of the downscaled search image.
     pub search_size: u32,
-    /// Stop trying further attempts after this long (an attempt already running finishes).
+    /// Stop trying further attempts after this long (an attempt already running finishes,
+    /// and the likeliest finder triple is read even when the search before it took longer).
     pub budget: Duration,
     /// Try inverted (light-on-dark) codes.
     pub inverted: bool,
@@ -263,8 +264,12 @@ impl Decoder {
                 // The most square-like triples get every attempt; the rest only what passes
                 // the sampler's cheap timing-pattern check (stray triples mostly fail it).
                 let thorough = tried.len() <= 6 || self.options.exhaustive;
-                if let Some(read) =
-                    sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, deadline)
+                // The likeliest triple is always read to its end, however long the search
+                // before it took: on a slow or busy station (or an unoptimised build) the
+                // budget can be spent before the first read starts, and a frame that holds
+                // nothing but the badge would then never be read at all.
+                let until = (tried.len() > 1).then_some(deadline);
+                if let Some(read) = sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, until)
                 {
                     return Some(Decoded {
                         text: read.text,

@@ -255,12 +255,12 @@ pub struct Read {
 
 /// Try to read the code whose finder patterns are `finders` in `pic`. `thorough` adds the
 /// blur-undoing thresholds (worth it for the likeliest triple, too slow for every stray one);
-/// nothing new starts after `deadline`.
+/// nothing new starts after `deadline` (`None`: the read runs to its end).
 pub fn read(
     finders: [&Finder; 3],
     pic: &Picture,
     thorough: bool,
-    deadline: Instant,
+    deadline: Option<Instant>,
 ) -> Option<Read> {
     let (tl, tr, bl) = orient(finders);
     let fallback = f64::from(finders.iter().map(|f| f.module).sum::<f32>() / 3.0);
@@ -334,7 +334,7 @@ pub fn read(
         }
         maps.push(affine);
         for (k, m) in maps.into_iter().enumerate() {
-            if Instant::now() > deadline {
+            if deadline.is_some_and(|d| Instant::now() > d) {
                 return None;
             }
             // Blur is undone on the best-founded map only, and only for codes of the size a
