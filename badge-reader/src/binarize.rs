@@ -103,6 +103,123 @@ pub fn adaptive(img: &GrayImage, window: u32, bias: i32) -> Vec<bool> {
     out
 }
 
+/// Block side of the hybrid binariser, in pixels.
+const BLOCK: usize = 8;
+/// Blocks whose grey range is at most this hold only light or only dark pixels.
+const MIN_RANGE: u8 = 24;
+
+/// Black/white as zxing-cpp's hybrid binariser does it: each 8×8 block with enough contrast
+/// gets the threshold (min + max) / 2; thresholds are smoothed over the 5×5 blocks around
+/// (flat blocks left out), and flat stretches take the threshold of the block before them.
+/// Unlike a fixed-size mean window, a finder pattern's solid centre stays dark however large
+/// its modules are, and flat walls do not turn into speckle. `true` is black.
+/// Falls back to [`adaptive`] for images smaller than the 5×5-block window.
+pub fn hybrid(img: &GrayImage) -> Vec<bool> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 5 * BLOCK || h < 5 * BLOCK {
+        return adaptive(img, 15, 8);
+    }
+    let thresholds = block_thresholds(img);
+    let bw = w.div_ceil(BLOCK);
+    let src = img.as_raw();
+    let mut out = vec![false; w * h];
+    let full = w / BLOCK;
+    for y in 0..h {
+        let by = y / BLOCK;
+        let row_t = &thresholds[by * bw..(by + 1) * bw];
+        let line = &src[y * w..(y + 1) * w];
+        let dst = &mut out[y * w..(y + 1) * w];
+        for ((d, s), &t) in dst
+            .chunks_exact_mut(BLOCK)
+            .zip(line.chunks_exact(BLOCK))
+            .zip(row_t)
+        {
+            for (d, &v) in d.iter_mut().zip(s) {
+                *d = v <= t;
+            }
+        }
+        // The ragged right edge uses the last block's threshold.
+        let t = row_t[bw - 1];
+        for x in full * BLOCK..w {
+            dst[x] = line[x] <= t;
+        }
+    }
+    out
+}
+
+/// The smoothed per-block thresholds of [`hybrid`], `ceil(w/8)` × `ceil(h/8)`, row-major.
+/// The image must be at least 8×8.
+pub fn block_thresholds(img: &GrayImage) -> Vec<u8> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+    let src = img.as_raw();
+    let mut lo = vec![255u8; bw * bh];
+    let mut hi = vec![0u8; bw * bh];
+    let full = w / BLOCK;
+    for y in 0..h {
+        let by = y / BLOCK;
+        let line = &src[y * w..(y + 1) * w];
+        let (l, r) = (
+            &mut lo[by * bw..(by + 1) * bw],
+            &mut hi[by * bw..(by + 1) * bw],
+        );
+        for ((chunk, l), r) in line.chunks_exact(BLOCK).zip(l.iter_mut()).zip(r.iter_mut()) {
+            let (mut a, mut b) = (*l, *r);
+            for &v in chunk {
+                a = a.min(v);
+                b = b.max(v);
+            }
+            *l = a;
+            *r = b;
+        }
+        for &v in &line[full * BLOCK..] {
+            lo[by * bw + bw - 1] = lo[by * bw + bw - 1].min(v);
+            hi[by * bw + bw - 1] = hi[by * bw + bw - 1].max(v);
+        }
+    }
+    let raw: Vec<u8> = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| {
+            if h.saturating_sub(l) > MIN_RANGE {
+                ((u16::from(h) + u16::from(l)) / 2).max(1) as u8
+            } else {
+                0
+            }
+        })
+        .collect();
+    // Smooth over the 5×5 blocks around (this block counted twice), flat blocks left out.
+    let mut out = vec![0u8; bw * bh];
+    for by in 0..bh {
+        let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+        for bx in 0..bw {
+            let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+            let own = u32::from(raw[by * bw + bx]);
+            let (mut sum, mut n) = (own * 2, if own > 0 { 2 } else { 0 });
+            for y in cy.saturating_sub(2)..(cy + 3).min(bh) {
+                for &t in &raw[y * bw + cx.saturating_sub(2)..y * bw + (cx + 3).min(bw)] {
+                    sum += u32::from(t);
+                    n += u32::from(t > 0);
+                }
+            }
+            if let Some(t) = sum.checked_div(n) {
+                out[by * bw + bx] = t as u8;
+            }
+        }
+    }
+    // Flat stretches take the threshold of the last block with one (raster order).
+    let first = out.iter().copied().find(|&t| t > 0).unwrap_or(0);
+    let mut last = first;
+    for t in &mut out {
+        if *t == 0 {
+            *t = last;
+        } else {
+            last = *t;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +246,23 @@ mod tests {
         let bits = adaptive(&img, 9, 10);
         assert!(bits[10 * 20 + 10]);
         assert_eq!(bits.iter().filter(|b| **b).count(), 1);
+    }
+
+    #[test]
+    fn hybrid_keeps_a_large_dark_square_dark_and_a_flat_wall_clean() {
+        // A 60-pixel dark square (wider than the 40-pixel block window) on light paper.
+        let img = GrayImage::from_fn(200, 120, |x, y| {
+            let inside = (20..80).contains(&x) && (30..90).contains(&y);
+            image::Luma([if inside { 30 } else { 220 }])
+        });
+        let bits = hybrid(&img);
+        assert!(bits[60 * 200 + 50], "centre of the square");
+        assert!(!bits[10 * 200 + 10], "paper");
+        assert!(!bits[60 * 200 + 150], "paper beside the square");
+        // A flat wall with sensor noise stays one colour.
+        let wall = GrayImage::from_fn(200, 120, |x, y| {
+            image::Luma([120 + ((x * 7 + y * 13) % 9) as u8])
+        });
+        assert!(hybrid(&wall).iter().all(|b| !b));
     }
 }

@@ -1,13 +1,16 @@
 //! Finding and decoding a QR code in a frame, fast enough for every camera frame and never
 //! crashing: rqrr does the decoding; this module decides where and on what to run it.
 //!
-//! Attempts, cheapest first, until one decodes or the time budget is spent: the region of the
-//! last hit; regions around finder patterns found by a fast run-length scan of a downscaled,
-//! locally thresholded copy (each decoded at full resolution with rqrr's threshold, a
-//! local-mean threshold on a contrast-stretched copy, inverted for light-on-dark codes, and
-//! upscaled for small modules). A frame without finder patterns is dismissed there. In
-//! exhaustive mode (single photographs rather than a 30 fps stream) whole-frame attempts
-//! follow: downscaled, full resolution, inverted, and an upscaled centre.
+//! Attempts, cheapest first, until one decodes or the time budget is spent. The frame (at full
+//! resolution up to `search_size`, so a code filling the frame keeps its modules) is turned
+//! black and white by zxing-cpp's hybrid scheme (per-block thresholds, smoothed); finder
+//! patterns are found by a run-length scan of its rows, then of its columns; and each
+//! plausible triple of finders is sampled straight into a module grid for rqrr's decoder
+//! (see `sampler`: alignment-pattern correction for perspective, a second threshold that
+//! undoes blur). A frame without finder patterns is dismissed there; this is all a stream
+//! frame gets. In exhaustive mode (single photographs rather than a 30 fps stream) rqrr's own
+//! detection follows on crops around the finder patterns, then whole-frame attempts:
+//! downscaled, full resolution, inverted, and an upscaled centre.
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
@@ -27,7 +30,8 @@ use crate::sampler;
 pub struct DecodeOptions {
     /// Longest side of the downscaled search image.
     pub search_size: u32,
-    /// Stop trying further attempts after this long (an attempt already running finishes).
+    /// Stop trying further attempts after this long (an attempt already running finishes,
+    /// and the likeliest finder triple is read even when the search before it took longer).
     pub budget: Duration,
     /// Try inverted (light-on-dark) codes.
     pub inverted: bool,
@@ -50,7 +54,7 @@ impl DecodeOptions {
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
-            search_size: 720,
+            search_size: 1280,
             budget: Duration::from_millis(25),
             inverted: true,
             exhaustive: false,
@@ -74,7 +78,6 @@ const TARGET_MODULE_PX: f32 = 4.5;
 #[derive(Debug, Default)]
 pub struct Decoder {
     options: DecodeOptions,
-    last_region: Option<(u32, u32, u32, u32)>,
     panics: u64,
 }
 
@@ -109,11 +112,7 @@ impl Decoder {
     /// A decoder with `options`.
     pub fn new(options: DecodeOptions) -> Self {
         quiet_panics_in_decoder();
-        Decoder {
-            options,
-            last_region: None,
-            panics: 0,
-        }
+        Decoder { options, panics: 0 }
     }
 
     /// How many times the QR library panicked (and was contained).
@@ -131,15 +130,6 @@ impl Decoder {
         let budget = self.options.budget;
         let out_of_time = |s: &Instant| s.elapsed() > budget;
 
-        // 1. Where the last code was.
-        if let Some(region) = self.last_region {
-            let r = grow(region, 0.6, img.width(), img.height());
-            if let Some(d) = self.attempt_region(img, r, Threshold::Rqrr) {
-                return Some(self.hit(d));
-            }
-        }
-        self.last_region = None;
-
         let mut search = img.clone();
         let mut scale = 1u32;
         while search.width().max(search.height()) > self.options.search_size {
@@ -147,9 +137,9 @@ impl Decoder {
             scale *= 2;
         }
 
-        // 2. Around finder patterns.
+        // 1. Sampled straight from finder patterns; 2. rqrr around finder patterns.
         if let Some(d) = self.finder_guided(img, &search, scale, &started) {
-            return Some(self.hit(d));
+            return Some(d);
         }
         if !self.options.exhaustive || out_of_time(&started) {
             return None;
@@ -163,17 +153,17 @@ impl Decoder {
             };
             let (found, regions) = self.scan(&prepared, threshold);
             if let Some((text, r)) = found {
-                return Some(self.hit(Decoded {
+                return Some(Decoded {
                     text,
                     region: scale_region(r, scale),
-                }));
+                });
             }
             // A code seen but not decoded at low resolution: read it at full resolution.
             if scale > 1 {
                 for r in regions {
                     let full = grow(scale_region(r, scale), 0.25, img.width(), img.height());
                     if let Some(d) = self.attempt_region(img, full, threshold) {
-                        return Some(self.hit(d));
+                        return Some(d);
                     }
                 }
             }
@@ -186,7 +176,7 @@ impl Decoder {
         if scale > 1 {
             let (found, _) = self.scan(img, Threshold::Rqrr);
             if let Some((text, r)) = found {
-                return Some(self.hit(Decoded { text, region: r }));
+                return Some(Decoded { text, region: r });
             }
             if out_of_time(&started) {
                 return None;
@@ -198,10 +188,10 @@ impl Decoder {
             let inv = binarize::invert(&search);
             let (found, _) = self.scan(&inv, Threshold::Rqrr);
             if let Some((text, r)) = found {
-                return Some(self.hit(Decoded {
+                return Some(Decoded {
                     text,
                     region: scale_region(r, scale),
-                }));
+                });
             }
             if out_of_time(&started) {
                 return None;
@@ -227,7 +217,7 @@ impl Decoder {
                     r.2 / 2 + 1,
                     r.3 / 2 + 1,
                 );
-                return Some(self.hit(Decoded { text, region: r }));
+                return Some(Decoded { text, region: r });
             }
             if out_of_time(&started) {
                 return None;
@@ -245,28 +235,64 @@ impl Decoder {
         started: &Instant,
     ) -> Option<Decoded> {
         let (sw, sh) = (search.width() as usize, search.height() as usize);
-        let window = (search.width().max(search.height()) / 20).clamp(15, 61) | 1;
-        let bits = binarize::adaptive(search, window, 10);
-        let finders = finder::find(&bits, sw, sh, 1);
-        for candidate in finder::regions(&finders, sw, sh) {
-            let (region, inverted) = (candidate.region, candidate.inverted);
-            // Fast path: sample the modules straight from the finder patterns.
-            if let [a, b, c] = candidate.finders.as_slice()
-                && candidate.module >= 2.0
-            {
-                let text = if inverted {
-                    let flipped: Vec<bool> = bits.iter().map(|b| !b).collect();
-                    sampler::read([a, b, c], &flipped, sw, sh)
-                } else {
-                    sampler::read([a, b, c], &bits, sw, sh)
+        let bits = binarize::hybrid(search);
+        // Fast path: sample the modules straight from the finder patterns, first those the
+        // row scan found, then with the column scan's too (a code smeared along the rows).
+        let deadline = *started + self.options.budget;
+        let (row_finders, state) = finder::find_rows(&bits, sw, sh);
+        let mut tried: Vec<[finder::Finder; 3]> = Vec::new();
+        let mut finders = row_finders;
+        for pass in 0..2 {
+            if pass == 1 {
+                finders = finder::add_columns(state.clone(), &bits, sw, sh);
+            }
+            for t in finder::triples(&finders, MAX_TRIPLES) {
+                let same = |u: &[finder::Finder; 3]| {
+                    u.iter()
+                        .zip(&t)
+                        .all(|(a, b)| (a.x - b.x).abs() < 2.0 && (a.y - b.y).abs() < 2.0)
                 };
-                if let Some(text) = text {
+                if tried.iter().any(same) {
+                    continue;
+                }
+                tried.push(t);
+                let picture = sampler::Picture {
+                    grey: search,
+                    bits: &bits,
+                    inverted: t[0].inverted,
+                };
+                // The most square-like triples get every attempt; the rest only what passes
+                // the sampler's cheap timing-pattern check (stray triples mostly fail it).
+                let thorough = tried.len() <= 6 || self.options.exhaustive;
+                // The likeliest triple is always read to its end, however long the search
+                // before it took: on a slow or busy station (or an unoptimised build) the
+                // budget can be spent before the first read starts, and a frame that holds
+                // nothing but the badge would then never be read at all.
+                let until = (tried.len() > 1).then_some(deadline);
+                if let Some(read) = sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, until)
+                {
                     return Some(Decoded {
-                        text,
-                        region: scale_region(region, scale),
+                        text: read.text,
+                        region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
                     });
                 }
+                if started.elapsed() > self.options.budget {
+                    return None;
+                }
             }
+        }
+        // rqrr's own detection on a crop costs milliseconds: in a stream only the best
+        // candidate gets it, and only while the frame is young; single photographs get it for
+        // every candidate.
+        let tries = if self.options.exhaustive {
+            usize::MAX
+        } else if started.elapsed() < self.options.budget / 5 {
+            1
+        } else {
+            0
+        };
+        for candidate in finder::regions(&finders, sw, sh).into_iter().take(tries) {
+            let (region, inverted) = (candidate.region, candidate.inverted);
             // In a stream, a lone small finder-like shape is usually clutter (shelves, labels); the
             // next frame will show the whole badge. Single photographs get every chance.
             // Large modules (a badge held close, partly out of the frame) are the exception.
@@ -314,11 +340,6 @@ impl Decoder {
             }
         }
         None
-    }
-
-    fn hit(&mut self, d: Decoded) -> Decoded {
-        self.last_region = Some(d.region);
-        d
     }
 
     /// Try a region of the full-resolution frame; coordinates in the result are the frame's.
@@ -398,6 +419,25 @@ fn scan_unguarded(img: &GrayImage, threshold: Threshold) -> Found {
     (None, regions)
 }
 
+/// Finder triples tried by the fast path per frame, most square-like first.
+const MAX_TRIPLES: usize = 40;
+
+/// Axis-aligned box around a code's corners, clamped to a `w`×`h` image.
+fn corner_bounds(c: &[(f64, f64); 4], w: usize, h: usize) -> (u32, u32, u32, u32) {
+    let xs = c.iter().map(|p| p.0.clamp(0.0, w as f64));
+    let ys = c.iter().map(|p| p.1.clamp(0.0, h as f64));
+    let x0 = xs.clone().fold(f64::MAX, f64::min) as u32;
+    let x1 = xs.fold(0.0, f64::max) as u32;
+    let y0 = ys.clone().fold(f64::MAX, f64::min) as u32;
+    let y1 = ys.fold(0.0, f64::max) as u32;
+    (
+        x0,
+        y0,
+        x1.saturating_sub(x0).max(1),
+        y1.saturating_sub(y0).max(1),
+    )
+}
+
 /// Axis-aligned box around a grid's corner points, clamped to the image.
 fn bounds(points: &[rqrr::Point; 4], w: u32, h: u32) -> (u32, u32, u32, u32) {
     let xs = points.iter().map(|p| p.x);
@@ -447,12 +487,20 @@ mod tests {
     #[test]
     fn a_panic_inside_rqrr_is_contained() {
         // This corpus photograph makes rqrr 0.11 panic when given the whole frame.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/qr-corpus/qrcode-6/7.png");
+        let corpus = std::env::var_os("CALIBER_QR_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/qr-corpus")
+            });
+        let path = corpus.join("qrcode-6/7.png");
         let img = image::open(&path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .to_luma8();
-        let mut d = Decoder::new(DecodeOptions::exhaustive());
+        // A generous budget: this is a debug build.
+        let mut d = Decoder::new(DecodeOptions {
+            budget: Duration::from_secs(10),
+            ..DecodeOptions::exhaustive()
+        });
         let (found, _) = d.scan(&img, Threshold::Rqrr);
         assert_eq!(found, None);
         assert_eq!(d.contained_panics(), 1);

@@ -14,6 +14,8 @@ pub struct Finder {
     pub module: f32,
     /// How many scan lines confirmed it.
     pub hits: u32,
+    /// How many of them were columns found without a row confirming them.
+    pub column_hits: u32,
     /// Light-on-dark pattern.
     pub inverted: bool,
 }
@@ -21,7 +23,8 @@ pub struct Finder {
 /// Whether five runs look like 1:1:3:1:1.
 fn ratio_ok(runs: &[u32; 5]) -> Option<f32> {
     let total: u32 = runs.iter().sum();
-    if total < 7 {
+    // Under 9 pixels (modules of about a pixel) it is sensor noise far more often than a code.
+    if total < 9 {
         return None;
     }
     let m = total as f32 / 7.0;
@@ -30,7 +33,8 @@ fn ratio_ok(runs: &[u32; 5]) -> Option<f32> {
         && (runs[1] as f32 - m).abs() < tol
         && (runs[2] as f32 - 3.0 * m).abs() < 3.0 * tol
         && (runs[3] as f32 - m).abs() < tol
-        && (runs[4] as f32 - m).abs() < tol;
+        && (runs[4] as f32 - m).abs() < tol
+        && runs[2] >= runs[1].max(runs[3]);
     ok.then_some(m)
 }
 
@@ -74,69 +78,249 @@ fn cross_check(
     Some((centre_pos, m))
 }
 
-/// Finder patterns in a bitmap (`true` = dark) of `w`×`h`, scanning every `step`-th row.
-pub fn find(bits: &[bool], w: usize, h: usize, step: usize) -> Vec<Finder> {
-    let mut found: Vec<Finder> = Vec::new();
+/// Finder patterns in a bitmap (`true` = dark) of `w`×`h`: every row is scanned for a
+/// 1:1:3:1:1 run pattern, each hit confirmed along its column and again along its row through
+/// the refined centre ([`find_rows`]). Then every column is scanned the same way
+/// ([`add_columns`]), so a pattern smeared along the rows (a badge moving sideways) is still
+/// found by its clean vertical runs; such a column-only pattern needs several columns to
+/// agree.
+///
+/// Finder patterns found by the row scan alone (cheaper; enough for a sharp code), and the
+/// state to add the column scan to later with [`add_columns`].
+pub fn find_rows(bits: &[bool], w: usize, h: usize) -> (Vec<Finder>, Found) {
+    let mut found = Found::new(w, h);
+    scan(&mut found, bits, w, h, Axis::Rows);
+    (found.clone().keep(), found)
+}
+
+/// Add the column scan to a row scan's state: every finder pattern [`find`] returns.
+pub fn add_columns(mut found: Found, bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
+    scan(&mut found, bits, w, h, Axis::Columns);
+    found.keep()
+}
+
+fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
     let at = |x: usize, y: usize| bits[y * w + x];
-    for y in (0..h).step_by(step.max(1)) {
-        let row = &bits[y * w..(y + 1) * w];
-        // Run lengths and colours along the row.
-        let mut runs: Vec<(bool, u32)> = Vec::with_capacity(64);
-        for &b in row {
-            match runs.last_mut() {
-                Some((c, n)) if *c == b => *n += 1,
-                _ => runs.push((b, 1)),
-            }
-        }
-        let mut x = 0usize;
-        for k in 0..runs.len() {
-            if k + 5 <= runs.len() {
-                let window = [
-                    runs[k].1,
-                    runs[k + 1].1,
-                    runs[k + 2].1,
-                    runs[k + 3].1,
-                    runs[k + 4].1,
-                ];
-                let dark = runs[k].0;
-                if ratio_ok(&window).is_some() {
-                    let cx = x + (window[0] + window[1]) as usize + window[2] as usize / 2;
-                    // Confirm along the column, then again along the row through the refined
-                    // centre.
-                    if let Some((cy, m1)) = cross_check(h, y, |i| at(cx, i), dark) {
-                        let cyi = (cy as usize).min(h - 1);
-                        if let Some((cx2, m2)) = cross_check(w, cx, |i| at(i, cyi), dark) {
-                            add(&mut found, cx2, cy, (m1 + m2) / 2.0, !dark);
+    let mut runs: Vec<(bool, u32)> = Vec::with_capacity(256);
+    let transposed = match pass {
+        Axis::Rows => Vec::new(),
+        Axis::Columns => transpose(bits, w, h),
+    };
+    {
+        let lines = match pass {
+            Axis::Rows => h,
+            Axis::Columns => w,
+        };
+        for l in 0..lines {
+            let scan: &[bool] = match pass {
+                Axis::Rows => &bits[l * w..(l + 1) * w],
+                Axis::Columns => &transposed[l * h..(l + 1) * h],
+            };
+            run_lengths(scan, &mut runs);
+            let mut pos = 0usize;
+            for k in 0..runs.len() {
+                if k + 5 <= runs.len() {
+                    let window = [
+                        runs[k].1,
+                        runs[k + 1].1,
+                        runs[k + 2].1,
+                        runs[k + 3].1,
+                        runs[k + 4].1,
+                    ];
+                    let dark = runs[k].0;
+                    if ratio_ok(&window).is_some() {
+                        let c = pos + (window[0] + window[1]) as usize + window[2] as usize / 2;
+                        match pass {
+                            Axis::Rows => {
+                                let (cx, y) = (c, l);
+                                if let Some((cy, m1)) = cross_check(h, y, |i| at(cx, i), dark) {
+                                    let cyi = (cy as usize).min(h - 1);
+                                    if let Some((cx2, m2)) =
+                                        cross_check(w, cx, |i| at(i, cyi), dark)
+                                    {
+                                        found.add(cx2, cy, (m1 + m2) / 2.0, !dark, false);
+                                    }
+                                }
+                            }
+                            Axis::Columns => {
+                                let (x, cy) = (l, c);
+                                let m = (window.iter().sum::<u32>()) as f32 / 7.0;
+                                // Already found from the rows: nothing to add.
+                                let known = found.near(x as f32, cy as f32, m).any(|f| {
+                                    f.inverted != dark
+                                        && (f.x - x as f32).abs() < f.module * 2.0
+                                        && (f.y - cy as f32).abs() < f.module * 2.0
+                                        && f.hits > f.column_hits
+                                });
+                                if known {
+                                    pos += runs[k].1 as usize;
+                                    continue;
+                                }
+                                if let Some((cy2, m1)) = cross_check(h, cy, |i| at(x, i), dark) {
+                                    found.add(x as f32 + 0.5, cy2, m1.max(m), !dark, true);
+                                }
+                            }
                         }
                     }
                 }
+                pos += runs[k].1 as usize;
             }
-            x += runs[k].1 as usize;
         }
     }
-    found.retain(|f| f.hits >= 2 || f.module >= 3.0);
-    found
 }
 
-fn add(found: &mut Vec<Finder>, x: f32, y: f32, module: f32, inverted: bool) {
-    for f in found.iter_mut() {
-        let d = ((f.x - x).powi(2) + (f.y - y).powi(2)).sqrt();
-        if f.inverted == inverted && d < f.module.max(module) * 2.5 {
+/// The bitmap's columns as rows (cache-friendly column scans), in 64-pixel tiles.
+fn transpose(bits: &[bool], w: usize, h: usize) -> Vec<bool> {
+    let mut out = vec![false; w * h];
+    const T: usize = 64;
+    for y0 in (0..h).step_by(T) {
+        for x0 in (0..w).step_by(T) {
+            for y in y0..(y0 + T).min(h) {
+                for x in x0..(x0 + T).min(w) {
+                    out[x * h + y] = bits[y * w + x];
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Runs of equal colour along a line, as (colour, length); eight pixels at a time across
+/// stretches of one colour.
+fn run_lengths(line: &[bool], runs: &mut Vec<(bool, u32)>) {
+    runs.clear();
+    let Some(&first) = line.first() else {
+        return;
+    };
+    let (mut colour, mut len) = (first, 0u32);
+    let mut i = 0;
+    while i < line.len() {
+        if i + 8 <= line.len() {
+            let word = u64::from_ne_bytes(std::array::from_fn(|k| u8::from(line[i + k])));
+            let same = if colour { 0x0101_0101_0101_0101 } else { 0 };
+            if word == same {
+                len += 8;
+                i += 8;
+                continue;
+            }
+        }
+        if line[i] == colour {
+            len += 1;
+        } else {
+            runs.push((colour, len));
+            colour = line[i];
+            len = 1;
+        }
+        i += 1;
+    }
+    runs.push((colour, len));
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Axis {
+    Rows,
+    Columns,
+}
+
+/// Finder patterns found so far, indexed by 16-pixel cells so that merging a scan-line hit
+/// into the pattern it belongs to stays cheap on a noisy frame with thousands of hits.
+#[derive(Debug, Clone)]
+pub struct Found {
+    all: Vec<Finder>,
+    cells: Vec<Vec<u32>>,
+    cols: usize,
+    rows: usize,
+    largest: f32,
+}
+
+const CELL: f32 = 16.0;
+
+impl Found {
+    /// The patterns confirmed well enough. Column-only patterns need several columns to agree
+    /// (a stray vertical 1:1:3:1:1 is common in clutter).
+    fn keep(self) -> Vec<Finder> {
+        let mut all = self.all;
+        all.retain(|f| {
+            if f.column_hits == f.hits {
+                f.hits >= 3
+            } else {
+                f.hits >= 2 || f.module >= 3.0
+            }
+        });
+        all
+    }
+
+    fn new(w: usize, h: usize) -> Self {
+        let (cols, rows) = (w.div_ceil(16).max(1), h.div_ceil(16).max(1));
+        Found {
+            all: Vec::new(),
+            cells: vec![Vec::new(); cols * rows],
+            cols,
+            rows,
+            largest: 0.0,
+        }
+    }
+
+    fn cell(&self, x: f32, y: f32) -> (usize, usize) {
+        (
+            ((x / CELL).max(0.0) as usize).min(self.cols - 1),
+            ((y / CELL).max(0.0) as usize).min(self.rows - 1),
+        )
+    }
+
+    /// Patterns whose centre may lie within 2.5 module sizes of (x, y).
+    fn near(&self, x: f32, y: f32, module: f32) -> impl Iterator<Item = &Finder> {
+        let reach = (module.max(self.largest) * 2.5 / CELL).ceil() as usize + 1;
+        let (cx, cy) = self.cell(x, y);
+        let (x0, x1) = (cx.saturating_sub(reach), (cx + reach).min(self.cols - 1));
+        let (y0, y1) = (cy.saturating_sub(reach), (cy + reach).min(self.rows - 1));
+        (y0..=y1)
+            .flat_map(move |yy| (x0..=x1).map(move |xx| yy * self.cols + xx))
+            .flat_map(move |c| self.cells[c].iter())
+            .map(move |&i| &self.all[i as usize])
+    }
+
+    fn add(&mut self, x: f32, y: f32, module: f32, inverted: bool, column: bool) {
+        let reach = (module.max(self.largest) * 2.5 / CELL).ceil() as usize + 1;
+        let (cx, cy) = self.cell(x, y);
+        let (x0, x1) = (cx.saturating_sub(reach), (cx + reach).min(self.cols - 1));
+        let (y0, y1) = (cy.saturating_sub(reach), (cy + reach).min(self.rows - 1));
+        let mut hit = None;
+        'search: for yy in y0..=y1 {
+            for xx in x0..=x1 {
+                for &i in &self.cells[yy * self.cols + xx] {
+                    let f = &self.all[i as usize];
+                    let d = ((f.x - x).powi(2) + (f.y - y).powi(2)).sqrt();
+                    if f.inverted == inverted && d < f.module.max(module) * 2.5 {
+                        hit = Some(i as usize);
+                        break 'search;
+                    }
+                }
+            }
+        }
+        self.largest = self.largest.max(module);
+        if let Some(i) = hit {
+            let f = &mut self.all[i];
             let n = f.hits as f32;
             f.x = (f.x * n + x) / (n + 1.0);
             f.y = (f.y * n + y) / (n + 1.0);
             f.module = (f.module * n + module) / (n + 1.0);
             f.hits += 1;
+            f.column_hits += u32::from(column);
+            // The cell index keeps the first position; moves are small against the reach.
             return;
         }
+        let (cx, cy) = self.cell(x, y);
+        self.cells[cy * self.cols + cx].push(self.all.len() as u32);
+        self.all.push(Finder {
+            x,
+            y,
+            module,
+            hits: 1,
+            column_hits: u32::from(column),
+            inverted,
+        });
     }
-    found.push(Finder {
-        x,
-        y,
-        module,
-        hits: 1,
-        inverted,
-    });
 }
 
 /// A region likely to hold a code.
@@ -201,14 +385,61 @@ pub fn regions(finders: &[Finder], w: usize, h: usize) -> Vec<Candidate> {
 }
 
 /// Finders considered at most (best-confirmed first); beyond that it is clutter.
-const MAX_FINDERS: usize = 12;
+const MAX_FINDERS: usize = 14;
 
 fn similar(a: &Finder, b: &Finder) -> bool {
     a.inverted == b.inverted && (a.module / b.module).max(b.module / a.module) < 1.6
 }
 
-/// The unused triple most like three corners of a square (two equal legs at a right angle, a
-/// plausible size for the module), or `None`.
+/// How far a triple of finders is from three corners of a square, or `None` when it cannot
+/// be one code: sizes too different, legs more than 2.2 : 1 apart (a badge seen at 70° still
+/// passes), an angle outside 45°–135° or an impossible module count. Smaller is better.
+fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
+    let close = |p: &Finder, q: &Finder| {
+        p.inverted == q.inverted && (p.module / q.module).max(q.module / p.module) < 2.0
+    };
+    if !close(a, b) || !close(a, c) || !close(b, c) {
+        return None;
+    }
+    let d = |p: &Finder, q: &Finder| ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+    let mut sides = [d(a, b), d(b, c), d(c, a)];
+    sides.sort_by(f32::total_cmp);
+    let (l1, l2, hyp) = (sides[0], sides[1], sides[2]);
+    let module = (a.module + b.module + c.module) / 3.0;
+    let count = (l1 + l2) / (2.0 * module) + 7.0;
+    if !(18.0..=260.0).contains(&count) || l2 > 2.2 * l1 {
+        return None;
+    }
+    let cos = (l1 * l1 + l2 * l2 - hyp * hyp) / (2.0 * l1 * l2);
+    if cos.abs() > 0.71 {
+        return None;
+    }
+    Some((l2 - l1) / l2 + 2.0 * cos.abs())
+}
+
+/// Every triple of finders that could be one code, most square-like first, at most `max`.
+pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
+    let mut order: Vec<&Finder> = finders.iter().collect();
+    // Patterns confirmed both ways first: inside a code's data, column-only look-alikes are
+    // common and can have more hits than a foreshortened real finder.
+    order.sort_by_key(|f| std::cmp::Reverse((f.hits > f.column_hits, f.hits)));
+    order.truncate(MAX_FINDERS);
+    let mut scored = Vec::new();
+    let n = order.len();
+    for i in 0..n {
+        for j in (i + 1)..n {
+            for k in (j + 1)..n {
+                if let Some(s) = triple_score(order[i], order[j], order[k]) {
+                    scored.push((s, [*order[i], *order[j], *order[k]]));
+                }
+            }
+        }
+    }
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0));
+    scored.into_iter().take(max).map(|(_, t)| t).collect()
+}
+
+/// The unused triple most like three corners of a square, or `None`.
 fn best_triple(order: &[&Finder], used: &[bool]) -> Option<(usize, usize, usize)> {
     let n = order.len();
     let mut best: Option<((usize, usize, usize), f32)> = None;
@@ -218,23 +449,9 @@ fn best_triple(order: &[&Finder], used: &[bool]) -> Option<(usize, usize, usize)
                 if used[i] || used[j] || used[k] {
                     continue;
                 }
-                let (a, b, c) = (order[i], order[j], order[k]);
-                if !similar(a, b) || !similar(a, c) {
-                    continue;
-                }
-                let d = |p: &Finder, q: &Finder| ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
-                let mut sides = [d(a, b), d(b, c), d(c, a)];
-                sides.sort_by(f32::total_cmp);
-                let (l1, l2, hyp) = (sides[0], sides[1], sides[2]);
-                let module = (a.module + b.module + c.module) / 3.0;
-                if l1 < module * 10.0 || hyp > module * 250.0 {
-                    continue;
-                }
-                let legs = (l1 - l2).abs() / l2;
-                let right = (hyp - (l1 * l1 + l2 * l2).sqrt()).abs() / hyp;
-                // Tilted cards shorten one leg; allow it, but prefer squares.
-                let score = legs + 2.0 * right;
-                if legs < 0.5 && right < 0.15 && best.is_none_or(|(_, s)| score < s) {
+                if let Some(score) = triple_score(order[i], order[j], order[k])
+                    && best.is_none_or(|(_, s)| score < s)
+                {
                     best = Some(((i, j, k), score));
                 }
             }
@@ -295,13 +512,14 @@ mod tests {
                 bits[(26 + y) * w + 26 + x] = ring != 1;
             }
         }
-        let f = find(&bits, w, h, 1);
+        let find = |bits: &[bool]| add_columns(find_rows(bits, w, h).1, bits, w, h);
+        let f = find(&bits);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(
             (f[0].x - 40.0).abs() < 1.5 && (f[0].y - 40.0).abs() < 1.5,
             "{f:?}"
         );
         assert!((f[0].module - 4.0).abs() < 0.8);
-        assert!(find(&vec![false; w * h], w, h, 1).is_empty());
+        assert!(find(&vec![false; w * h]).is_empty());
     }
 }

@@ -1,7 +1,23 @@
-//! Reading a code's modules straight from three finder patterns (and the alignment pattern
-//! when there is one), then handing the bit grid to rqrr's decoder. This skips rqrr's own
-//! detection, which is the slow part on camera frames; rqrr's detection stays as the fallback.
+//! Reading a code's modules straight from three finder patterns, as zxing-cpp's QR detector
+//! does, then handing the module grid to rqrr's decoder. This skips rqrr's own detection, the
+//! slow part on camera frames; rqrr's detection stays as the fallback.
+//!
+//! The grid: the module size is measured along the line between two finders (not across
+//! it, which perspective shortens), the side follows from the finders' distance, and the
+//! bottom-right corner is pinned by the alignment pattern, searched around where the three
+//! finders put it (a badge at 70° puts it several modules away). Versions 7 and up read their
+//! version blocks to fix the side.
+//!
+//! The modules: grey levels are sampled at each module's centre and turned into dark and
+//! light several ways, cheapest first, until one decodes: the frame's own black/white
+//! bitmap; a threshold halfway between the darkest and lightest modules around each one
+//! (uneven light, a highlight band); and a second threshold that undoes blur — each module's
+//! grey is what its neighbours leaked into it plus its own share, so the neighbours' guessed
+//! colours are subtracted before judging it (motion blur along either axis, defocus).
 
+use std::time::Instant;
+
+use image::GrayImage;
 use rqrr::BitGrid;
 
 use crate::finder::Finder;
@@ -23,13 +39,15 @@ impl BitGrid for Sampled {
     }
 }
 
-fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
+type Pt = (f64, f64);
+
+fn dist(a: Pt, b: Pt) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 /// Top-left, top-right, bottom-left finder centres from three unordered finders.
-fn orient(f: [&Finder; 3]) -> ((f32, f32), (f32, f32), (f32, f32)) {
-    let p = f.map(|f| (f.x, f.y));
+fn orient(f: [&Finder; 3]) -> (Pt, Pt, Pt) {
+    let p = f.map(|f| (f64::from(f.x), f64::from(f.y)));
     let (d01, d12, d20) = (dist(p[0], p[1]), dist(p[1], p[2]), dist(p[2], p[0]));
     // The corner opposite the longest side is top-left.
     let (tl, a, b) = if d12 >= d01 && d12 >= d20 {
@@ -44,124 +62,505 @@ fn orient(f: [&Finder; 3]) -> ((f32, f32), (f32, f32), (f32, f32)) {
     if cross > 0.0 { (tl, a, b) } else { (tl, b, a) }
 }
 
-/// Try to read the code whose finder patterns are `finders` from the bitmap `bits` (`w`×`h`,
-/// `true` = dark). Returns the decoded text.
-pub fn read(finders: [&Finder; 3], bits: &[bool], w: usize, h: usize) -> Option<String> {
-    let (tl, tr, bl) = orient(finders);
-    let module = finders.iter().map(|f| f.module).sum::<f32>() / 3.0;
-    if module < 1.0 {
+/// The image a code is read from: grey levels and the black/white bitmap of the same frame.
+pub struct Picture<'a> {
+    /// Grey levels.
+    pub grey: &'a GrayImage,
+    /// Black/white, `true` = dark, row-major, the grey image's size.
+    pub bits: &'a [bool],
+    /// Light-on-dark code: dark and light swap everywhere.
+    pub inverted: bool,
+}
+
+impl Picture<'_> {
+    fn w(&self) -> usize {
+        self.grey.width() as usize
+    }
+
+    fn h(&self) -> usize {
+        self.grey.height() as usize
+    }
+
+    /// Whether the pixel under `p` is dark (in the code's polarity); outside is light.
+    /// Points are in pixel-edge coordinates: pixel (i, j) covers [i, i+1) × [j, j+1).
+    fn dark(&self, p: Pt) -> bool {
+        let (x, y) = (p.0.floor(), p.1.floor());
+        if x < 0.0 || y < 0.0 || x >= self.w() as f64 || y >= self.h() as f64 {
+            return false;
+        }
+        self.bits[y as usize * self.w() + x as usize] != self.inverted
+    }
+
+    fn inside(&self, p: Pt) -> bool {
+        p.0 >= 0.0 && p.1 >= 0.0 && p.0 < self.w() as f64 && p.1 < self.h() as f64
+    }
+
+    /// Darkness (0 light … 255 dark) at `p`, bilinear between pixel centres, clamped to the
+    /// image.
+    fn darkness(&self, p: Pt) -> f64 {
+        let x = (p.0 - 0.5).clamp(0.0, (self.w() - 1) as f64);
+        let y = (p.1 - 0.5).clamp(0.0, (self.h() - 1) as f64);
+        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        let (x1, y1) = ((x0 + 1).min(self.w() - 1), (y0 + 1).min(self.h() - 1));
+        let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+        let raw = self.grey.as_raw();
+        let g = |x: usize, y: usize| f64::from(raw[y * self.w() + x]);
+        let v = g(x0, y0) * (1.0 - fx) * (1.0 - fy)
+            + g(x1, y0) * fx * (1.0 - fy)
+            + g(x0, y1) * (1.0 - fx) * fy
+            + g(x1, y1) * fx * fy;
+        if self.inverted { v } else { 255.0 - v }
+    }
+}
+
+/// Runs of the finder's 1:1:3:1:1 pattern along the line from `from` towards `to`, measured on
+/// the bitmap: the module size in pixels along that line, or `None` if the runs don't fit.
+fn module_along(pic: &Picture, from: Pt, to: Pt) -> Option<f64> {
+    let d = dist(from, to);
+    if d < 1.0 || !pic.dark(from) {
         return None;
     }
-    let est = ((dist(tl, tr) + dist(tl, bl)) / 2.0) / module + 7.0;
-    // Sizes are 17 + 4·version; try the nearest and its neighbours.
-    let version = ((est - 17.0) / 4.0).round().clamp(1.0, 40.0) as usize;
-    let mut versions = vec![version];
-    if version > 1 {
-        versions.push(version - 1);
-    }
-    versions.push(version + 1);
-    let dark = |x: f64, y: f64| -> Option<bool> {
-        let (xi, yi) = (x.round(), y.round());
-        if xi < 0.0 || yi < 0.0 || xi >= w as f64 || yi >= h as f64 {
-            return None;
+    let u = ((to.0 - from.0) / d, (to.1 - from.1) / d);
+    let limit = (d / 2.0) as usize;
+    let side = |sign: f64| -> Option<[u32; 3]> {
+        let mut runs = [0u32; 3];
+        let mut slot = 0;
+        let mut colour = true;
+        for i in 0..limit {
+            let p = (
+                from.0 + sign * u.0 * i as f64,
+                from.1 + sign * u.1 * i as f64,
+            );
+            let dark = pic.dark(p);
+            if dark != colour {
+                slot += 1;
+                colour = dark;
+                if slot == 3 {
+                    return Some(runs);
+                }
+            }
+            runs[slot] += 1;
         }
-        Some(bits[yi as usize * w + xi as usize])
+        None
     };
-    for v in versions.into_iter().filter(|v| (1..=40).contains(v)) {
-        let size = 17 + 4 * v;
+    let fwd = side(1.0)?;
+    let back = side(-1.0)?;
+    let runs = [back[2], back[1], back[0] + fwd[0], fwd[1], fwd[2]];
+    let total: u32 = runs.iter().sum();
+    let m = f64::from(total) / 7.0;
+    let fits = runs
+        .iter()
+        .zip([1.0, 1.0, 3.0, 1.0, 1.0])
+        .all(|(&r, k)| (f64::from(r) - k * m).abs() < k * m * 0.75);
+    if !fits {
+        return None;
+    }
+    // The outer runs suffer most from blur; weight the inner ones (zxing-cpp's estimate).
+    Some(f64::from(runs[0] + 2 * runs[1] + 2 * runs[2] + 2 * runs[3] + runs[4]) / 12.0)
+}
+
+/// Module size along a finder pair, measured from both ends.
+fn module_between(pic: &Picture, a: Pt, b: Pt) -> Option<f64> {
+    match (module_along(pic, a, b), module_along(pic, b, a)) {
+        (Some(x), Some(y)) => Some((x + y) / 2.0),
+        (x, y) => x.or(y),
+    }
+}
+
+/// The 34 valid version-information words (versions 7–40), BCH(18, 6).
+fn version_word(version: u32) -> u32 {
+    let mut rem = version << 12;
+    for bit in (12..18).rev() {
+        if rem >> bit & 1 == 1 {
+            rem ^= 0x1F25 << (bit - 12);
+        }
+    }
+    (version << 12) | rem
+}
+
+/// The version whose information word is within 3 bits of `word`.
+fn decode_version(word: u32) -> Option<u32> {
+    (7..=40).find(|&v| (version_word(v) ^ word).count_ones() <= 3)
+}
+
+/// Read the version blocks (next to the top-right and bottom-left finders) through `map`.
+fn read_version(pic: &Picture, map: &[f64; 9], size: usize) -> Option<u32> {
+    let mut top_right = 0u32;
+    let mut bottom_left = 0u32;
+    for i in 0..18usize {
+        let (a, b) = (i / 3, size - 11 + i % 3);
+        let bit = |x: usize, y: usize| pic.dark(apply(map, x as f64 + 0.5, y as f64 + 0.5));
+        top_right |= u32::from(bit(b, a)) << i;
+        bottom_left |= u32::from(bit(a, b)) << i;
+    }
+    decode_version(top_right).or_else(|| decode_version(bottom_left))
+}
+
+/// Likely centres of the alignment pattern within `reach` pixels of `near`, best first: the
+/// grey image is matched against the pattern (dark centre, light ring one module out, dark
+/// ring two modules out) with the modules' own axes `ux`, `uy` in pixels, so a code
+/// foreshortened along one axis or blurred still matches.
+fn alignment_candidates(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> Vec<Pt> {
+    let at = |p: Pt, a: f64, b: f64| {
+        pic.darkness((p.0 + a * ux.0 + b * uy.0, p.1 + a * ux.1 + b * uy.1))
+    };
+    let ring = |p: Pt, r: f64| {
+        (at(p, r, 0.0)
+            + at(p, -r, 0.0)
+            + at(p, 0.0, r)
+            + at(p, 0.0, -r)
+            + at(p, r, r)
+            + at(p, -r, r)
+            + at(p, r, -r)
+            + at(p, -r, -r))
+            / 8.0
+    };
+    let step = (ux.0.hypot(ux.1).min(uy.0.hypot(uy.1)) / 3.0).clamp(0.5, 2.0);
+    let n = (reach / step).ceil() as i64;
+    let mut scored: Vec<(f64, Pt)> = Vec::new();
+    for j in -n..=n {
+        for i in -n..=n {
+            let p = (near.0 + i as f64 * step, near.1 + j as f64 * step);
+            if !pic.inside(p) {
+                continue;
+            }
+            let light = ring(p, 1.0);
+            let score = (at(p, 0.0, 0.0) + ring(p, 2.0)) / 2.0 - light;
+            if score > 25.0 {
+                scored.push((score, p));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let module = ux.0.hypot(ux.1).max(uy.0.hypot(uy.1));
+    let mut out: Vec<Pt> = Vec::new();
+    for (_, p) in scored {
+        if out.iter().all(|q| dist(*q, p) > module) {
+            out.push(p);
+            if out.len() == 2 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A read code: its text and its corners in the picture's pixels.
+pub struct Read {
+    /// The decoded text.
+    pub text: String,
+    /// Top-left, top-right, bottom-right, bottom-left corners.
+    pub corners: [Pt; 4],
+}
+
+/// Try to read the code whose finder patterns are `finders` in `pic`. `thorough` adds the
+/// blur-undoing thresholds (worth it for the likeliest triple, too slow for every stray one);
+/// nothing new starts after `deadline` (`None`: the read runs to its end).
+pub fn read(
+    finders: [&Finder; 3],
+    pic: &Picture,
+    thorough: bool,
+    deadline: Option<Instant>,
+) -> Option<Read> {
+    let (tl, tr, bl) = orient(finders);
+    let fallback = f64::from(finders.iter().map(|f| f.module).sum::<f32>() / 3.0);
+    if fallback < 0.8 {
+        return None;
+    }
+    let top = module_between(pic, tl, tr).unwrap_or(fallback);
+    let left = module_between(pic, tl, bl).unwrap_or(fallback);
+    let est = (dist(tl, tr) / top + dist(tl, bl) / left) / 2.0 + 7.0;
+    let nearest = ((est - 17.0) / 4.0).round().clamp(1.0, 40.0) as u32;
+    let mut versions: Vec<u32> = Vec::with_capacity(4);
+    let parallelogram = |size: usize| {
         let d = size as f64 - 3.5;
-        let tl = (f64::from(tl.0), f64::from(tl.1));
-        let tr = (f64::from(tr.0), f64::from(tr.1));
-        let bl = (f64::from(bl.0), f64::from(bl.1));
-        // Bottom-right by parallelogram; refined by the alignment pattern when found.
         let br = (tr.0 + bl.0 - tl.0, tr.1 + bl.1 - tl.1);
-        let affine = homography([(3.5, 3.5), (d, 3.5), (d, d), (3.5, d)], [tl, tr, br, bl])?;
-        let mut maps = Vec::with_capacity(2);
-        if v >= 2
-            && let Some(ap) = alignment(&affine, size, f64::from(module), bits, w, h)
-        {
+        homography([(3.5, 3.5), (d, 3.5), (d, d), (3.5, d)], [tl, tr, br, bl])
+    };
+    if nearest >= 7 {
+        let size = 17 + 4 * nearest as usize;
+        if let Some(v) = parallelogram(size).and_then(|m| read_version(pic, &m, size)) {
+            versions.push(v);
+        }
+    }
+    // A version read from its version blocks is trusted; otherwise the estimate and its
+    // neighbours.
+    if versions.is_empty() {
+        for v in [nearest, nearest + 1, nearest.saturating_sub(1)] {
+            if (1..=40).contains(&v) {
+                versions.push(v);
+            }
+        }
+    }
+    let module = (top + left) / 2.0;
+    // A stray triple rarely shows timing patterns: drop the versions whose plain grid shows
+    // none before the costlier alignment search. Strong perspective can hide them from the
+    // plain grid too, so a `thorough` read keeps the likeliest version regardless.
+    let likeliest = versions.first().copied();
+    versions.retain(|&v| {
+        let size = 17 + 4 * v as usize;
+        parallelogram(size).is_some_and(|m| timing_ok(pic, &m, size))
+    });
+    if versions.is_empty()
+        && thorough
+        && let Some(v) = likeliest
+    {
+        versions.push(v);
+    }
+    for v in versions {
+        let size = 17 + 4 * v as usize;
+        let Some(affine) = parallelogram(size) else {
+            continue;
+        };
+        let mut maps = Vec::with_capacity(3);
+        if v >= 2 {
             let a = size as f64 - 6.5;
-            if let Some(hm) = homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
-            {
-                maps.push(hm);
+            let d = size as f64 - 3.5;
+            let expected = apply(&affine, a, a);
+            // Perspective moves the alignment pattern away from where a parallelogram puts
+            // it, more the bigger the code: look close first, then further.
+            let o = apply(&affine, a, a);
+            let px = apply(&affine, a + 1.0, a);
+            let py = apply(&affine, a, a + 1.0);
+            let (ux, uy) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
+            let reach = module * (3.0 + size.min(57) as f64 * 0.12);
+            for ap in alignment_candidates(pic, expected, ux, uy, reach) {
+                if let Some(m) =
+                    homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
+                {
+                    maps.push(m);
+                }
             }
         }
         maps.push(affine);
-        for m in maps {
-            let mut cells = Vec::with_capacity(size * size);
-            let mut outside = false;
-            for y in 0..size {
-                for x in 0..size {
-                    let (px, py) = apply(&m, x as f64 + 0.5, y as f64 + 0.5);
-                    match dark(px, py) {
-                        Some(b) => cells.push(b),
-                        None => {
-                            outside = true;
-                            cells.push(false);
-                        }
-                    }
-                }
+        for (k, m) in maps.into_iter().enumerate() {
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                return None;
             }
-            if outside {
+            // Blur is undone on the best-founded map only, and only for codes of the size a
+            // badge has (the cost grows with the module count).
+            let deblur = thorough && k == 0 && size <= 61;
+            if !timing_ok(pic, &m, size) {
                 continue;
             }
-            let grid = rqrr::Grid::new(Sampled { size, bits: cells });
-            if let Ok((_, text)) = grid.decode() {
-                return Some(text);
+            if let Some(text) = read_grid(pic, &m, size, deblur) {
+                let corners = [(0.0, 0.0), (size as f64, 0.0), (size as f64, size as f64)]
+                    .map(|(x, y)| apply(&m, x, y));
+                let bl_corner = apply(&m, 0.0, size as f64);
+                return Some(Read {
+                    text,
+                    corners: [corners[0], corners[1], corners[2], bl_corner],
+                });
             }
         }
     }
     None
 }
 
-/// The alignment pattern near where the affine map puts it: a dark module inside a light ring
-/// inside a dark ring. Returns its centre in pixels.
-fn alignment(
-    map: &[f64; 9],
-    size: usize,
-    module: f64,
-    bits: &[bool],
-    w: usize,
-    h: usize,
-) -> Option<(f64, f64)> {
-    let a = size as f64 - 6.5;
-    let (ex, ey) = apply(map, a, a);
-    let reach = (module * 4.0).max(4.0);
-    let at = |x: i64, y: i64| -> bool {
-        x >= 0
-            && y >= 0
-            && (x as usize) < w
-            && (y as usize) < h
-            && bits[y as usize * w + x as usize]
+/// Whether the timing patterns (row 6 and column 6 between the finders, alternating dark and
+/// light) show through `map`: each module darker or lighter than both neighbours as it should
+/// be. Blur attenuates the alternation but keeps its sign (or flips it wholesale for blur
+/// longer than two modules), so a real grid scores near 0 or 1 and a false one near ½.
+/// Cheap: it rejects most stray finder triples before the whole grid is sampled.
+fn timing_ok(pic: &Picture, map: &[f64; 9], size: usize) -> bool {
+    let score = |horizontal: bool| {
+        let at = |i: usize| {
+            let (x, y) = if horizontal { (i, 6) } else { (6, i) };
+            pic.darkness(apply(map, x as f64 + 0.5, y as f64 + 0.5))
+        };
+        let (mut good, mut n) = (0u32, 0u32);
+        let (mut prev, mut here) = (at(7), at(8));
+        for i in 9..size - 7 {
+            let next = at(i);
+            let bump = here - (prev + next) / 2.0;
+            // Module i-1 is dark when i-1 is even.
+            good += u32::from((bump > 0.0) == (i % 2 == 1));
+            n += 1;
+            prev = here;
+            here = next;
+        }
+        f64::from(good) / f64::from(n.max(1))
     };
-    let m = module.round().max(1.0) as i64;
-    let mut matches: Vec<(f64, f64, f64)> = Vec::new();
-    let (x0, x1) = ((ex - reach) as i64, (ex + reach) as i64);
-    let (y0, y1) = ((ey - reach) as i64, (ey + reach) as i64);
-    for y in y0..=y1 {
-        for x in x0..=x1 {
-            if !at(x, y) {
-                continue;
+    // How clearly each pattern alternates (½ = not at all). Both fairly clear, or one very
+    // clear (perspective or blur can spoil the other).
+    let (h, v) = (score(true), score(false));
+    let (h, v) = (h.max(1.0 - h), v.max(1.0 - v));
+    (h >= 0.7 && v >= 0.7) || h >= 0.85 || v >= 0.85
+}
+
+/// Blur models tried by the second threshold: the length of a box blur in modules along the
+/// grid's x and y axes (1 = sharp).
+const BLURS: [(f64, f64); 7] = [
+    (2.0, 1.0),
+    (1.0, 2.0),
+    (2.7, 1.0),
+    (1.0, 2.7),
+    (1.7, 1.7),
+    (2.3, 2.3),
+    (1.4, 1.4),
+];
+
+/// Sample the grid through `map` and try each way of judging the modules.
+fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Option<String> {
+    let n = size * size;
+    // Darkness at each module centre (a small cross of samples against noise), and the
+    // bitmap's verdict there.
+    let mut dark = vec![0f64; n];
+    let mut bits = vec![false; n];
+    let mut outside = 0usize;
+    for y in 0..size {
+        for x in 0..size {
+            let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
+            let c = apply(map, cx, cy);
+            if !pic.inside(c) {
+                outside += 1;
             }
-            // Light one module away in all four directions, dark two modules away.
-            let ring_light = !at(x - m, y) && !at(x + m, y) && !at(x, y - m) && !at(x, y + m);
-            let ring_dark =
-                at(x - 2 * m, y) && at(x + 2 * m, y) && at(x, y - 2 * m) && at(x, y + 2 * m);
-            if ring_light && ring_dark {
-                let d = (x as f64 - ex).powi(2) + (y as f64 - ey).powi(2);
-                matches.push((x as f64, y as f64, d));
+            let mut v = pic.darkness(c);
+            for (dx, dy) in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.2), (0.0, -0.2)] {
+                v += pic.darkness(apply(map, cx + dx, cy + dy));
+            }
+            dark[y * size + x] = v / 5.0;
+            bits[y * size + x] = pic.dark(c);
+        }
+    }
+    if outside * 10 > n {
+        return None;
+    }
+    let decode = |bits: Vec<bool>| {
+        rqrr::Grid::new(Sampled { size, bits })
+            .decode()
+            .ok()
+            .map(|(_, t)| t)
+    };
+    if let Some(t) = decode(bits) {
+        return Some(t);
+    }
+    let level = normalise(&dark, size);
+    if let Some(t) = decode(level.iter().map(|&v| v > 0.5).collect()) {
+        return Some(t);
+    }
+    if !deblur_too {
+        return None;
+    }
+    for (lx, ly) in BLURS {
+        if let Some(t) = decode(deblur(&level, size, lx, ly)) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// Darkness rescaled to 0 (lightest) … 1 (darkest) between the extremes of the modules within
+/// three modules around each one: uneven light and highlight bands become even.
+fn normalise(dark: &[f64], size: usize) -> Vec<f64> {
+    const R: usize = 3;
+    let mut lo = vec![0f64; dark.len()];
+    let mut hi = vec![0f64; dark.len()];
+    // Separable min/max: along rows, then along columns.
+    let mut row_lo = vec![0f64; dark.len()];
+    let mut row_hi = vec![0f64; dark.len()];
+    for y in 0..size {
+        for x in 0..size {
+            let (a, b) = (x.saturating_sub(R), (x + R).min(size - 1));
+            let s = &dark[y * size + a..=y * size + b];
+            row_lo[y * size + x] = s.iter().copied().fold(f64::MAX, f64::min);
+            row_hi[y * size + x] = s.iter().copied().fold(f64::MIN, f64::max);
+        }
+    }
+    for y in 0..size {
+        let (a, b) = (y.saturating_sub(R), (y + R).min(size - 1));
+        for x in 0..size {
+            lo[y * size + x] = (a..=b)
+                .map(|yy| row_lo[yy * size + x])
+                .fold(f64::MAX, f64::min);
+            hi[y * size + x] = (a..=b)
+                .map(|yy| row_hi[yy * size + x])
+                .fold(f64::MIN, f64::max);
+        }
+    }
+    dark.iter()
+        .zip(lo.iter().zip(&hi))
+        .map(|(&v, (&l, &h))| {
+            if h - l < 12.0 {
+                // A flat neighbourhood: judge by the overall level.
+                f64::from(u8::from(v > 127.0))
+            } else {
+                (v - l) / (h - l)
+            }
+        })
+        .collect()
+}
+
+/// Box-blur weights over a module and its two neighbours for a blur `len` modules long.
+fn weights(len: f64) -> [f64; 3] {
+    if len <= 1.0 {
+        return [0.0, 1.0, 0.0];
+    }
+    let side = ((len - 1.0) / 2.0).min(1.0) / len;
+    [side, 1.0 - 2.0 * side, side]
+}
+
+/// Judge modules under a blur model: start from the plain threshold, then judge each module
+/// again on its darkness less what its neighbours (as judged so far, updated in place)
+/// leaked into it; three sweeps. Outside the grid is the light quiet zone.
+fn deblur(level: &[f64], size: usize, lx: f64, ly: f64) -> Vec<bool> {
+    let (wx, wy) = (weights(lx), weights(ly));
+    let own = wx[1] * wy[1];
+    let mut bits: Vec<bool> = level.iter().map(|&v| v > 0.5).collect();
+    let s = size as isize;
+    for _ in 0..3 {
+        for y in 0..s {
+            for x in 0..s {
+                let mut leak = 0.0;
+                for (j, wyj) in wy.iter().enumerate() {
+                    for (i, wxi) in wx.iter().enumerate() {
+                        if i == 1 && j == 1 {
+                            continue;
+                        }
+                        let (xx, yy) = (x + i as isize - 1, y + j as isize - 1);
+                        if xx >= 0 && yy >= 0 && xx < s && yy < s && bits[(yy * s + xx) as usize] {
+                            leak += wxi * wyj;
+                        }
+                    }
+                }
+                let i = (y * s + x) as usize;
+                bits[i] = level[i] - leak > own / 2.0;
             }
         }
     }
-    // The centre: the mean of the matching pixels around the one nearest the prediction.
-    let nearest = matches.iter().min_by(|a, b| a.2.total_cmp(&b.2))?;
-    let near: Vec<&(f64, f64, f64)> = matches
-        .iter()
-        .filter(|p| (p.0 - nearest.0).abs() <= module && (p.1 - nearest.1).abs() <= module)
-        .collect();
-    let n = near.len() as f64;
-    Some((
-        near.iter().map(|p| p.0).sum::<f64>() / n,
-        near.iter().map(|p| p.1).sum::<f64>() / n,
-    ))
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_words_match_the_standard() {
+        // ISO/IEC 18004 table D.1: version 7 is 0x07C94, version 40 is 0x28C69.
+        assert_eq!(version_word(7), 0x07C94);
+        assert_eq!(version_word(40), 0x28C69);
+        assert_eq!(decode_version(0x07C94 ^ 0b101), Some(7));
+        assert_eq!(decode_version(0), None);
+    }
+
+    #[test]
+    fn deblur_undoes_a_known_blur() {
+        // A row pattern blurred over two modules is read back exactly.
+        let size = 21;
+        let truth: Vec<bool> = (0..size * size).map(|i| (i * 7 + i / 5) % 3 == 0).collect();
+        let w = weights(2.0);
+        let level: Vec<f64> = (0..size * size)
+            .map(|i| {
+                let (x, y) = (i % size, i / size);
+                let at = |x: isize| {
+                    (x >= 0 && x < size as isize && truth[y * size + x as usize]) as u8 as f64
+                };
+                w[0] * at(x as isize - 1) + w[1] * at(x as isize) + w[2] * at(x as isize + 1)
+            })
+            .collect();
+        let plain: Vec<bool> = level.iter().map(|&v| v > 0.5).collect();
+        assert_ne!(plain, truth, "the blur must matter for this test");
+        assert_eq!(deblur(&level, size, 2.0, 1.0), truth);
+    }
 }

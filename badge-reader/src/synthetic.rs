@@ -39,6 +39,14 @@ pub struct Distortion {
     pub busy_background: bool,
     /// Light modules on a dark ground.
     pub inverted: bool,
+    /// Tilt of the card's top away from the camera (about its horizontal axis), degrees: a
+    /// badge hanging on a lanyard, seen from above.
+    pub pitch_deg: f32,
+    /// Distance from the camera to the card, in frame widths: the smaller, the stronger the
+    /// perspective (near edge larger than far edge).
+    pub distance: f32,
+    /// In a clear plastic sleeve: contrast lowered by haze and a specular highlight band.
+    pub sleeve: bool,
 }
 
 impl Distortion {
@@ -58,6 +66,9 @@ impl Distortion {
             occlusion: 0.0,
             busy_background: false,
             inverted: false,
+            pitch_deg: 0.0,
+            distance: 1.2,
+            sleeve: false,
         }
     }
 
@@ -106,11 +117,16 @@ pub enum Category {
     ExtremeTilt,
     /// Hard: 60 px code with blur and noise.
     ExtremeSmall,
+    /// In a plastic sleeve: haze halves the contrast and a highlight band crosses the code.
+    Sleeve,
+    /// On a lanyard: the card's top tipped 60–70° away, seen from close by (strong
+    /// perspective).
+    Lanyard,
 }
 
 impl Category {
-    /// Every category, ordinary ones first.
-    pub const ALL: [Category; 15] = [
+    /// Every category.
+    pub const ALL: [Category; 17] = [
         Category::Clean,
         Category::Small,
         Category::Large,
@@ -126,9 +142,12 @@ impl Category {
         Category::Inverted,
         Category::ExtremeTilt,
         Category::ExtremeSmall,
+        Category::Sleeve,
+        Category::Lanyard,
     ];
 
-    /// Whether the category is deliberately beyond what a kiosk must always read.
+    /// Whether the category is deliberately beyond what a kiosk must always read (the
+    /// targets for these are lower).
     pub fn is_extreme(self) -> bool {
         matches!(self, Category::ExtremeTilt | Category::ExtremeSmall)
     }
@@ -151,6 +170,8 @@ impl Category {
             Category::Inverted => "inverted",
             Category::ExtremeTilt => "extreme_tilt",
             Category::ExtremeSmall => "extreme_small",
+            Category::Sleeve => "sleeve",
+            Category::Lanyard => "lanyard",
         }
     }
 
@@ -188,6 +209,12 @@ impl Category {
                 d.code_px = 60.0;
                 d.blur = 1;
                 d.noise = 10.0;
+            }
+            Category::Sleeve => d.sleeve = true,
+            Category::Lanyard => {
+                d.code_px = rng.random_range(190.0..260.0);
+                d.pitch_deg = rng.random_range(60.0..70.0);
+                d.distance = rng.random_range(0.7..0.9);
             }
         }
         d
@@ -383,8 +410,9 @@ pub fn render_badge_frame(url: &str, name: &str, d: &Distortion, seed: u64) -> G
         // Corners of the card in a frame-centred plane, rotated, then tilted in 3D.
         let rot = f64::from(d.rotation_deg).to_radians();
         let tilt = f64::from(d.tilt_deg).to_radians();
-        let focal = f64::from(w) * 1.2;
-        let depth = focal; // the card's centre sits at the focal distance
+        let pitch = f64::from(d.pitch_deg).to_radians();
+        // The card's centre sits at `depth`; there it appears at `code_px` (frontal).
+        let depth = f64::from(w) * f64::from(d.distance.max(0.3));
         // Card coordinates are taken relative to the code's centre, so a card larger than the
         // frame (held close) still shows the whole code; off centre when there is room.
         let code = f64::from(d.code_px) * 1.2;
@@ -403,8 +431,14 @@ pub fn render_badge_frame(url: &str, name: &str, d: &Distortion, seed: u64) -> G
         let project = |(x, y): (f64, f64)| {
             let (xr, yr) = (x * rot.cos() - y * rot.sin(), x * rot.sin() + y * rot.cos());
             // Tilt about the vertical axis: x shrinks, depth changes.
-            let (xt, zt) = (xr * tilt.cos(), depth + xr * tilt.sin());
-            (cx + xt * focal / zt, cy + yr * focal / zt)
+            let (xt, zt) = (xr * tilt.cos(), xr * tilt.sin());
+            // Then pitch about the horizontal axis: the top goes away from the camera.
+            let (yp, zp) = (
+                yr * pitch.cos() - zt * pitch.sin(),
+                -yr * pitch.sin() + zt * pitch.cos(),
+            );
+            let z = depth + zp;
+            (cx + xt * depth / z, cy + yp * depth / z)
         };
         let dst = corners.map(project);
         let src = [
@@ -413,12 +447,36 @@ pub fn render_badge_frame(url: &str, name: &str, d: &Distortion, seed: u64) -> G
             (f64::from(card_img.width()), f64::from(card_img.height())),
             (0.0, f64::from(card_img.height())),
         ];
+        // A sleeve: haze pulls every card pixel towards a light grey, and a specular band (a
+        // line across the card at a random angle, brightest on its axis) washes part of the
+        // code out.
+        // (Drawn only for a sleeve, so the other categories' frames stay as they were.)
+        let card_w = f64::from(card_img.width());
+        let code_c = (card_w / 2.0, f64::from(module_px * 4 + qr_card / 2));
+        let (haze, band_angle, band_offset, band_half, band_peak) = if d.sleeve {
+            (
+                rng.random_range(0.45..0.6),
+                rng.random_range(0.0..std::f64::consts::PI),
+                rng.random_range(-0.25..0.25) * f64::from(qr_card),
+                rng.random_range(0.08..0.12) * f64::from(qr_card),
+                rng.random_range(80.0..110.0),
+            )
+        } else {
+            (0.0, 0.0, 0.0, 1.0, 0.0)
+        };
+        let sleeve = |u: f64, v: f64, p: f64| {
+            let hazed = 200.0 * haze + p * (1.0 - haze);
+            let along =
+                (u - code_c.0) * f64::cos(band_angle) + (v - code_c.1) * f64::sin(band_angle);
+            let r = (along - band_offset) / band_half;
+            (hazed + band_peak * (1.0 - r * r).max(0.0)).min(255.0)
+        };
         if let Some(inv) = homography(dst, src) {
             for y in 0..h {
                 for x in 0..w {
                     let (u, v) = apply(&inv, f64::from(x) + 0.5, f64::from(y) + 0.5);
                     if let Some(p) = bilinear(&card_img, u, v) {
-                        out[(y * w + x) as usize] = p;
+                        out[(y * w + x) as usize] = if d.sleeve { sleeve(u, v, p) } else { p };
                     }
                 }
             }

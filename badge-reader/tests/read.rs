@@ -27,45 +27,61 @@ fn options() -> DecodeOptions {
     }
 }
 
-/// Read rate of a category over `n` frames at 640×480, each decoded from scratch.
-fn read_rate(cat: Category, n: u64) -> f64 {
-    let mut ok = 0;
+/// The kiosk's stream mode, with the time budget lifted for the same reason.
+fn stream() -> DecodeOptions {
+    DecodeOptions {
+        budget: Duration::from_secs(10),
+        ..DecodeOptions::default()
+    }
+}
+
+/// Frames read and frames read as another text, of `n` frames of a category at `w`×`h`,
+/// each decoded from scratch in stream mode.
+fn read_rate(cat: Category, n: u64, w: u32, h: u32) -> (u64, u64) {
+    let (mut ok, mut wrong) = (0, 0);
     for i in 0..n {
         let seed = 1000 + i * 31;
         let url = badge_url("caliber.plant.local", TOKENS[i as usize % TOKENS.len()]);
-        let img = render_badge_frame(&url, "ANA RUIZ", &cat.distortion(seed), seed);
-        let mut decoder = Decoder::new(options());
-        if decoder.decode(&Frame::new(img)).map(|d| d.text) == Some(url) {
-            ok += 1;
+        let d = cat.distortion(seed).at_size(w, h);
+        let img = render_badge_frame(&url, "ANA RUIZ", &d, seed);
+        let mut decoder = Decoder::new(stream());
+        match decoder.decode(&Frame::new(img)).map(|d| d.text) {
+            Some(t) if t == url => ok += 1,
+            Some(_) => wrong += 1,
+            None => {}
         }
     }
-    f64::from(ok) / n as f64
+    (ok, wrong)
 }
 
-/// The least read rate each category must keep (12 frames each, exhaustive mode). Most are
-/// read every time; the figures below 100% are what this decoder reaches today (see the
-/// benchmark), kept as floors so a regression shows.
-fn floor(cat: Category) -> Option<f64> {
-    Some(match cat {
-        Category::MotionBlur => 0.8,
-        // 60 px codes with blur and noise: not read yet; reported by the benchmark only.
-        Category::ExtremeSmall => return None,
-        _ => 1.0,
-    })
+/// Frames per category in the tests (the benchmark runs many more).
+const FRAMES: u64 = 8;
+
+/// The least number of the test's frames each category must read in stream mode at
+/// 640×480. The target is 99% everywhere; the figures below all-frames are what the
+/// decoder reaches today (see the benchmark table in the README), kept as floors so a
+/// regression fails.
+fn floor(cat: Category) -> u64 {
+    match cat {
+        Category::MotionBlur | Category::Sleeve | Category::Small | Category::Noisy => FRAMES - 1,
+        Category::Tilted | Category::Glare => FRAMES - 1,
+        Category::ExtremeTilt => FRAMES - 2,
+        // Not read reliably yet: reported by the benchmark.
+        Category::ExtremeSmall | Category::Lanyard => 0,
+        _ => FRAMES,
+    }
 }
 
 #[test]
-fn reads_synthetic_badges_of_every_category() {
+fn reads_synthetic_badges_of_every_category_and_never_misreads() {
     let mut failures = Vec::new();
     for cat in Category::ALL {
-        let Some(min) = floor(cat) else { continue };
-        let rate = read_rate(cat, 12);
-        if rate < min {
+        let (ok, wrong) = read_rate(cat, FRAMES, 640, 480);
+        if ok < floor(cat) || wrong > 0 {
             failures.push(format!(
-                "{}: {:.0}% < {:.0}%",
+                "{}: {ok}/{FRAMES} read (floor {}), {wrong} wrong",
                 cat.name(),
-                rate * 100.0,
-                min * 100.0
+                floor(cat)
             ));
         }
     }
@@ -75,11 +91,27 @@ fn reads_synthetic_badges_of_every_category() {
     );
 }
 
+#[test]
+fn reads_the_new_sleeve_and_lanyard_frames_at_720p() {
+    // The two categories added for the line camera, at the kiosk's larger resolution.
+    let (ok, wrong) = read_rate(Category::Sleeve, FRAMES, 1280, 720);
+    assert!(
+        ok >= FRAMES - 1 && wrong == 0,
+        "sleeve: {ok}/{FRAMES}, {wrong} wrong"
+    );
+    let (_, wrong) = read_rate(Category::Lanyard, FRAMES, 1280, 720);
+    assert_eq!(wrong, 0, "lanyard misreads");
+}
+
 fn corpus_dir() -> PathBuf {
     std::env::var_os("CALIBER_QR_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/qr-corpus"))
 }
+
+/// The exhaustive-mode corpus read rate the decoder must keep (what it reaches today, see
+/// the README's table; zxing-cpp reads 73%).
+const CORPUS_FLOOR: f64 = 0.64;
 
 #[test]
 fn reads_the_real_photo_corpus_without_crashing() {
@@ -91,7 +123,7 @@ fn reads_the_real_photo_corpus_without_crashing() {
         .collect();
     let mut source = DirectorySource::new(&dirs).expect("corpus");
     let mut decoder = Decoder::new(options());
-    let (mut total, mut read) = (0, 0);
+    let (mut total, mut read, mut wrong) = (0, 0, Vec::new());
     while let Some((path, frame)) = source.next_file() {
         let Ok(expected) = std::fs::read_to_string(path.with_extension("txt")) else {
             continue;
@@ -100,8 +132,10 @@ fn reads_the_real_photo_corpus_without_crashing() {
         total += 1;
         // Each image is a first sighting.
         let mut fresh = Decoder::new(options());
-        if fresh.decode(&frame).map(|d| d.text) == Some(expected) {
-            read += 1;
+        match fresh.decode(&frame).map(|d| d.text) {
+            Some(t) if t == expected => read += 1,
+            Some(t) => wrong.push(format!("{}: {t:?}", path.display())),
+            None => {}
         }
         let _ = decoder.decode(&frame);
     }
@@ -109,12 +143,63 @@ fn reads_the_real_photo_corpus_without_crashing() {
         total >= 130,
         "expected the whole corpus, found {total} images"
     );
+    assert!(wrong.is_empty(), "wrong texts: {wrong:?}");
     let rate = f64::from(read) / f64::from(total);
     assert!(
-        rate >= 0.62,
+        rate >= CORPUS_FLOOR,
         "corpus read rate {:.1}% ({read}/{total})",
         rate * 100.0
     );
+}
+
+/// The frames the kiosk's end-to-end test shows it: a clean badge labelled `BADGE` at
+/// 640×480, written to PNG and read back from a folder, as the kiosk reads them.
+fn kiosk_frames(tokens: &[&str]) -> Vec<(String, Frame)> {
+    let dir = tempfile_dir();
+    let mut frames = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let url = badge_url("caliber.plant.local", t);
+        let img = render_badge_frame(
+            &url,
+            "BADGE",
+            &Category::Clean.distortion(i as u64),
+            i as u64,
+        );
+        let path = dir.join(format!("{i:04}.png"));
+        img.save(&path).expect("save");
+        frames.push((url, load_frame(&path).expect("load")));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    frames
+}
+
+#[test]
+fn reads_the_kiosk_frames_with_the_stream_defaults() {
+    // The kiosk decodes with `DecodeOptions::default()` and its real 25 ms budget, in a debug
+    // build on a busy machine too. The old reader read every one of these frames.
+    let tokens = ["E1001", "E1002", "E1003", "E1004", "E1005", "E2005"].map(|e| {
+        // Badge tokens are 22 characters; the test only needs distinct ones.
+        format!("{e:_<22}")
+    });
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    for (url, frame) in kiosk_frames(&tokens) {
+        let mut decoder = Decoder::new(DecodeOptions::default());
+        assert_eq!(decoder.decode(&frame).map(|d| d.text), Some(url));
+    }
+}
+
+#[test]
+fn a_spent_budget_still_reads_the_likeliest_finder_triple() {
+    // On a loaded station the binarisation and finder search alone can outlast the budget;
+    // the kiosk then read no badge at all. The best triple is always read to its end.
+    let tokens = TOKENS;
+    for (url, frame) in kiosk_frames(&tokens) {
+        let mut decoder = Decoder::new(DecodeOptions {
+            budget: Duration::ZERO,
+            ..DecodeOptions::default()
+        });
+        assert_eq!(decoder.decode(&frame).map(|d| d.text), Some(url));
+    }
 }
 
 #[test]
@@ -179,10 +264,11 @@ fn unreadable_files_are_errors_not_panics() {
 }
 
 fn tempfile_dir() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let d = std::env::temp_dir().join(format!(
         "badge-reader-test-{}-{}",
         std::process::id(),
-        Instant::now().elapsed().as_nanos()
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&d).expect("mkdir");
     d

@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-40}"
-corpus="$(cd "${CALIBER_QR_CORPUS:-../shared/qr-corpus}" && pwd)"
+corpus="${CALIBER_QR_CORPUS:-../shared/qr-corpus}"
+# A git worktree sits one level deeper than a clone: look beside its parent too.
+[ -d "$corpus" ] || corpus="../../shared/qr-corpus"
+corpus="$(cd "$corpus" && pwd)"
 frames="$(mktemp -d)"
 trap 'rm -rf "$frames"' EXIT
 
-if ! python3 -c 'import zxingcpp, pyzbar, PIL' 2>/dev/null; then
+if ! python3 -c 'import zxingcpp, pyzbar.pyzbar, PIL' 2>/dev/null; then
   apt-get install -y -qq libzbar0 >/dev/null
   python3 -m pip install --quiet zxing-cpp pyzbar pillow
 fi
