@@ -20,6 +20,8 @@ data="$work/data"
 echo "bench-password-123" | "$bin" user add --data-dir "$data" --email bench@caliber.local --role auditor
 echo "bench-password-123" | "$bin" user add --data-dir "$data" --email printer@caliber.local --role admin
 api=$("$bin" token create --data-dir "$data" --role auditor --name bench 2>/dev/null)
+# Badge tokens are shown only to the roles that print badges.
+admin_api=$("$bin" token create --data-dir "$data" --role admin --name bench-admin 2>/dev/null)
 station_key=$("$bin" station add --data-dir "$data" --name "Bench kiosk" 2>/dev/null)
 printf 'badge_per_minute = 100000000\npublic_url = "http://caliber.bench"\n' > "$work/caliber.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -42,7 +44,7 @@ done | sort -n | awk '{a[NR]=$1} END {print "median", a[int((NR+1)/2)], "min", a
 echo "== badge page vs the same bytes from a static file server (wrk -t2 -c16 -d10s)"
 emp=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees" \
   | python3 -c 'import json,sys; print(next(e["id"] for e in json.load(sys.stdin)["items"] if e["status"]=="active"))')
-token=$(curl -s -H "Authorization: Bearer $api" "http://127.0.0.1:$port/api/v1/employees/$emp/badge" \
+token=$(curl -s -H "Authorization: Bearer $admin_api" "http://127.0.0.1:$port/api/v1/employees/$emp/badge" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["badge_token"])')
 mkdir -p "$work/static/b"
 curl -s "http://127.0.0.1:$port/b/$token" > "$work/static/b/$token"

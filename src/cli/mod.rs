@@ -630,7 +630,14 @@ fn serve_command(cfg: &Resolved, cli: Cli) -> anyhow::Result<ExitCode> {
                 banner.push_str(&demo_restart_summary(&store, &cli_actor)?);
             }
             banner.push_str(&format!("Admin API token for this run: {token}\n"));
-            run_server(cfg, cli.runtime_dir.as_deref(), store, dir, &listen, Some(banner))?;
+            run_server(
+                cfg,
+                cli.runtime_dir.as_deref(),
+                store,
+                dir,
+                &listen,
+                Some(banner),
+            )?;
         }
         _ => bail!("not a serving command"),
     }
