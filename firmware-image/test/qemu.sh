@@ -195,6 +195,16 @@ wait_marked_good() { # slot: caliber-boot-health ran `rauc status mark-good`
 	done
 	return 1
 }
+# Reboot and wait until the old system stops answering: under TCG its shutdown takes longer
+# than any fixed pause, and /healthz of the old slot must not count as the new one.
+reboot_guest() {
+	guest run 'systemd-run --on-active=1 systemctl reboot' >/dev/null
+	local deadline=$((SECONDS + 300))
+	while curl -fsS --max-time 2 "$api/healthz" >/dev/null 2>&1; do
+		((SECONDS < deadline)) || fail "the guest did not go down for the reboot"
+		sleep 0.5
+	done
+}
 slot_version() { guest run ". /etc/os-release; echo \$IMAGE_VERSION \$(sed -n 's/.*rauc\.slot=\([AB]\).*/\1/p' /proc/cmdline)"; }
 [[ $(slot_version) == "1.0.0 A" ]] || fail "v1 is not running on slot A: $(slot_version)"
 # the hardened server, its data on the data partition, its socket in /run/caliber
@@ -259,8 +269,7 @@ stage "setup and seed data over the API"
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
 guest run --timeout 300 'rauc install /run/updates/v2.raucb' >"$out/install-v2.log" 2>&1 ||
 	{ cat "$out/install-v2.log"; fail "rauc install v2"; }
-guest run 'systemd-run --on-active=1 systemctl reboot' >/dev/null
-sleep 5
+reboot_guest
 wait_healthz "$boot_wait" || fail "v2 did not answer /healthz"
 guest wait --timeout 300 || fail "guest agent after v2"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "v2 is not running on slot B: $(slot_version)"
@@ -273,8 +282,7 @@ guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/
 guest run --timeout 300 'rauc install /run/updates/v3.raucb' >"$out/install-v3.log" 2>&1 ||
 	{ cat "$out/install-v3.log"; fail "rauc install v3"; }
 tries_before=$(grep -c 'caliber-boot-health: rebooting' "$out/console.log" || true)
-guest run 'systemd-run --on-active=1 systemctl reboot' >/dev/null
-sleep 5
+reboot_guest
 # v3 boots on slot A, caliber.service fails, the box reboots; after GRUB's last try it
 # boots slot B (v2) again.
 wait_healthz "$((boot_wait * 4))" || fail "the box did not come back on v2 after the broken v3"
