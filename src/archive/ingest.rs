@@ -138,7 +138,7 @@ pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
             .find(|e| e.site_code == code.to_ascii_uppercase())
         else {
             return Ok(IngestOutcome::Refused(IngestRefusal::UnknownSite(
-                code.clone(),
+                code.escape_debug().to_string(),
             )));
         };
         if e.key != fp {
