@@ -1,6 +1,7 @@
 //! The `caliber` command line: serve the appliance, seed demo data, manage users, tokens and
 //! stations, and check a badge from a shell.
 
+mod archive;
 mod config;
 pub mod control;
 mod listener;
@@ -124,6 +125,11 @@ pub enum Command {
     Backup {
         #[command(subcommand)]
         command: BackupCommand,
+    },
+    /// The central archive: enrol sites, ingest their bundles, report, export.
+    Archive {
+        #[command(subcommand)]
+        command: archive::ArchiveCommand,
     },
     /// This box's device key (it signs every backup bundle).
     Device {
@@ -391,7 +397,7 @@ impl Command {
     /// `serve` and `demo`, which own it).
     fn store_dir(&self) -> Option<(&DataDir, &'static str)> {
         match self {
-            Command::Serve { .. } | Command::Demo { .. } => None,
+            Command::Serve { .. } | Command::Demo { .. } | Command::Archive { .. } => None,
             Command::Seed { data } => Some((data, DEMO_DATA_DIR)),
             Command::User {
                 command: UserCommand::Add { data, .. } | UserCommand::Passwd { data, .. },
@@ -495,6 +501,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cfg = Resolved {
         file: FileConfig::load(cli.config.as_deref())?,
     };
+    if let Command::Archive { command } = &cli.command {
+        let code = archive::run(command, &mut CommandIo::terminal())?;
+        return Ok(ExitCode::from(code));
+    }
     if let Command::Backup { command } = &cli.command
         && matches!(
             command,
@@ -694,6 +704,7 @@ fn on_store(
     let cli_actor = Actor::named("cli");
     match command {
         Command::Serve { .. } | Command::Demo { .. } => bail!("not a store command"),
+        Command::Archive { command } => return archive::run(&command, io),
         Command::Seed { .. } => {
             let summary = crate::seed::seed_demo(store, jiff::Timestamp::now())?;
             writeln!(io.out, "Seeded demo data into {}", dir.display())?;

@@ -1,0 +1,240 @@
+//! Ingest: one bundle file in, `accepted`, `duplicate` or `refused: reason` out.
+//!
+//! The file is first copied into the archive's work folder (hashed on the way), so the bytes
+//! checked are the bytes stored, even if the stick changes underneath. Then: a file whose
+//! SHA-256 is already stored is a duplicate; the copy is verified by the box's hostile reader
+//! (decrypted with the archive identity when it is age-encrypted); its site must be enrolled
+//! with the key that signed it; its sequence must be above the newest stored for that device;
+//! it is restored into a scratch store to compute its summary; and only then are the summary
+//! and the bundle renamed into place. On every refusal the copy and the scratch store are
+//! removed: the archive is as it was.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use super::layout::{self, copy_hashed, stem, summary_path, sync_dir, write_atomically};
+use super::summary::{Figures, SiteSummary, percent};
+use super::{Archive, ArchiveError, Result, WORK_DIR};
+use crate::backup::{self, BackupError, Refusal};
+
+/// Why a bundle was refused, in one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestRefusal {
+    /// No site code of the bundle is enrolled.
+    #[error("site {0} is not enrolled")]
+    UnknownSite(String),
+    /// Signed by a key that is not the one enrolled for the site.
+    #[error("signed by device {found}, which is not the key enrolled for site {site}{}", .other_site.as_ref().map(|s| format!(" (it is enrolled for site {s})")).unwrap_or_default())]
+    KeyNotEnrolled {
+        /// The bundle's site.
+        site: String,
+        /// The signing key's fingerprint.
+        found: String,
+        /// A site the key is enrolled for instead, if any.
+        other_site: Option<String>,
+    },
+    /// The bundle is age-encrypted but the archive identity does not open it.
+    #[error("cannot decrypt: {0}")]
+    Decryption(Refusal),
+    /// The reader refused the bundle: damaged, truncated or edited.
+    #[error("tampered or truncated: {0}")]
+    Damaged(Refusal),
+    /// A sequence number not above the newest stored for the device.
+    #[error(
+        "replay: sequence {sequence} of device {device} is not above {newest}, the newest already stored"
+    )]
+    Replay {
+        /// The signing device.
+        device: String,
+        /// The bundle's sequence.
+        sequence: u64,
+        /// The newest stored.
+        newest: u64,
+    },
+    /// Another bundle is stored under the name this one would get.
+    #[error("another bundle is already stored as {0}")]
+    Conflict(String),
+    /// The bundle names no site.
+    #[error("the bundle names no site")]
+    NoSite,
+    /// The bundle verifies but cannot be restored, so no summary can be made.
+    #[error("cannot be summarised: {0}")]
+    Unrestorable(String),
+}
+
+/// What happened to one ingested file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IngestOutcome {
+    /// Stored, with its summary.
+    Accepted(Box<SiteSummary>, PathBuf),
+    /// The same file is already stored (where).
+    Duplicate(PathBuf),
+    /// Not stored, and why.
+    Refused(IngestRefusal),
+}
+
+/// Whether the file starts like an age file.
+fn is_age(path: &Path) -> Result<bool> {
+    const MAGIC: &[u8] = b"age-encryption.org/v1\n";
+    let mut head = Vec::with_capacity(MAGIC.len());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAGIC.len() as u64).read_to_end(&mut head))
+        .map_err(ArchiveError::io(format!("cannot read {}", path.display())))?;
+    Ok(head == MAGIC)
+}
+
+/// Removes the work files of one ingest when dropped, whatever happened.
+struct Scratch {
+    copy: PathBuf,
+    store: PathBuf,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.copy);
+        let _ = std::fs::remove_dir_all(&self.store);
+    }
+}
+
+pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
+    let work = archive.dir().join(WORK_DIR);
+    let id = uuid::Uuid::now_v7();
+    let scratch = Scratch {
+        copy: work.join(format!("{id}.bundle")),
+        store: work.join(format!("{id}.store")),
+    };
+    let (sha256, size) = copy_hashed(path, &scratch.copy)?;
+    let stored = layout::stored(archive.dir())?;
+    if let Some(b) = stored.iter().find(|b| b.summary.sha256 == sha256) {
+        return Ok(IngestOutcome::Duplicate(b.path.clone()));
+    }
+    let encrypted = is_age(&scratch.copy)?;
+    let identity = archive.identity_path();
+    let identity = encrypted.then_some(identity.as_path());
+    let verified = match backup::verify(&scratch.copy, None, identity) {
+        Ok(s) => s,
+        Err(BackupError::Refused(r)) => {
+            let r = match r {
+                Refusal::WrongIdentity | Refusal::BadIdentity(_) => IngestRefusal::Decryption(r),
+                Refusal::Corrupt(ref m) if encrypted && m.starts_with("cannot decrypt") => {
+                    IngestRefusal::Decryption(r)
+                }
+                other => IngestRefusal::Damaged(other),
+            };
+            return Ok(IngestOutcome::Refused(r));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let Some(site) = verified.site_codes.first().cloned() else {
+        return Ok(IngestOutcome::Refused(IngestRefusal::NoSite));
+    };
+    let enrolments = archive.enrolments()?;
+    let fp = verified.device_fingerprint.clone();
+    for code in &verified.site_codes {
+        let Some(e) = enrolments
+            .iter()
+            .find(|e| e.site_code == code.to_ascii_uppercase())
+        else {
+            return Ok(IngestOutcome::Refused(IngestRefusal::UnknownSite(
+                code.escape_debug().to_string(),
+            )));
+        };
+        if e.key != fp {
+            let other_site = enrolments
+                .iter()
+                .find(|o| o.key == fp)
+                .map(|o| o.site_code.clone());
+            return Ok(IngestOutcome::Refused(IngestRefusal::KeyNotEnrolled {
+                site: e.site_code.clone(),
+                found: fp,
+                other_site,
+            }));
+        }
+    }
+    let site = site.to_ascii_uppercase();
+    if let Some(newest) = stored
+        .iter()
+        .filter(|b| b.summary.device_fingerprint == fp)
+        .map(|b| b.summary.sequence)
+        .max()
+        && verified.sequence <= newest
+    {
+        return Ok(IngestOutcome::Refused(IngestRefusal::Replay {
+            device: fp,
+            sequence: verified.sequence,
+            newest,
+        }));
+    }
+    let figures = match backup::restore(&scratch.copy, &scratch.store, &fp, identity) {
+        Ok(_) => {
+            let store = crate::store::Store::open(&scratch.store)?;
+            let f = Figures::of(&store, verified.created_at)?;
+            drop(store);
+            f
+        }
+        Err(BackupError::Refused(r)) => {
+            return Ok(IngestOutcome::Refused(IngestRefusal::Unrestorable(
+                r.to_string(),
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let summary = SiteSummary {
+        site_code: site.clone(),
+        site_codes: verified.site_codes.clone(),
+        device_fingerprint: fp,
+        sequence: verified.sequence,
+        created_at: verified.created_at,
+        ingested_at: Timestamp::now(),
+        sha256,
+        size,
+        encrypted,
+        source_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        employees: figures.employees,
+        qualified: figures.qualified,
+        compliance_percent: percent(figures.qualified, figures.employees),
+        status_counts: figures.status_counts,
+        expiring: figures.expiring,
+        gaps: figures.gaps,
+        stations: figures.stations,
+    };
+    let mut target = archive
+        .dir()
+        .join(stem(&site, verified.created_at, verified.sequence))
+        .into_os_string();
+    target.push(".bundle");
+    let target = PathBuf::from(target);
+    if target.exists() {
+        return Ok(IngestOutcome::Refused(IngestRefusal::Conflict(
+            target.display().to_string(),
+        )));
+    }
+    let folder = target.parent().unwrap_or(archive.dir()).to_owned();
+    std::fs::create_dir_all(&folder).map_err(ArchiveError::io(format!(
+        "cannot create {}",
+        folder.display()
+    )))?;
+    let json = serde_json::to_vec_pretty(&summary)
+        .map_err(|e| ArchiveError::io("cannot encode the summary")(std::io::Error::other(e)))?;
+    write_atomically(&summary_path(&target), &json)?;
+    std::fs::rename(&scratch.copy, &target).map_err(ArchiveError::io(format!(
+        "cannot store {}",
+        target.display()
+    )))?;
+    sync_dir(&folder);
+    let mut up = folder.as_path();
+    while let Some(parent) = up.parent() {
+        sync_dir(parent);
+        if parent == archive.dir() {
+            break;
+        }
+        up = parent;
+    }
+    drop(scratch);
+    Ok(IngestOutcome::Accepted(Box::new(summary), target))
+}
