@@ -2752,7 +2752,9 @@ proptest! {
         prop_assert_eq!(before_q.keys().collect::<Vec<_>>(), after_q.keys().collect::<Vec<_>>());
         no_better(&before_q, &after_q)?;
         // A certification that never expires is judged the same at any time, except that a
-        // retraining grace period may end (RETRAINING_DUE becomes OUTDATED, never back).
+        // retraining grace period may end: the old revision is then OUTDATED, never back,
+        // whether it was judged RETRAINING_DUE or (too low a level, checked while the grace
+        // still ran) INSUFFICIENT_LEVEL before.
         let timeless: Vec<Certification> = b.certs.iter().filter(|c| c.expires_at.is_none()).cloned().collect();
         let then = statuses(&b.qualify(&b.employee, &timeless, b.now));
         let after = statuses(&b.qualify(&b.employee, &timeless, later));
@@ -2760,7 +2762,8 @@ proptest! {
         for (skill, (level, was)) in &then {
             let (_, now_status) = after[skill];
             prop_assert!(
-                now_status == *was || (*was == RetrainingDue && now_status == Outdated),
+                now_status == *was
+                    || (matches!(*was, RetrainingDue | InsufficientLevel) && now_status == Outdated),
                 "{skill} at level {level:?}: {was:?} became {now_status:?}"
             );
         }
