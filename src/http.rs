@@ -85,3 +85,77 @@ fn cross_site(headers: &axum::http::HeaderMap) -> bool {
         _ => false,
     }
 }
+
+/// How many CPU-heavy jobs run at once: half the cores, at least one, so the kiosks' scans
+/// always keep a core however many people export, import or print badges at the same time.
+pub fn heavy_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
+
+/// A heavy job could not run to its end (its thread panicked or the runtime is shutting down).
+#[derive(Debug, thiserror::Error)]
+#[error("the server could not finish the work")]
+pub struct HeavyWorkFailed;
+
+/// Run CPU-heavy work (the matrix and its exports, imports, badge sheets) on a blocking
+/// thread, at most [`heavy_slots`] such jobs at a time across the API and the web UI; the
+/// others wait their turn. The slot stays taken until the work is done, even when the client
+/// gives up on the request.
+pub async fn heavy<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HeavyWorkFailed> {
+    static SLOTS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::LazyLock::new(|| {
+            std::sync::Arc::new(tokio::sync::Semaphore::new(heavy_slots()))
+        });
+    let slot = SLOTS
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| HeavyWorkFailed)?;
+    tokio::task::spawn_blocking(move || {
+        let out = f();
+        drop(slot);
+        out
+    })
+    .await
+    .map_err(|_| HeavyWorkFailed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// However many heavy jobs are asked for at once, no more than the slots run together,
+    /// and every one of them runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn heavy_work_never_takes_more_than_its_slots() {
+        let (now, most, done) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        let jobs: Vec<_> = (0..super::heavy_slots() * 3 + 2)
+            .map(|_| {
+                let (now, most, done) = (now.clone(), most.clone(), done.clone());
+                tokio::spawn(super::heavy(move || {
+                    let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(running, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                    done.fetch_add(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for j in jobs {
+            j.await.expect("job").expect("ran");
+        }
+        assert_eq!(done.load(Ordering::SeqCst), super::heavy_slots() * 3 + 2);
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=super::heavy_slots()).contains(&most),
+            "{most} ran at once"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, blocking};
+use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, heavy};
 use crate::service::{self, ImportKind, ImportReport, ImportRequest};
 
 /// Import options.
@@ -56,7 +56,7 @@ pub async fn import(
         create_missing: q.create_missing,
         dry_run: q.dry_run,
     };
-    let report = blocking(move || service::import_file(&st.store, &actor, request)).await?;
+    let report = heavy(move || service::import_file(&st.store, &actor, request)).await?;
     Ok(ApiJson(report))
 }
 
@@ -87,7 +87,7 @@ pub async fn export(
 ) -> ApiResult<impl IntoResponse> {
     p.require(p.role.can_view_all(), "export records")?;
     let kind = q.kind;
-    let bytes = blocking(move || match kind {
+    let bytes = heavy(move || match kind {
         ImportKind::Employees => service::export_employees(&st.store),
         ImportKind::Certifications => service::export_certifications(&st.store),
     })

@@ -3,7 +3,7 @@
 use axum::extract::State;
 
 use super::error::ErrorBody;
-use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, blocking};
+use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, heavy};
 use crate::service::{self, Matrix, MatrixFilter};
 
 #[utoipa::path(get, path = "/api/v1/matrix", tag = "reports", params(MatrixFilter),
@@ -16,6 +16,6 @@ pub async fn matrix(
     ApiQuery(filter): ApiQuery<MatrixFilter>,
 ) -> ApiResult<ApiJson<Matrix>> {
     p.require(p.role.can_view_all(), "view the matrix")?;
-    let m = blocking(move || service::matrix(&st.store, &filter, jiff::Timestamp::now())).await?;
+    let m = heavy(move || service::matrix(&st.store, &filter, jiff::Timestamp::now())).await?;
     Ok(ApiJson(m))
 }

@@ -72,6 +72,24 @@ pub async fn blocking<T: Send + 'static>(
     }
 }
 
+/// Run CPU-heavy store work (the matrix, exports, imports) within the server-wide bound of
+/// [`crate::http::heavy`], shared with the web UI, so scans keep a core.
+pub async fn heavy<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+) -> ApiResult<T> {
+    match crate::http::heavy(f).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!("heavy request worker failed: {e}");
+            Err(ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the server could not complete the request",
+            ))
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Caliber API", description = "Skill and qualification matrix of a factory site."),

@@ -8,9 +8,9 @@ use jiff::Timestamp;
 use maud::html;
 use serde::Deserialize;
 
-use super::{blocking, choices, opt_id};
+use super::{choices, heavy, opt_id};
 use crate::domain::Employee;
-use crate::service::{self, DueFilter, DueItem};
+use crate::service::{self, DueFilter, DueItem, ServiceError};
 use crate::web::layout::{self, WebError, WebResult, date, urlencode};
 use crate::web::{UiState, WebUser};
 
@@ -85,7 +85,7 @@ async fn load(
 ) -> Result<(Vec<DueItem>, Vec<(uuid::Uuid, String)>), WebError> {
     let filter = q.filter()?;
     let store = st.store.clone();
-    blocking(move || {
+    heavy(move || {
         let items = service::due_list(&store, &filter, Timestamp::now())?;
         let employees: Vec<Employee> = store.read()?.list()?;
         let mut supervisors: Vec<(uuid::Uuid, String)> = employees
@@ -95,7 +95,7 @@ async fn load(
             .map(|e| (e.id, e.name.clone()))
             .collect();
         supervisors.sort_by(|a, b| a.1.cmp(&b.1));
-        Ok((items, supervisors))
+        Ok::<_, ServiceError>((items, supervisors))
     })
     .await
 }

@@ -43,35 +43,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(WebError::from)
 }
 
-/// How many CPU-heavy page jobs run at once: half the cores, at least one, so the kiosks'
-/// scans always keep a core however many people print badges or export at the same time.
-fn heavy_slots() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
-}
-
-/// Run CPU-heavy page work (the matrix, its CSV, badge sheets) on a blocking thread, at most
-/// [`heavy_slots`] such jobs at a time (the others wait their turn). The slot stays taken
-/// until the work is done, even when the browser gives up on the request.
+/// Run CPU-heavy page work (the matrix, its CSV, badge sheets) within the server-wide bound
+/// of [`crate::http::heavy`], shared with the API.
 pub(crate) async fn heavy<T: Send + 'static, E: Into<WebError> + Send + 'static>(
     f: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, WebError> {
-    static SLOTS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
-        std::sync::LazyLock::new(|| {
-            std::sync::Arc::new(tokio::sync::Semaphore::new(heavy_slots()))
-        });
-    let slot = SLOTS
-        .clone()
-        .acquire_owned()
+    crate::http::heavy(f)
         .await
-        .map_err(|_| WebError::Internal)?;
-    tokio::task::spawn_blocking(move || {
-        let out = f();
-        drop(slot);
-        out
-    })
-    .await
-    .map_err(|_| WebError::Internal)?
-    .map_err(Into::into)
+        .map_err(|_| WebError::Internal)?
+        .map_err(Into::into)
 }
 
 /// An optional id from a form select ("" means none).
@@ -105,43 +85,4 @@ pub(crate) fn choices<T: crate::store::Record>(
         .into_iter()
         .map(|r| (r.id(), name(r).to_owned()))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// However many heavy jobs are asked for at once, no more than the slots run together,
-    /// and every one of them runs.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn heavy_work_never_takes_more_than_its_slots() {
-        let (now, most, done) = (
-            Arc::new(AtomicUsize::new(0)),
-            Arc::new(AtomicUsize::new(0)),
-            Arc::new(AtomicUsize::new(0)),
-        );
-        let jobs: Vec<_> = (0..super::heavy_slots() * 3 + 2)
-            .map(|_| {
-                let (now, most, done) = (now.clone(), most.clone(), done.clone());
-                tokio::spawn(super::heavy(move || {
-                    let running = now.fetch_add(1, Ordering::SeqCst) + 1;
-                    most.fetch_max(running, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(30));
-                    now.fetch_sub(1, Ordering::SeqCst);
-                    done.fetch_add(1, Ordering::SeqCst);
-                    Ok::<_, super::WebError>(())
-                }))
-            })
-            .collect();
-        for j in jobs {
-            j.await.expect("job").expect("ran");
-        }
-        assert_eq!(done.load(Ordering::SeqCst), super::heavy_slots() * 3 + 2);
-        let most = most.load(Ordering::SeqCst);
-        assert!(
-            (1..=super::heavy_slots()).contains(&most),
-            "{most} ran at once"
-        );
-    }
 }
