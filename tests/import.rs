@@ -539,3 +539,70 @@ fn the_cli_imports_beside_a_running_server() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// An import is no way around four-eyes: history imported into a skill that needs approval
+/// waits for a second person like a certification typed into the form, the preview says so,
+/// and it does not count until approved.
+#[test]
+fn imported_certifications_in_a_four_eyes_skill_wait_for_approval() {
+    let (_d, store) = demo();
+    let fork = store
+        .read()
+        .expect("read")
+        .list::<caliber::domain::Skill>()
+        .expect("skills")
+        .into_iter()
+        .find(|s| s.code == "FORK")
+        .expect("FORK");
+    service::update::<caliber::domain::Skill>(
+        &store,
+        &Actor::named("test"),
+        fork.id,
+        service::SkillInput {
+            code: fork.code.clone(),
+            name: fork.name.clone(),
+            description: fork.description.clone(),
+            max_level: fork.max_level,
+            validity_months: fork.validity_months,
+            needs_approval: Some(true),
+        },
+    )
+    .expect("four-eyes on");
+    let file =
+        "employee_number,skill,level,achieved_on,trainer\nE1002,FORK,1,2026-01-12,J. Trainer\n";
+    let preview = run(
+        &store,
+        ImportKind::Certifications,
+        file.as_bytes(),
+        true,
+        false,
+    )
+    .expect("preview");
+    assert_eq!(preview.rows[0].outcome, RowOutcome::Created);
+    assert!(
+        preview.rows[0].detail.contains("pending approval"),
+        "{}",
+        preview.rows[0].detail
+    );
+    run(
+        &store,
+        ImportKind::Certifications,
+        file.as_bytes(),
+        false,
+        false,
+    )
+    .expect("commit");
+    let person = employee(&store, "E1002").expect("E1002");
+    let imported = store
+        .read()
+        .expect("read")
+        .certifications_of(person.id)
+        .expect("certs")
+        .into_iter()
+        .find(|c| c.skill_id == fork.id && c.certified_by == "J. Trainer")
+        .expect("imported");
+    assert_eq!(imported.approval, caliber::domain::Approval::Pending);
+    assert!(!imported.counts(), "a pending certification does not count");
+    let pending = service::pending_approvals(&store).expect("pending");
+    assert!(pending.iter().any(|c| c.id == imported.id));
+}

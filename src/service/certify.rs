@@ -62,24 +62,6 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
                 format!("employee {} does not exist", input.employee_id),
             )
         })?;
-        if employee.status == EmployeeStatus::Terminated {
-            return Err(ServiceError::invalid(
-                "employee_id",
-                format!(
-                    "{} has left the company and cannot be certified",
-                    employee.name
-                ),
-            ));
-        }
-        if let Some(uid) = w.actor().user_id
-            && let Some(me) = w.get::<User>(uid)?
-            && me.employee_id == Some(employee.id)
-        {
-            return Err(ServiceError::Forbidden(format!(
-                "{} is linked to your own login: another trainer or a skill manager must certify you",
-                employee.name
-            )));
-        }
         let skill: Skill = live(w, input.skill_id).map_err(|_| {
             ServiceError::invalid(
                 "skill_id",
@@ -150,35 +132,98 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
                 employee.name, skill.name, input.level
             )));
         }
-        let cert = Certification {
-            id: new_id(),
-            employee_id: employee.id,
-            skill_id: skill.id,
-            revision_id,
-            level: input.level,
-            achieved_at,
-            expires_at: expires_at(achieved_at, skill.validity_months, &zone),
-            certified_by: w.actor().name.clone(),
-            notes,
-            attachments: input.attachments,
-            revoked: None,
-            deleted_at: None,
-            approval: if skill.needs_approval {
-                Approval::Pending
-            } else {
-                Approval::NotRequired
+        record_in(
+            w,
+            NewCertification {
+                employee: &employee,
+                skill: &skill,
+                revision_id,
+                level: input.level,
+                achieved_at,
+                expires_at: expires_at(achieved_at, skill.validity_months, &zone),
+                certified_by: w.actor().name.clone(),
+                notes,
+                attachments: input.attachments,
             },
-        };
-        w.put(&cert)?;
-        w.audit(
-            "certification.create",
-            "certification",
-            Some(cert.id),
-            None::<&Certification>,
-            Some(&cert),
-        )?;
-        Ok(cert)
+        )
     }
+}
+
+/// A certification about to be recorded, its fields already checked by the caller (the
+/// certify form and API, or an import row).
+pub(crate) struct NewCertification<'a> {
+    /// Who.
+    pub employee: &'a Employee,
+    /// In what.
+    pub skill: &'a Skill,
+    /// The revision trained on (`None`: the skill has no revisions).
+    pub revision_id: Option<Uuid>,
+    /// Level achieved.
+    pub level: u8,
+    /// When.
+    pub achieved_at: Timestamp,
+    /// When it lapses (`None`: never).
+    pub expires_at: Option<Timestamp>,
+    /// The trainer or assessor, as a person reads it.
+    pub certified_by: String,
+    /// Trainer's notes.
+    pub notes: String,
+    /// SHA-256 of evidence attachments.
+    pub attachments: Vec<String>,
+}
+
+/// The one place a certification is created, whichever door it comes through: people who
+/// left are not certified, nobody certifies the employee linked to their own login, and in a
+/// skill that needs four-eyes approval the certification is pending (not counted) until a
+/// second person approves it. Writes it with its audit event in the caller's transaction.
+pub(crate) fn record_in(w: &mut Writer, new: NewCertification) -> Result<Certification> {
+    let employee = new.employee;
+    if employee.status == EmployeeStatus::Terminated {
+        return Err(ServiceError::invalid(
+            "employee_id",
+            format!(
+                "{} has left the company and cannot be certified",
+                employee.name
+            ),
+        ));
+    }
+    if let Some(uid) = w.actor().user_id
+        && let Some(me) = w.get::<User>(uid)?
+        && me.employee_id == Some(employee.id)
+    {
+        return Err(ServiceError::Forbidden(format!(
+            "{} is linked to your own login: another trainer or a skill manager must certify you",
+            employee.name
+        )));
+    }
+    let cert = Certification {
+        id: new_id(),
+        employee_id: employee.id,
+        skill_id: new.skill.id,
+        revision_id: new.revision_id,
+        level: new.level,
+        achieved_at: new.achieved_at,
+        expires_at: new.expires_at,
+        certified_by: new.certified_by,
+        notes: new.notes,
+        attachments: new.attachments,
+        revoked: None,
+        deleted_at: None,
+        approval: if new.skill.needs_approval {
+            Approval::Pending
+        } else {
+            Approval::NotRequired
+        },
+    };
+    w.put(&cert)?;
+    w.audit(
+        "certification.create",
+        "certification",
+        Some(cert.id),
+        None::<&Certification>,
+        Some(&cert),
+    )?;
+    Ok(cert)
 }
 
 /// Several people certified in one skill at once (the trainer's "quick certify" after a

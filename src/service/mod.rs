@@ -5,7 +5,7 @@ mod attachments;
 mod audit;
 mod backups;
 mod catalog;
-mod certify;
+pub(crate) mod certify;
 mod due;
 mod edit;
 mod import;

@@ -9,7 +9,7 @@ use super::table::{Column, Mapping, Sheet};
 use super::{ImportContext, ImportRow, RowOutcome, key, noon, parse_date};
 use crate::domain::*;
 use crate::qualify::expires_at;
-use crate::service::Result;
+use crate::service::{Result, certify};
 use crate::store::Writer;
 use crate::store::keys::EMPLOYEE_NUMBER;
 
@@ -331,47 +331,40 @@ fn import_row(
             ))
         }
         None => {
-            // History of people who left stays as it is; nothing new is added to it.
-            if employee.status == EmployeeStatus::Terminated {
-                return Err(format!(
-                    "{} has left the company and cannot be certified",
-                    employee.name
-                ));
-            }
             let revision_id = revision_id.or_else(|| {
                 revisions
                     .iter()
                     .find(|r| r.status == RevisionStatus::Active)
                     .map(|r| r.id)
             });
-            let cert = Certification {
-                id: new_id(),
-                employee_id: employee.id,
-                skill_id: skill.id,
-                revision_id,
-                level,
-                achieved_at,
-                expires_at: expiry(achieved_at)?,
-                certified_by: if trainer.is_empty() {
-                    w.actor().name.clone()
-                } else {
-                    trainer.to_owned()
+            // The same rules as the certify form: nothing new for people who left, nobody
+            // certifies themselves, and a four-eyes skill's history waits for a second
+            // person's approval like any other certification in it.
+            let cert = certify::record_in(
+                w,
+                certify::NewCertification {
+                    employee: &employee,
+                    skill: &skill,
+                    revision_id,
+                    level,
+                    achieved_at,
+                    expires_at: expiry(achieved_at)?,
+                    certified_by: if trainer.is_empty() {
+                        w.actor().name.clone()
+                    } else {
+                        trainer.to_owned()
+                    },
+                    notes: notes.to_owned(),
+                    attachments: Vec::new(),
                 },
-                notes: notes.to_owned(),
-                attachments: Vec::new(),
-                revoked: None,
-                deleted_at: None,
-                approval: Approval::NotRequired,
-            };
-            w.put(&cert).map_err(|e| e.to_string())?;
-            w.audit(
-                "certification.create",
-                "certification",
-                Some(cert.id),
-                None::<&Certification>,
-                Some(&cert),
             )
             .map_err(|e| e.to_string())?;
+            if cert.approval == Approval::Pending {
+                return Ok((
+                    RowOutcome::Created,
+                    "pending approval by a second trainer or a skill manager".into(),
+                ));
+            }
             Ok((RowOutcome::Created, String::new()))
         }
     }
