@@ -4,6 +4,8 @@
 //! record of where it came from; age encryption that Debian's `age` CLI decrypts; the CLI
 //! beside a running server; durable output and retention.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -621,11 +623,7 @@ fn cli_backup_commands_work_beside_a_running_server() {
     let data = tempfile::tempdir().expect("data");
     let d = data.path().to_str().expect("utf8");
     assert_eq!(caliber(&["seed", "--data-dir", d]).0, Some(0));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut server = Command::new(env!("CARGO_BIN_EXE_caliber"))
         .args(["serve", "--data-dir", d, "--listen", &listen])

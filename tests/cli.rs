@@ -1,6 +1,8 @@
 //! The `caliber` binary as an operator uses it: seeding, users, tokens, stations, `check` exit
 //! codes, audit verification, and clear errors.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -215,11 +217,7 @@ fn seed_check_and_manage_from_the_command_line() {
 fn serve_answers_health_on_the_given_port() {
     let dir = tempfile::tempdir().expect("tempdir");
     // Find a free port, then let the server take it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = caliber_bin()
         .args([
@@ -290,11 +288,7 @@ fn commands_work_beside_a_running_server_with_the_same_output() {
     for d in [s, a] {
         assert_eq!(run_cli(&["seed", "--data-dir", d], "").0, Some(0));
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut server = caliber_bin()
         .args(["serve", "--data-dir", s, "--listen", &listen])
@@ -423,11 +417,7 @@ fn commands_work_beside_a_running_server_with_the_same_output() {
 /// Run `caliber demo` on `dir` until it says it is listening; what it printed.
 fn demo_banner(dir: &std::path::Path) -> String {
     use std::io::BufRead;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let mut child = caliber_bin()
         .args([
             "demo",

@@ -487,11 +487,7 @@ fn the_cli_imports_beside_a_running_server() {
         "employee_number,name,site\nC1,Cli Person,ATX-01\nC2,Bad,NOWHERE\n",
     )
     .expect("write");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = common::free_port();
     let mut server = bin()
         .args([
             "serve",

@@ -1,6 +1,9 @@
-//! HTTPS served by the box itself: a self-signed certificate made on first start (kept, and
-//! shown by its fingerprint), or IT's own PEM files; `Secure` session cookies over it; and a
-//! clear refusal of a half-configured or unreadable certificate.
+//! The served socket as a client meets it: HTTPS by the box itself (a self-signed certificate
+//! made on first start, kept and shown by its fingerprint, or IT's own PEM files), `Secure`
+//! session cookies over it, a clear refusal of a half-configured or unreadable certificate,
+//! and slow or idle clients cut off at the header deadline.
+
+mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -10,20 +13,12 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls::{self, pki_types::CertificateDer, pki_types::ServerName};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
 /// `caliber serve` with `toml` as its configuration, until it says where it listens; returns
 /// the child and that line.
 fn serve(dir: &Path, toml: &str) -> (Child, String, u16) {
     let cfg = dir.join("caliber.toml");
     std::fs::write(&cfg, toml).expect("config");
-    let port = free_port();
+    let port = common::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
         .arg("--config")
         .arg(&cfg)
@@ -207,7 +202,7 @@ fn a_half_configured_or_unreadable_certificate_is_refused_with_the_reason() {
             .arg(&cfg)
             .args(["serve", "--data-dir"])
             .arg(dir.path().join("data"))
-            .args(["--listen", &format!("127.0.0.1:{}", free_port())])
+            .args(["--listen", &format!("127.0.0.1:{}", common::free_port())])
             .arg("--runtime-dir")
             .arg(dir.path())
             .output()
@@ -236,4 +231,67 @@ fn a_half_configured_or_unreadable_certificate_is_refused_with_the_reason() {
     ));
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("junk.pem"), "{out}");
+}
+
+/// Reads from `stream` until the server closes it; returns what was read and how long it
+/// took. Fails if the server keeps the connection open for `limit`.
+fn read_until_closed(
+    stream: &mut std::net::TcpStream,
+    limit: std::time::Duration,
+) -> (String, std::time::Duration) {
+    use std::io::Read;
+    let start = std::time::Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("timeout");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!(
+                "the server still held the connection after {:?}: {e}",
+                start.elapsed()
+            ),
+        }
+        assert!(start.elapsed() < limit, "the server held the connection");
+    }
+    (String::from_utf8_lossy(&got).into_owned(), start.elapsed())
+}
+
+/// A client that starts a request and never finishes its headers, or keeps a connection
+/// open without asking anything more, is cut off after the header deadline (10 s) instead
+/// of holding one of the box's connections for ever; others are served meanwhile.
+#[test]
+fn slow_and_idle_clients_are_cut_off() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, line, port) = serve(dir.path(), "");
+    assert!(line.contains("http://"), "{line}");
+    let limit = std::time::Duration::from_secs(30);
+
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .expect("half a request");
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .expect("request");
+
+    let mut other = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    other
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    let (answer, _) = read_until_closed(&mut other, limit);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let (nothing, waited) = read_until_closed(&mut slow, limit);
+    assert!(
+        !nothing.starts_with("HTTP/1.1 200"),
+        "half a request is not answered: {nothing}"
+    );
+    assert!(waited >= std::time::Duration::from_secs(5), "{waited:?}");
+    let (answered, _) = read_until_closed(&mut idle, limit);
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    let _ = child.kill();
+    let _ = child.wait();
 }

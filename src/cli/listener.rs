@@ -34,20 +34,18 @@ enum Stream {
     Tls(Box<TlsStream<TcpStream>>),
 }
 
-/// The listener `axum::serve` takes.
+/// The listener [`super::connections::serve`] takes.
 pub struct CappedListener {
-    local: SocketAddr,
     ready: mpsc::Receiver<(Connection, SocketAddr)>,
 }
 
 impl CappedListener {
     /// Accept on `tcp`, with TLS when `tls` is given, at most `max` connections at once.
     pub fn new(tcp: TcpListener, tls: Option<TlsAcceptor>, max: usize) -> io::Result<Self> {
-        let local = tcp.local_addr()?;
         let (send, ready) = mpsc::channel(64);
         let slots = Arc::new(Semaphore::new(max.max(1)));
         tokio::spawn(accept_loop(tcp, tls, slots, send));
-        Ok(CappedListener { local, ready })
+        Ok(CappedListener { ready })
     }
 }
 
@@ -103,20 +101,14 @@ async fn accept_loop(
     }
 }
 
-impl axum::serve::Listener for CappedListener {
-    type Io = Connection;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+impl CappedListener {
+    /// The next accepted connection (TLS handshake done) and where it came from.
+    pub async fn next(&mut self) -> (Connection, SocketAddr) {
         match self.ready.recv().await {
             Some(c) => c,
             // The accept loop only ends with the runtime; wait for shutdown meanwhile.
             None => std::future::pending().await,
         }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(self.local)
     }
 }
 

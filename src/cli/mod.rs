@@ -3,6 +3,7 @@
 
 mod archive;
 mod config;
+mod connections;
 pub mod control;
 mod listener;
 mod serve;

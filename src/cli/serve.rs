@@ -98,14 +98,8 @@ pub fn serve(
             super::listener::MAX_CONNECTIONS,
         )
         .context("listener")?;
-        // `tap_io` lends the listener axum's client-address plumbing.
-        axum::serve(
-            axum::serve::ListenerExt::tap_io(listener, |_| {}),
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("server failed")
+        super::connections::serve(listener, app, shutdown()).await;
+        Ok(())
     })
 }
 

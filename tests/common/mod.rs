@@ -170,3 +170,12 @@ pub fn serve_state(state: AppState) -> String {
 pub fn id(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
+
+/// A port nobody listens on now, for a server started as a subprocess to take.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
