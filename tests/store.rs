@@ -310,3 +310,99 @@ fn the_audit_trail_only_takes_bounded_events() {
     let kept: Site = r.get(site.id).expect("get").expect("site");
     assert_eq!(kept.name, "Austin", "the change went with its audit event");
 }
+
+/// Someone with the store file but not the box's audit key edits history and rebuilds the
+/// whole hash chain (every hash and the head recomputed): the seal no longer matches, so
+/// verification fails; the next write records the broken seal for good instead of hiding
+/// it under a fresh seal; and the key file is the box's alone (0600).
+#[test]
+fn a_rebuilt_chain_does_not_carry_the_seal() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, employee, _) = populated(dir.path());
+    let employee = employee.id;
+    let n = store
+        .read()
+        .expect("read")
+        .verify_audit()
+        .expect("verify")
+        .events;
+    drop(store);
+    let key = dir.path().join(caliber::store::AUDIT_KEY_FILE);
+    let mode = std::fs::metadata(&key)
+        .expect("audit key")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Rewrite event 3's actor and recompute every hash after it, and the head.
+    let mut events: Vec<AuditEvent> = (1..=n).map(|s| event(dir.path(), s)).collect();
+    events[2].actor = "someone else".into();
+    let mut prev = caliber::store::GENESIS.to_owned();
+    for e in &mut events {
+        e.prev_hash = prev.clone();
+        e.hash = caliber::store::event_hash(e);
+        prev = e.hash.clone();
+    }
+    let rows: Vec<(u64, Vec<u8>)> = events
+        .iter()
+        .map(|e| (e.seq, serde_json::to_vec(e).expect("json")))
+        .collect();
+    tamper(dir.path(), |t| {
+        for (seq, bytes) in &rows {
+            t.insert(*seq, bytes.as_slice()).expect("insert");
+        }
+    });
+    {
+        const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+        let db = redb::Database::create(dir.path().join(caliber::store::DB_FILE)).expect("db");
+        let tx = db.begin_write().expect("tx");
+        {
+            let mut meta = tx.open_table(META).expect("meta");
+            let head = caliber::store::ChainHead { seq: n, hash: prev };
+            let bytes = serde_json::to_vec(&head).expect("json");
+            meta.insert("audit_head", bytes.as_slice()).expect("head");
+        }
+        tx.commit().expect("commit");
+    }
+    let store = Store::open(dir.path()).expect("open");
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(
+        !report.intact,
+        "a rebuilt chain must not verify: {report:?}"
+    );
+    assert!(
+        report.problem.as_deref().unwrap_or("").contains("seal"),
+        "{report:?}"
+    );
+
+    // A later write seals its new head, but the break stays on record.
+    store
+        .write(&Actor::named("test"), |w| {
+            let mut e = w.get::<Employee>(employee).expect("get").expect("employee");
+            e.name = "Renamed".into();
+            w.put(&e)?;
+            w.audit(
+                "employee.update",
+                "employee",
+                Some(e.id),
+                None::<&Employee>,
+                Some(&e),
+            )?;
+            Ok::<_, caliber::store::StoreError>(())
+        })
+        .expect("write");
+    let report = store.read().expect("read").verify_audit().expect("verify");
+    assert!(
+        !report.intact,
+        "the break is not hidden by a new seal: {report:?}"
+    );
+    assert!(
+        report
+            .problem
+            .as_deref()
+            .unwrap_or("")
+            .contains(&format!("event {n}")),
+        "{report:?}"
+    );
+}

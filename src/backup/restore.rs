@@ -21,7 +21,7 @@ use super::manifest::*;
 use super::reader::{Bundle, BundleSummary, ChainCheck, Limits, each_line, parse_row, verify_with};
 use super::{BackupError, Refusal, Result};
 use crate::domain::*;
-use crate::store::{ATTACHMENTS_DIR, DB_FILE, Record, Store, Writer};
+use crate::store::{ATTACHMENTS_DIR, AUDIT_KEY_FILE, DB_FILE, Record, Store, Writer};
 
 /// Meta key of the restored store recording where it came from ([`RestoredFrom`]).
 pub const RESTORED_FROM_KEY: &str = "restored_from";
@@ -94,7 +94,7 @@ pub fn restore(
         if created_target {
             let _ = std::fs::remove_dir(target);
         } else {
-            for name in [DB_FILE, ATTACHMENTS_DIR] {
+            for name in [DB_FILE, AUDIT_KEY_FILE, ATTACHMENTS_DIR] {
                 let _ = std::fs::remove_file(target.join(name));
                 let _ = std::fs::remove_dir_all(target.join(name));
             }
@@ -293,7 +293,7 @@ fn put_row(
 
 /// Move the restored store from `staging` into `target` and remove `staging`.
 fn move_into_place(staging: &Path, target: &Path) -> Result<()> {
-    for name in [DB_FILE, ATTACHMENTS_DIR] {
+    for name in [DB_FILE, AUDIT_KEY_FILE, ATTACHMENTS_DIR] {
         std::fs::rename(staging.join(name), target.join(name)).map_err(BackupError::io(
             format!("cannot move {name} into {}", target.display()),
         ))?;

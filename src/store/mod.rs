@@ -24,7 +24,10 @@ use redb::{
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use audit::{ChainHead, ChainReport, GENESIS, event_hash, hex, verify_chain};
+pub use audit::{
+    AUDIT_KEY_FILE, AuditKey, ChainHead, ChainReport, ChainSeal, GENESIS, SealBreak, event_hash,
+    hex, verify_chain,
+};
 pub use error::StoreError;
 pub use inspect::{StoredRow, TableRows};
 pub use record::{Record, keys};
@@ -62,6 +65,10 @@ fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), StoreError>
 }
 
 const AUDIT_HEAD_KEY: &str = "audit_head";
+/// Meta key of the chain head's seal ([`ChainSeal`]).
+const AUDIT_SEAL_KEY: &str = "audit_seal";
+/// Meta key of the first seal found broken ([`SealBreak`]); never removed.
+const AUDIT_SEAL_BROKEN_KEY: &str = "audit_seal_broken";
 
 /// The page cache a store opens with unless told otherwise: 64 MiB.
 pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
@@ -113,6 +120,8 @@ pub struct Store {
     /// The catalog snapshot missed a committed change (its refresh failed) and must be
     /// rebuilt before it is used again.
     catalog_stale: std::sync::atomic::AtomicBool,
+    /// Seals the audit chain's head (see [`AuditKey`]).
+    audit_key: Arc<AuditKey>,
 }
 
 /// Every non-deleted certification, grouped by employee: the matrix judges thousands of
@@ -179,8 +188,37 @@ impl Store {
         let db = redb::Builder::new()
             .set_cache_size(cache_bytes)
             .create(dir.join(DB_FILE))?;
+        let (audit_key, key_is_new) = AuditKey::load_or_create(dir)?;
         let tx = db.begin_write()?;
         let migrated_from = schema::migrate(&tx)?;
+        if key_is_new {
+            // A store from before the seal (or a new one): seal the chain as it stands. A
+            // sealed store whose key went missing keeps its old seal, which then fails.
+            let mut meta = tx.open_table(META)?;
+            let head: Option<ChainHead> = match meta.get(AUDIT_HEAD_KEY)? {
+                Some(g) => {
+                    Some(
+                        serde_json::from_slice(g.value()).map_err(|e| StoreError::Decode {
+                            entity: "audit head",
+                            message: e.to_string(),
+                        })?,
+                    )
+                }
+                None => None,
+            };
+            let sealed = meta.get(AUDIT_SEAL_KEY)?.is_some();
+            if let Some(head) = head
+                && !sealed
+            {
+                let seal =
+                    serde_json::to_vec(&audit_key.seal(&head)).map_err(|e| StoreError::Encode {
+                        entity: "audit seal",
+                        message: e.to_string(),
+                    })?;
+                meta.insert(AUDIT_SEAL_KEY, seal.as_slice())?;
+                tracing::info!(events = head.seq, "sealed the existing audit chain");
+            }
+        }
         tx.commit()?;
         let store = Store {
             db,
@@ -190,6 +228,7 @@ impl Store {
             migrated_from,
             certs: RwLock::new(None),
             catalog_stale: std::sync::atomic::AtomicBool::new(false),
+            audit_key: Arc::new(audit_key),
         };
         store.refresh_catalog()?;
         Ok(store)
@@ -240,6 +279,7 @@ impl Store {
     pub fn read(&self) -> Result<Reader, StoreError> {
         Ok(Reader {
             tx: self.db.begin_read()?,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -259,6 +299,7 @@ impl Store {
             catalog_dirty: false,
             certifications: Vec::new(),
             unaudited: false,
+            audit_key: self.audit_key.clone(),
         };
         let out = f(&mut w)?;
         if w.unaudited {
@@ -419,6 +460,7 @@ impl Store {
             catalog_dirty: false,
             certifications: Vec::new(),
             unaudited: false,
+            audit_key: self.audit_key.clone(),
         };
         let out = f(&mut w);
         w.tx.abort().map_err(StoreError::from)?;
@@ -478,6 +520,7 @@ impl Store {
 /// A read snapshot.
 pub struct Reader {
     tx: ReadTransaction,
+    audit_key: Arc<AuditKey>,
 }
 
 /// A write transaction with the audit trail attached.
@@ -491,6 +534,7 @@ pub struct Writer {
     /// Something was written since the last audit event. A transaction that ends in this
     /// state is refused (architecture invariant: every change commits with its audit event).
     unaudited: bool,
+    audit_key: Arc<AuditKey>,
 }
 
 /// Read operations shared by [`Reader`] and [`Writer`], written once over redb's
@@ -705,10 +749,66 @@ macro_rules! read_ops {
                 Ok(())
             }
 
-            /// Check the whole audit chain.
+            /// Check the whole audit chain, and that its head carries this box's seal and no
+            /// write ever found the seal broken.
             pub fn verify_audit(&self) -> Result<ChainReport, StoreError> {
                 let events = self.audit_events(1..=u64::MAX)?;
-                Ok(verify_chain(events, &self.audit_head()?))
+                let head = self.audit_head()?;
+                let report = verify_chain(events, &head);
+                if !report.intact {
+                    return Ok(report);
+                }
+                let unsealed = |problem: String| ChainReport {
+                    intact: false,
+                    first_broken_seq: None,
+                    problem: Some(problem),
+                    ..report.clone()
+                };
+                if let Some(b) = self.audit_seal_break()? {
+                    return Ok(unsealed(format!(
+                        "the chain's seal did not match at event {} (found {}): the store \
+                         file was changed outside Caliber",
+                        b.seq, b.found_at
+                    )));
+                }
+                let sealed = match self.audit_seal()? {
+                    Some(seal) => self.audit_key.verifies(&seal, &head),
+                    None => head.seq == 0,
+                };
+                if !sealed {
+                    return Ok(unsealed(
+                        "the chain's seal does not match its head: the store file was \
+                         changed outside Caliber, or the audit key was replaced"
+                            .to_owned(),
+                    ));
+                }
+                Ok(report)
+            }
+
+            /// The chain head's seal, if one was written.
+            pub fn audit_seal(&self) -> Result<Option<ChainSeal>, StoreError> {
+                self.meta_value(AUDIT_SEAL_KEY, "audit seal")
+            }
+
+            /// When a write found the seal broken, if one ever did.
+            pub fn audit_seal_break(&self) -> Result<Option<SealBreak>, StoreError> {
+                self.meta_value(AUDIT_SEAL_BROKEN_KEY, "audit seal break")
+            }
+
+            fn meta_value<T: serde::de::DeserializeOwned>(
+                &self,
+                key: &str,
+                entity: &'static str,
+            ) -> Result<Option<T>, StoreError> {
+                let meta = self.tx.open_table(META)?;
+                let v = meta.get(key)?;
+                v.map(|g| {
+                    serde_json::from_slice(g.value()).map_err(|e| StoreError::Decode {
+                        entity,
+                        message: e.to_string(),
+                    })
+                })
+                .transpose()
             }
 
             /// Record counts per table.
@@ -917,7 +1017,30 @@ impl Writer {
 
     /// Write `event` under its sequence number and make it the chain's head: the one place
     /// an audit row is stored, for a new event and for a restored one alike.
+    ///
+    /// Invariant: the new head is sealed with the box's audit key in the same transaction;
+    /// a seal found not matching the old head is recorded for good first, so re-sealing never
+    /// hides an edit made outside Caliber.
     fn put_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
+        let old = self.audit_head()?;
+        let seal_ok = match self.audit_seal()? {
+            Some(seal) => self.audit_key.verifies(&seal, &old),
+            None => old.seq == 0,
+        };
+        if !seal_ok && self.audit_seal_break()?.is_none() {
+            tracing::error!(
+                seq = old.seq,
+                "the audit chain's seal does not match: the store was changed outside Caliber"
+            );
+            self.put_meta(
+                AUDIT_SEAL_BROKEN_KEY,
+                "audit seal break",
+                &SealBreak {
+                    seq: old.seq,
+                    found_at: self.now,
+                },
+            )?;
+        }
         let bytes = serde_json::to_vec(event).map_err(|e| StoreError::Encode {
             entity: "audit event",
             message: e.to_string(),
@@ -936,6 +1059,21 @@ impl Writer {
         self.tx
             .open_table(META)?
             .insert(AUDIT_HEAD_KEY, head_bytes.as_slice())?;
+        let seal = self.audit_key.seal(&head);
+        self.put_meta(AUDIT_SEAL_KEY, "audit seal", &seal)
+    }
+
+    fn put_meta<T: Serialize>(
+        &mut self,
+        key: &str,
+        entity: &'static str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Encode {
+            entity,
+            message: e.to_string(),
+        })?;
+        self.tx.open_table(META)?.insert(key, bytes.as_slice())?;
         Ok(())
     }
 
