@@ -199,6 +199,7 @@ fn api_router() -> OpenApiRouter<ApiState> {
             crud::stations::delete
         ))
         .routes(routes!(stations::rotate_station_key))
+        .routes(routes!(stations::coverage))
         .routes(limit(routes!(mirror::put_mirror), mirror::MAX_MIRROR))
         .routes(routes!(mirror::get_mirror))
         .routes(routes!(people::list_users, people::create_user))

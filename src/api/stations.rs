@@ -62,3 +62,32 @@ pub async fn rotate_station_key(
     let s = blocking(move || service::rotate_station_key(&st.store, &actor, id)).await?;
     Ok(ApiJson(s.into()))
 }
+
+/// Which coverage to compute.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageQuery {
+    /// Only this station (default: every station).
+    pub station_id: Option<Uuid>,
+    /// Flag stations with fewer qualified people than this (default 3).
+    pub minimum: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/v1/coverage", tag = "stations", params(CoverageQuery),
+    responses((status = 200, body = service::Coverage), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Who may run each station now, who lapses within 30 days, who on its line is blocked and
+/// why; stations below the minimum coverage flagged. Readable by every role.
+pub async fn coverage(
+    State(st): State<ApiState>,
+    _p: Principal,
+    super::ApiQuery(q): super::ApiQuery<CoverageQuery>,
+) -> ApiResult<ApiJson<service::Coverage>> {
+    let minimum = q.minimum.unwrap_or(service::DEFAULT_MIN_COVERAGE);
+    let out = super::heavy(move || {
+        service::coverage(&st.store, q.station_id, minimum, jiff::Timestamp::now())
+    })
+    .await?;
+    Ok(ApiJson(out))
+}

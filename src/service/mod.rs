@@ -6,6 +6,7 @@ mod audit;
 mod backups;
 mod catalog;
 pub(crate) mod certify;
+mod coverage;
 mod due;
 mod edit;
 mod import;
@@ -39,6 +40,10 @@ pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
     approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
     revoke_preview,
+};
+pub use coverage::{
+    Coverage, CoveredPerson, DEFAULT_MIN_COVERAGE, LAPSE_WINDOW_DAYS, LineCoverage,
+    StationCoverage, coverage,
 };
 pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
