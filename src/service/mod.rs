@@ -54,7 +54,7 @@ pub use people::{
 };
 pub use queries::{
     DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,
-    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, SkillDetail, dashboard_figures,
+    MatrixRow, MatrixSkill, PublicBadge, Refusal, SiteCompliance, SkillDetail, dashboard_figures,
     employee_qualification, live_employee, matrix, public_badge, skill_detail,
 };
 pub use scans::{
