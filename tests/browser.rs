@@ -306,11 +306,12 @@ fn a_spanish_browser_gets_spanish_until_the_user_chooses_otherwise() {
         let maria = demo.employees.iter().find(|e| e.number == "E1001").expect("maria");
         c.set_window_size(412, 860).await.expect("phone size");
         c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
-        let badge = wait_for(&c, "Competencias requeridas").await;
+        // The browser's serialised page writes the dates' no-break spaces as `&nbsp;`.
+        let badge = wait_for(&c, "Competencias requeridas").await.replace("&nbsp;", "\u{a0}");
         let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
         let months = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
         let m = usize::try_from(today.month() - 1).expect("month");
-        let checked = format!("Comprobado el {} {} {}", today.day(), months[m], today.year());
+        let checked = format!("Comprobado el {}\u{a0}{}\u{a0}{}", today.day(), months[m], today.year());
         assert!(badge.contains(&checked), "{checked}");
         shot("badge-page-es.png").await;
         c.set_window_size(1366, 900).await.expect("desktop size");

@@ -231,6 +231,8 @@ fn numbers_and_dates_follow_the_language() {
     ];
     for (lang, date, small, big, pct) in expect {
         locale::in_language(lang, || {
+            // Dates hold together with no-break spaces.
+            let date = date.replace(' ', "\u{a0}");
             assert_eq!(locale::civil_date(day), date, "{lang:?}");
             assert_eq!(locale::decimal(1234.5, 1), small, "{lang:?}");
             assert_eq!(locale::decimal(12345.46, 1), big, "{lang:?}");
@@ -369,7 +371,7 @@ fn the_badge_page_speaks_the_readers_language_with_local_dates() {
         "Spanish badge page"
     );
     let checked = format!(
-        "Comprobado el {} {} {}",
+        "Comprobado el {}\u{a0}{}\u{a0}{}",
         today.day(),
         months_es[m],
         today.year()
@@ -377,7 +379,7 @@ fn the_badge_page_speaks_the_readers_language_with_local_dates() {
     assert!(p.body.contains(&checked), "{checked} in the page");
     let p = w.get(&format!("/b/{token}"), None, Some("de"));
     let checked = format!(
-        "Geprüft am {}. {} {}",
+        "Geprüft am {}.\u{a0}{}\u{a0}{}",
         today.day(),
         months_de[m],
         today.year()

@@ -282,7 +282,7 @@ macro_rules! tr {
 pub(crate) use tr;
 
 /// A calendar date as the current language writes it: `3 Nov 2026`, `3 nov 2026`,
-/// `3. Nov. 2026`, `3 lis 2026`; `—` when there is none. UTC.
+/// `3. Nov. 2026`, `3 lis 2026` (no-break spaces); `—` when there is none. UTC.
 pub fn date(t: Option<Timestamp>) -> String {
     match t {
         Some(t) => civil_date(t.to_zoned(jiff::tz::TimeZone::UTC).date()),
@@ -290,7 +290,8 @@ pub fn date(t: Option<Timestamp>) -> String {
     }
 }
 
-/// A civil date in the current language (see [`date`]).
+/// A civil date in the current language (see [`date`]), with no-break spaces so a table cell
+/// never parts the day from its month and year.
 pub fn civil_date(d: jiff::civil::Date) -> String {
     let month = month(d.month());
     text(
@@ -301,6 +302,7 @@ pub fn civil_date(d: jiff::civil::Date) -> String {
             ("year", d.year().to_string().into()),
         ],
     )
+    .replace(' ', "\u{a0}")
 }
 
 /// A date and time (UTC): `3 nov 2026 14:05`.
@@ -316,7 +318,8 @@ pub fn day_time(t: Timestamp) -> String {
     let day = text(
         "day-month",
         &[("day", z.day().to_string().into()), ("month", month.into())],
-    );
+    )
+    .replace(' ', "\u{a0}");
     format!("{day} {}", z.strftime("%H:%M"))
 }
 
