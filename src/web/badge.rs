@@ -130,8 +130,8 @@ pub async fn print_sheet(
     .await?;
     let catalog = st.store.catalog();
     let body = html! {
-        p.noprint { (cards.len()) " badge(s). Print at 100% scale on CR80 card stock or cut along the dashed lines. "
-            button #print type="button" { "Print" } script src="/print.js" {} }
+        p.noprint { (tr!("badges-sheet", count = cards.len())) " "
+            button #print type="button" { (tr!("badges-print")) } script src="/print.js" {} }
         div.sheet {
             @for (e, svg) in &cards {
                 div.cr80 {
@@ -146,7 +146,7 @@ pub async fn print_sheet(
             }
         }
     };
-    Ok(layout::page(&user, "Badges", body))
+    Ok(layout::page(&user, &tr!("badges-title"), body))
 }
 
 /// `GET /b/{token}`: what a badge says, for anyone holding it — no login, read-only, rate

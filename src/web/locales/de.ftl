@@ -362,3 +362,103 @@ users-new = Neuer Benutzer
 users-password-min = Passwort (mindestens 10 Zeichen)
 users-employee-number-optional = Personalnummer (optional)
 users-create = Benutzer anlegen
+
+## Prüfprotokoll
+audit-verified = Prüfkette bestätigt: { $events } Ereignisse, keines verändert oder fehlend.
+audit-broken = PRÜFKETTE UNTERBROCHEN
+audit-who-contains = Wer (E-Mail enthält)
+audit-record-contains = Datensatz (Name oder ID enthält)
+audit-kind = Art
+audit-from = Von
+audit-to = Bis
+audit-pages = Seiten des Prüfprotokolls
+audit-newer = Neuer
+audit-older = Älter
+audit-page = Seite { $page }
+audit-no-events = Keine passenden Ereignisse.
+audit-when-utc = Wann (UTC)
+audit-record = Datensatz
+audit-changes = Änderungen
+
+## Qualifikationen
+search = Suchen
+no = nein
+skills-code = Kürzel
+skills-levels = Stufen
+skills-levels-range = Stufen 1–{ $max }
+skills-valid-for = Gültig für
+skills-active-revision = Aktive Revision
+skills-months = { $months ->
+        [one] { $months } Monat
+       *[other] { $months } Monate
+    }
+skills-valid-months = gültig { $months ->
+        [one] { $months } Monat
+       *[other] { $months } Monate
+    }
+skills-never-expires = läuft nie ab
+skills-new = Neue Qualifikation
+skills-validity-field = Gültig für (Monate, leer = unbegrenzt)
+skills-validity-invalid = Die Gültigkeit muss eine Zahl von Monaten sein.
+skills-description = Beschreibung
+skills-create = Qualifikation anlegen
+skills-revisions = Revisionen
+skills-label = Bezeichnung
+skills-effective = Gültig ab
+skills-retraining = Nachschulung
+skills-grace = Frist
+skills-change-log = Änderungen
+skills-required = erforderlich
+skills-days = { $days ->
+        [one] { $days } Tag
+       *[other] { $days } Tage
+    }
+skills-activate = Aktivieren
+skills-roll-back = Zurücknehmen
+skills-edit = Qualifikation bearbeiten
+skills-new-revision = Neue Revision (Entwurf)
+skills-what-changed = Was sich geändert hat
+skills-must-retrain = Alle zuvor Zertifizierten müssen nachgeschult werden
+skills-add-draft = Entwurf hinzufügen
+skills-scope = Geltungsbereich
+
+## Revision aktivieren
+cancel = Abbrechen
+activate-title = Revision aktivieren
+activate-grace-invalid = die Frist „{ $text }“ ist keine Zahl von Tagen
+activate-now = Jetzt
+activate-retrain-by = Nachschulen bis
+activate-refused-at = Abgewiesen an
+activate-replaces = Mit { $revision } wird { $old } archiviert.
+activate-first = { $revision } wird aktiviert.
+activate-effective = Gültig ab
+activate-grace = Frist für die Nachschulung (Tage, 0 = keine)
+activate-update = Vorschau aktualisieren
+activate-nobody = Niemand wird NACHSCHULUNG FÄLLIG oder VERALTET.
+activate-due = { $count ->
+        [one] { $count } Mitarbeiter wird
+       *[other] { $count } Mitarbeitende werden
+    } NACHSCHULUNG FÄLLIG: dürfen bis zum Ende der Frist arbeiten, werden danach an den genannten Stationen abgewiesen:
+activate-outdated = { $count ->
+        [one] { $count } Mitarbeiter wird
+       *[other] { $count } Mitarbeitende werden
+    } VERALTET und an den genannten Stationen abgewiesen, bis sie nachgeschult sind:
+activate-button = { $revision } aktivieren
+
+## Anforderungen
+delete = Löschen
+req-add-title = Anforderung hinzufügen
+req-preview = Auswirkung anzeigen
+req-impact = Diese Zeile gilt für { $applies } aktive Mitarbeitende; { $gaps } davon würden sie heute nicht erfüllen.
+req-add = Anforderung hinzufügen
+req-applies-to = Gilt für
+req-required-level = Erforderliche Stufe
+req-choose-skill = Bitte eine Qualifikation wählen.
+
+## Ausweisbogen
+badges-title = Ausweise
+badges-print = Drucken
+badges-sheet = { $count ->
+        [one] { $count } Ausweis.
+       *[other] { $count } Ausweise.
+    } In 100 % Größe auf CR80-Karten drucken oder an den gestrichelten Linien ausschneiden.

@@ -362,3 +362,103 @@ users-new = New user
 users-password-min = Password (10+ characters)
 users-employee-number-optional = Employee number (optional)
 users-create = Create user
+
+## Audit log
+audit-verified = Audit chain verified: { $events } events, none altered or missing.
+audit-broken = AUDIT CHAIN BROKEN
+audit-who-contains = Who (email contains)
+audit-record-contains = Record (name or id contains)
+audit-kind = Kind
+audit-from = From
+audit-to = To
+audit-pages = Audit pages
+audit-newer = Newer
+audit-older = Older
+audit-page = Page { $page }
+audit-no-events = No events match.
+audit-when-utc = When (UTC)
+audit-record = Record
+audit-changes = Changes
+
+## Skills
+search = Search
+no = no
+skills-code = Code
+skills-levels = Levels
+skills-levels-range = levels 1–{ $max }
+skills-valid-for = Valid for
+skills-active-revision = Active revision
+skills-months = { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    }
+skills-valid-months = valid { $months ->
+        [one] { $months } month
+       *[other] { $months } months
+    }
+skills-never-expires = never expires
+skills-new = New skill
+skills-validity-field = Valid for (months, empty = never)
+skills-validity-invalid = Validity must be a number of months.
+skills-description = Description
+skills-create = Create skill
+skills-revisions = Revisions
+skills-label = Label
+skills-effective = Effective
+skills-retraining = Retraining
+skills-grace = Grace
+skills-change-log = Change log
+skills-required = required
+skills-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+skills-activate = Activate
+skills-roll-back = Roll back
+skills-edit = Edit skill
+skills-new-revision = New revision (draft)
+skills-what-changed = What changed
+skills-must-retrain = Everyone certified earlier must retrain
+skills-add-draft = Add draft
+skills-scope = Scope
+
+## Revision activation
+cancel = Cancel
+activate-title = Activate revision
+activate-grace-invalid = grace period "{ $text }" is not a number of days
+activate-now = Now
+activate-retrain-by = Retrain by
+activate-refused-at = Refused at
+activate-replaces = Activating { $revision } archives { $old }.
+activate-first = Activating { $revision }.
+activate-effective = Takes effect on
+activate-grace = Grace period for retraining (days, 0 = none)
+activate-update = Update preview
+activate-nobody = Nobody becomes RETRAINING_DUE or OUTDATED.
+activate-due = { $count ->
+        [one] { $count } employee becomes
+       *[other] { $count } employees become
+    } RETRAINING_DUE: still allowed to work until the grace period ends, then refused at the stations listed:
+activate-outdated = { $count ->
+        [one] { $count } employee becomes
+       *[other] { $count } employees become
+    } OUTDATED and will be refused at the stations listed until retrained:
+activate-button = Activate { $revision }
+
+## Requirements
+delete = Delete
+req-add-title = Add a requirement
+req-preview = Preview impact
+req-impact = This row applies to { $applies } active employee(s); { $gaps } of them would not meet it today.
+req-add = Add requirement
+req-applies-to = Applies to
+req-required-level = Required level
+req-choose-skill = Choose a skill.
+
+## Badge sheet
+badges-title = Badges
+badges-print = Print
+badges-sheet = { $count ->
+        [one] { $count } badge.
+       *[other] { $count } badges.
+    } Print at 100% scale on CR80 card stock or cut along the dashed lines.

@@ -362,3 +362,103 @@ users-new = Nuevo usuario
 users-password-min = Contraseña (10 caracteres o más)
 users-employee-number-optional = Número de empleado (opcional)
 users-create = Crear usuario
+
+## Registro de auditoría
+audit-verified = Cadena de auditoría verificada: { $events } eventos, ninguno alterado ni ausente.
+audit-broken = CADENA DE AUDITORÍA ROTA
+audit-who-contains = Quién (el correo contiene)
+audit-record-contains = Registro (el nombre o id contiene)
+audit-kind = Tipo
+audit-from = Desde
+audit-to = Hasta
+audit-pages = Páginas de auditoría
+audit-newer = Más recientes
+audit-older = Más antiguos
+audit-page = Página { $page }
+audit-no-events = Ningún evento coincide.
+audit-when-utc = Cuándo (UTC)
+audit-record = Registro
+audit-changes = Cambios
+
+## Competencias
+search = Buscar
+no = no
+skills-code = Código
+skills-levels = Niveles
+skills-levels-range = niveles 1–{ $max }
+skills-valid-for = Validez
+skills-active-revision = Revisión vigente
+skills-months = { $months ->
+        [one] { $months } mes
+       *[other] { $months } meses
+    }
+skills-valid-months = válida { $months ->
+        [one] { $months } mes
+       *[other] { $months } meses
+    }
+skills-never-expires = no caduca
+skills-new = Nueva competencia
+skills-validity-field = Validez (meses, vacío = no caduca)
+skills-validity-invalid = La validez debe ser un número de meses.
+skills-description = Descripción
+skills-create = Crear competencia
+skills-revisions = Revisiones
+skills-label = Etiqueta
+skills-effective = En vigor
+skills-retraining = Nueva capacitación
+skills-grace = Plazo
+skills-change-log = Cambios
+skills-required = obligatoria
+skills-days = { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    }
+skills-activate = Activar
+skills-roll-back = Revertir
+skills-edit = Editar competencia
+skills-new-revision = Nueva revisión (borrador)
+skills-what-changed = Qué cambió
+skills-must-retrain = Todos los certificados antes deben volver a capacitarse
+skills-add-draft = Añadir borrador
+skills-scope = Ámbito
+
+## Activación de revisiones
+cancel = Cancelar
+activate-title = Activar revisión
+activate-grace-invalid = el plazo "{ $text }" no es un número de días
+activate-now = Ahora
+activate-retrain-by = Recapacitar antes del
+activate-refused-at = Rechazado en
+activate-replaces = Al activar { $revision } se archiva { $old }.
+activate-first = Activar { $revision }.
+activate-effective = Entra en vigor el
+activate-grace = Plazo para la nueva capacitación (días, 0 = ninguno)
+activate-update = Actualizar vista previa
+activate-nobody = Nadie pasa a RECAPACITACIÓN PENDIENTE ni a DESACTUALIZADA.
+activate-due = { $count ->
+        [one] { $count } empleado pasa
+       *[other] { $count } empleados pasan
+    } a RECAPACITACIÓN PENDIENTE: pueden seguir trabajando hasta que acabe el plazo y después se les rechazará en las estaciones indicadas:
+activate-outdated = { $count ->
+        [one] { $count } empleado queda
+       *[other] { $count } empleados quedan
+    } DESACTUALIZADOS y se les rechazará en las estaciones indicadas hasta que se vuelvan a capacitar:
+activate-button = Activar { $revision }
+
+## Requisitos
+delete = Eliminar
+req-add-title = Añadir un requisito
+req-preview = Ver el impacto
+req-impact = Esta fila se aplica a { $applies } empleado(s) activo(s); { $gaps } de ellos no la cumplirían hoy.
+req-add = Añadir requisito
+req-applies-to = Se aplica a
+req-required-level = Nivel requerido
+req-choose-skill = Elija una competencia.
+
+## Hoja de tarjetas
+badges-title = Tarjetas
+badges-print = Imprimir
+badges-sheet = { $count ->
+        [one] { $count } tarjeta.
+       *[other] { $count } tarjetas.
+    } Imprima al 100 % en cartulina CR80 o recorte por las líneas discontinuas.

@@ -368,3 +368,108 @@ users-new = Nowy użytkownik
 users-password-min = Hasło (co najmniej 10 znaków)
 users-employee-number-optional = Numer pracownika (opcjonalnie)
 users-create = Utwórz użytkownika
+
+## Dziennik audytu
+audit-verified = Łańcuch audytu zweryfikowany: zdarzeń { $events }, żadne nie zostało zmienione ani nie zginęło.
+audit-broken = ŁAŃCUCH AUDYTU PRZERWANY
+audit-who-contains = Kto (e-mail zawiera)
+audit-record-contains = Rekord (nazwa lub id zawiera)
+audit-kind = Rodzaj
+audit-from = Od
+audit-to = Do
+audit-pages = Strony dziennika
+audit-newer = Nowsze
+audit-older = Starsze
+audit-page = Strona { $page }
+audit-no-events = Brak pasujących zdarzeń.
+audit-when-utc = Kiedy (UTC)
+audit-record = Rekord
+audit-changes = Zmiany
+
+## Umiejętności
+search = Szukaj
+no = nie
+skills-code = Kod
+skills-levels = Poziomy
+skills-levels-range = poziomy 1–{ $max }
+skills-valid-for = Ważność
+skills-active-revision = Aktywna wersja
+skills-months = { $months ->
+        [one] { $months } miesiąc
+        [few] { $months } miesiące
+       *[many] { $months } miesięcy
+    }
+skills-valid-months = ważna { $months ->
+        [one] { $months } miesiąc
+        [few] { $months } miesiące
+       *[many] { $months } miesięcy
+    }
+skills-never-expires = bezterminowa
+skills-new = Nowa umiejętność
+skills-validity-field = Ważność (miesiące, puste = bezterminowo)
+skills-validity-invalid = Ważność musi być liczbą miesięcy.
+skills-description = Opis
+skills-create = Utwórz umiejętność
+skills-revisions = Wersje
+skills-label = Etykieta
+skills-effective = Obowiązuje od
+skills-retraining = Ponowne szkolenie
+skills-grace = Okres przejściowy
+skills-change-log = Zmiany
+skills-required = wymagane
+skills-days = { $days ->
+        [one] { $days } dzień
+       *[other] { $days } dni
+    }
+skills-activate = Aktywuj
+skills-roll-back = Wycofaj
+skills-edit = Edytuj umiejętność
+skills-new-revision = Nowa wersja (szkic)
+skills-what-changed = Co się zmieniło
+skills-must-retrain = Wszyscy wcześniej certyfikowani muszą przejść ponowne szkolenie
+skills-add-draft = Dodaj szkic
+skills-scope = Zakres
+
+## Aktywacja wersji
+cancel = Anuluj
+activate-title = Aktywuj wersję
+activate-grace-invalid = okres przejściowy „{ $text }” nie jest liczbą dni
+activate-now = Teraz
+activate-retrain-by = Doszkolić do
+activate-refused-at = Odmowa na
+activate-replaces = Aktywacja { $revision } archiwizuje { $old }.
+activate-first = Aktywacja { $revision }.
+activate-effective = Obowiązuje od
+activate-grace = Okres przejściowy na doszkolenie (dni, 0 = brak)
+activate-update = Odśwież podgląd
+activate-nobody = Nikt nie przechodzi w stan WYMAGA DOSZKOLENIA ani NIEAKTUALNE.
+activate-due = { $count ->
+        [one] { $count } pracownik przechodzi
+        [few] { $count } pracowników przechodzi
+       *[many] { $count } pracowników przechodzi
+    } w stan WYMAGA DOSZKOLENIA: mogą pracować do końca okresu przejściowego, potem odmowa na wymienionych stanowiskach:
+activate-outdated = { $count ->
+        [one] { $count } pracownik staje się
+        [few] { $count } pracowników staje się
+       *[many] { $count } pracowników staje się
+    } NIEAKTUALNY i dostanie odmowę na wymienionych stanowiskach do czasu doszkolenia:
+activate-button = Aktywuj { $revision }
+
+## Wymagania
+delete = Usuń
+req-add-title = Dodaj wymaganie
+req-preview = Pokaż skutki
+req-impact = Ten wiersz dotyczy aktywnych pracowników: { $applies }; dziś nie spełniałoby go: { $gaps }.
+req-add = Dodaj wymaganie
+req-applies-to = Dotyczy
+req-required-level = Wymagany poziom
+req-choose-skill = Wybierz umiejętność.
+
+## Arkusz identyfikatorów
+badges-title = Identyfikatory
+badges-print = Drukuj
+badges-sheet = { $count ->
+        [one] { $count } identyfikator.
+        [few] { $count } identyfikatory.
+       *[many] { $count } identyfikatorów.
+    } Drukuj w skali 100% na kartach CR80 lub wytnij wzdłuż linii przerywanych.

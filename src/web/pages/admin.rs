@@ -422,26 +422,26 @@ pub async fn audit(
     let csv = format!("/audit.csv?{}", q.query_string(1));
     let body = html! {
         @if report.intact {
-            p.notice role="status" { "✔ Audit chain verified: " (report.events) " events, none altered or missing." }
+            p.notice role="status" { "✔ " (tr!("audit-verified", events = report.events)) }
         } @else {
-            p.error role="alert" { "✖ AUDIT CHAIN BROKEN: " (report.problem.clone().unwrap_or_default()) }
+            p.error role="alert" { "✖ " (tr!("audit-broken")) ": " (report.problem.clone().unwrap_or_default()) }
         }
         form.grid method="get" action="/audit" {
-            div { label for="actor" { "Who (email contains)" } input #actor name="actor" value=(q.actor); }
-            div { label for="record" { "Record (name or id contains)" } input #record name="record" value=(q.record); }
-            div { label for="entity" { "Kind" } select #entity name="entity" { option value="" { "All" } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
-            div { label for="from" { "From" } input #from type="date" name="from" value=(q.from); }
-            div { label for="to" { "To" } input #to type="date" name="to" value=(q.to); }
-            div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
+            div { label for="actor" { (tr!("audit-who-contains")) } input #actor name="actor" value=(q.actor); }
+            div { label for="record" { (tr!("audit-record-contains")) } input #record name="record" value=(q.record); }
+            div { label for="entity" { (tr!("audit-kind")) } select #entity name="entity" { option value="" { (tr!("filter-all")) } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
+            div { label for="from" { (tr!("audit-from")) } input #from type="date" name="from" value=(q.from); }
+            div { label for="to" { (tr!("audit-to")) } input #to type="date" name="to" value=(q.to); }
+            div { button.primary type="submit" { (tr!("filter")) } " " a href=(csv) { (tr!("matrix-export-csv")) } }
         }
-        nav.pager aria-label="Audit pages" {
-            @if page > 1 { a href={"/audit?" (q.query_string(page - 1))} { "← Newer" } }
-            span { "Page " (page) }
-            @if more { a href={"/audit?" (q.query_string(page + 1))} { "Older →" } }
+        nav.pager aria-label=(tr!("audit-pages")) {
+            @if page > 1 { a href={"/audit?" (q.query_string(page - 1))} { "← " (tr!("audit-newer")) } }
+            span { (tr!("audit-page", page = page)) }
+            @if more { a href={"/audit?" (q.query_string(page + 1))} { (tr!("audit-older")) " →" } }
         }
-        @if rows.is_empty() { p.muted { "No events match." } }
+        @if rows.is_empty() { p.muted { (tr!("audit-no-events")) } }
         table.audit {
-            thead { tr { th { "When (UTC)" } th { "Who" } th { "What" } th { "Record" } th { "Changes" } } }
+            thead { tr { th { (tr!("audit-when-utc")) } th { (tr!("col-who")) } th { (tr!("col-what")) } th { (tr!("audit-record")) } th { (tr!("audit-changes")) } } }
             tbody {
                 @for row in &rows {
                     @let e = &row.event;
@@ -465,7 +465,7 @@ pub async fn audit(
             }
         }
     };
-    Ok(layout::page(&user, "Audit log", body))
+    Ok(layout::page(&user, &tr!("nav-audit"), body))
 }
 
 /// `GET /audit.csv`: every event the filters match (up to the service's page limit), as
