@@ -500,3 +500,21 @@ fn the_scan_answer_names_the_language_and_the_reasons_parameters() {
             .contains("StationVerdict")
     );
 }
+
+#[test]
+fn a_refusal_is_worded_in_the_readers_language() {
+    let w = start();
+    let (cookie, _) = w.login("viewer");
+    let p = w.get("/users", Some(&cookie), Some("es-ES"));
+    assert_eq!(p.status, 403);
+    assert!(p.body.contains("<h1>No permitido</h1>"), "{}", p.body);
+    assert!(
+        p.body
+            .contains("Su rol (Lector) no permite gestionar usuarios.")
+    );
+    let p = w.get("/users", Some(&cookie), Some("pl"));
+    assert!(
+        p.body
+            .contains("Twoja rola (Przeglądający) nie pozwala zarządzać użytkownikami.")
+    );
+}

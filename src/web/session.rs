@@ -58,7 +58,7 @@ impl WebUser {
             Err(WebError::Forbidden(tr!(
                 "error-role-may-not",
                 role = layout::role_name(self.user.role),
-                action = action
+                action = action_words(action)
             )))
         }
     }
@@ -71,6 +71,38 @@ impl WebUser {
         } else {
             Err(WebError::Forbidden(tr!("error-form-expired")))
         }
+    }
+}
+
+/// What a role may not do, in the request's language (the English phrase is the handler's
+/// name for it).
+fn action_words(action: &str) -> String {
+    match action {
+        "manage users" => tr!("action-manage-users"),
+        "manage revisions" => tr!("action-manage-revisions"),
+        "manage stations" => tr!("action-manage-stations"),
+        "manage requirements" => tr!("action-manage-requirements"),
+        "approve certifications" => tr!("action-approve-certifications"),
+        "view the matrix" => tr!("action-view-the-matrix"),
+        "view skills" => tr!("action-view-skills"),
+        "revoke certifications" => tr!("action-revoke-certifications"),
+        "print badges" => tr!("action-print-badges"),
+        "manage skills" => tr!("action-manage-skills"),
+        "edit employees" => tr!("action-edit-employees"),
+        "create employees" => tr!("action-create-employees"),
+        "certify" => tr!("action-certify"),
+        "view the audit log" => tr!("action-view-the-audit-log"),
+        "view station screens" => tr!("action-view-station-screens"),
+        "view requirements" => tr!("action-view-requirements"),
+        "view evidence" => tr!("action-view-evidence"),
+        "view employees" => tr!("action-view-employees"),
+        "regenerate badges" => tr!("action-regenerate-badges"),
+        "manage backups" => tr!("action-manage-backups"),
+        "make backups" => tr!("action-make-backups"),
+        "export the matrix" => tr!("action-export-the-matrix"),
+        "export the audit log" => tr!("action-export-the-audit-log"),
+        "download backups" => tr!("action-download-backups"),
+        other => other.to_owned(),
     }
 }
 

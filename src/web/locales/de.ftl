@@ -51,7 +51,7 @@ error-too-many = Zu viele Anfragen
 error-too-many-wait = Bitte einen Moment warten und erneut versuchen.
 error-internal = Etwas ist schiefgelaufen
 error-internal-detail = Der Server konnte die Anfrage nicht ausführen; der Fehler wurde protokolliert.
-error-role-may-not = Ihre Rolle ({ $role }) erlaubt das nicht ({ $action }).
+error-role-may-not = Mit Ihrer Rolle ({ $role }) dürfen Sie nicht { $action }.
 error-form-expired = Dieses Formular ist abgelaufen oder stammt nicht von Caliber. Bitte zurückgehen, die Seite neu laden und erneut versuchen.
 
 ## Anmeldung
@@ -462,3 +462,29 @@ badges-sheet = { $count ->
         [one] { $count } Ausweis.
        *[other] { $count } Ausweise.
     } In 100 % Größe auf CR80-Karten drucken oder an den gestrichelten Linien ausschneiden.
+
+## Actions
+action-manage-users = Benutzer verwalten
+action-manage-revisions = Revisionen verwalten
+action-manage-stations = Stationen verwalten
+action-manage-requirements = Anforderungen verwalten
+action-approve-certifications = Zertifizierungen freigeben
+action-view-the-matrix = die Matrix ansehen
+action-view-skills = Qualifikationen ansehen
+action-revoke-certifications = Zertifizierungen widerrufen
+action-print-badges = Ausweise drucken
+action-manage-skills = Qualifikationen verwalten
+action-edit-employees = Mitarbeitende bearbeiten
+action-create-employees = Mitarbeitende anlegen
+action-certify = zertifizieren
+action-view-the-audit-log = das Prüfprotokoll ansehen
+action-view-station-screens = Stationsbildschirme ansehen
+action-view-requirements = Anforderungen ansehen
+action-view-evidence = Nachweise ansehen
+action-view-employees = Mitarbeitende ansehen
+action-regenerate-badges = Ausweise neu erzeugen
+action-manage-backups = Sicherungen verwalten
+action-make-backups = Sicherungen erstellen
+action-export-the-matrix = die Matrix exportieren
+action-export-the-audit-log = das Prüfprotokoll exportieren
+action-download-backups = Sicherungen herunterladen

@@ -462,3 +462,29 @@ badges-sheet = { $count ->
         [one] { $count } badge.
        *[other] { $count } badges.
     } Print at 100% scale on CR80 card stock or cut along the dashed lines.
+
+## What a role may not do (in "Your role (…) may not …")
+action-manage-users = manage users
+action-manage-revisions = manage revisions
+action-manage-stations = manage stations
+action-manage-requirements = manage requirements
+action-approve-certifications = approve certifications
+action-view-the-matrix = view the matrix
+action-view-skills = view skills
+action-revoke-certifications = revoke certifications
+action-print-badges = print badges
+action-manage-skills = manage skills
+action-edit-employees = edit employees
+action-create-employees = create employees
+action-certify = certify
+action-view-the-audit-log = view the audit log
+action-view-station-screens = view station screens
+action-view-requirements = view requirements
+action-view-evidence = view evidence
+action-view-employees = view employees
+action-regenerate-badges = regenerate badges
+action-manage-backups = manage backups
+action-make-backups = make backups
+action-export-the-matrix = export the matrix
+action-export-the-audit-log = export the audit log
+action-download-backups = download backups

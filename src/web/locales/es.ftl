@@ -51,7 +51,7 @@ error-too-many = Demasiadas solicitudes
 error-too-many-wait = Espere un momento y vuelva a intentarlo.
 error-internal = Algo salió mal
 error-internal-detail = El servidor no pudo completar la solicitud; el error quedó registrado.
-error-role-may-not = Su rol ({ $role }) no permite esta acción ({ $action }).
+error-role-may-not = Su rol ({ $role }) no permite { $action }.
 error-form-expired = Este formulario caducó o no proviene de Caliber. Vuelva atrás, recargue la página e inténtelo de nuevo.
 
 ## Inicio de sesión
@@ -462,3 +462,29 @@ badges-sheet = { $count ->
         [one] { $count } tarjeta.
        *[other] { $count } tarjetas.
     } Imprima al 100 % en cartulina CR80 o recorte por las líneas discontinuas.
+
+## Actions
+action-manage-users = gestionar usuarios
+action-manage-revisions = gestionar revisiones
+action-manage-stations = gestionar estaciones
+action-manage-requirements = gestionar requisitos
+action-approve-certifications = aprobar certificaciones
+action-view-the-matrix = ver la matriz
+action-view-skills = ver competencias
+action-revoke-certifications = revocar certificaciones
+action-print-badges = imprimir tarjetas
+action-manage-skills = gestionar competencias
+action-edit-employees = editar empleados
+action-create-employees = crear empleados
+action-certify = certificar
+action-view-the-audit-log = ver el registro de auditoría
+action-view-station-screens = ver las pantallas de las estaciones
+action-view-requirements = ver requisitos
+action-view-evidence = ver evidencias
+action-view-employees = ver empleados
+action-regenerate-badges = generar tarjetas nuevas
+action-manage-backups = gestionar copias de seguridad
+action-make-backups = hacer copias de seguridad
+action-export-the-matrix = exportar la matriz
+action-export-the-audit-log = exportar el registro de auditoría
+action-download-backups = descargar copias de seguridad

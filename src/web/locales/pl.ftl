@@ -51,7 +51,7 @@ error-too-many = Zbyt wiele żądań
 error-too-many-wait = Zaczekaj chwilę i spróbuj ponownie.
 error-internal = Coś poszło nie tak
 error-internal-detail = Serwer nie mógł wykonać żądania; błąd został zapisany w dzienniku.
-error-role-may-not = Twoja rola ({ $role }) nie pozwala na tę czynność ({ $action }).
+error-role-may-not = Twoja rola ({ $role }) nie pozwala { $action }.
 error-form-expired = Ten formularz wygasł lub nie pochodzi z Caliber. Wróć, odśwież stronę i spróbuj ponownie.
 
 ## Logowanie
@@ -473,3 +473,29 @@ badges-sheet = { $count ->
         [few] { $count } identyfikatory.
        *[many] { $count } identyfikatorów.
     } Drukuj w skali 100% na kartach CR80 lub wytnij wzdłuż linii przerywanych.
+
+## Actions
+action-manage-users = zarządzać użytkownikami
+action-manage-revisions = zarządzać wersjami
+action-manage-stations = zarządzać stanowiskami
+action-manage-requirements = zarządzać wymaganiami
+action-approve-certifications = zatwierdzać certyfikatów
+action-view-the-matrix = oglądać macierzy
+action-view-skills = oglądać umiejętności
+action-revoke-certifications = cofać certyfikatów
+action-print-badges = drukować identyfikatorów
+action-manage-skills = zarządzać umiejętnościami
+action-edit-employees = edytować pracowników
+action-create-employees = tworzyć pracowników
+action-certify = certyfikować
+action-view-the-audit-log = oglądać dziennika audytu
+action-view-station-screens = oglądać ekranów stanowisk
+action-view-requirements = oglądać wymagań
+action-view-evidence = oglądać dowodów
+action-view-employees = oglądać pracowników
+action-regenerate-badges = generować nowych identyfikatorów
+action-manage-backups = zarządzać kopiami zapasowymi
+action-make-backups = tworzyć kopii zapasowych
+action-export-the-matrix = eksportować macierzy
+action-export-the-audit-log = eksportować dziennika audytu
+action-download-backups = pobierać kopii zapasowych
