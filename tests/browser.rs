@@ -1,6 +1,8 @@
 //! The web UI in a real browser (headless Debian Chromium driven through chromedriver):
 //! log in → create an employee → certify → the matrix shows it → revoke → the matrix shows
-//! MISSING → the public badge page; with screenshots of the main pages (into `docs/screens/` with `CALIBER_UPDATE_SCREENS=1`).
+//! MISSING → the public badge page; a Spanish browser and a user's own language; with
+//! screenshots of the main pages, in English and Spanish (into `docs/screens/` with
+//! `CALIBER_UPDATE_SCREENS=1`).
 
 mod common;
 
@@ -243,6 +245,87 @@ fn supervisor_flow_in_a_real_browser() {
         c.set_window_size(412, 860).await.expect("phone size");
         c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
         shot("badge-page.png").await;
+        c.close().await.expect("close");
+    });
+}
+
+/// A Spanish browser (`Accept-Language: es-MX,es`) sees the UI in Spanish from the login page
+/// on, dates included; the user's own language, chosen on "Mi cuenta", then wins over the
+/// browser's. Screenshots of the Spanish dashboard and badge page go to `docs/screens/`.
+#[test]
+fn a_spanish_browser_gets_spanish_until_the_user_chooses_otherwise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
+    let base = common::serve_state(AppState::new(store.clone()));
+    let (_driver, webdriver) = start_driver();
+    let profile = tempfile::tempdir().expect("profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    rt.block_on(async move {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--window-size=1366,900", "--lang=es-MX",
+                         "--accept-lang=es-MX,es",
+                         format!("--user-data-dir={}", profile.path().display())],
+                "prefs": { "intl.accept_languages": "es-MX,es" }
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&webdriver)
+            .await
+            .expect("browser session");
+        let shot = |name: &'static str| {
+            let c = c.clone();
+            async move {
+                let png = c.screenshot().await.expect("screenshot");
+                std::fs::write(screens().join(name), png).expect("save screenshot");
+            }
+        };
+
+        c.goto(&format!("{base}/login")).await.expect("login page");
+        let login = wait_for(&c, "Iniciar sesión").await;
+        assert!(login.contains("lang=\"es\""), "the login page says it is Spanish");
+        c.find(Locator::Id("email")).await.expect("email").send_keys("admin@caliber.local").await.expect("type");
+        c.find(Locator::Id("password")).await.expect("pw").send_keys("caliber-admin-demo").await.expect("type");
+        c.find(Locator::Css("button.primary")).await.expect("button").click().await.expect("click");
+        let dash = wait_for(&c, "<h1>Panel</h1>").await;
+        assert!(dash.contains("Carencias por competencia") && dash.contains("Cerrar sesión"));
+        shot("dashboard-es.png").await;
+
+        // The badge page, phone-sized, with its date in Spanish.
+        let maria = demo.employees.iter().find(|e| e.number == "E1001").expect("maria");
+        c.set_window_size(412, 860).await.expect("phone size");
+        c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
+        // The browser's serialised page writes the dates' no-break spaces as `&nbsp;`.
+        let badge = wait_for(&c, "Competencias requeridas").await.replace("&nbsp;", "\u{a0}");
+        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let months = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
+        let m = usize::try_from(today.month() - 1).expect("month");
+        let checked = format!("Comprobado el {}\u{a0}{}\u{a0}{}", today.day(), months[m], today.year());
+        assert!(badge.contains(&checked), "{checked}");
+        shot("badge-page-es.png").await;
+        c.set_window_size(1366, 900).await.expect("desktop size");
+
+        // Her own setting beats the browser: German it is, though the browser still asks for
+        // Spanish.
+        c.goto(&format!("{base}/account")).await.expect("account");
+        wait_for(&c, "Mi cuenta").await;
+        c.find(Locator::Id("language")).await.expect("select").select_by_value("de").await.expect("choose");
+        c.find(Locator::Css("form.grid button.primary")).await.expect("save").click().await.expect("click");
+        wait_for(&c, "Gespeichert.").await;
+        c.goto(&format!("{base}/")).await.expect("dashboard");
+        let dash = wait_for(&c, "<h1>Übersicht</h1>").await;
+        assert!(dash.contains("lang=\"de\"") && dash.contains("Abmelden"));
         c.close().await.expect("close");
     });
 }

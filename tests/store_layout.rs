@@ -314,6 +314,8 @@ fn v2_fixture_migrates_to_v3_with_defaults() {
             "skills" => vec![("needs_approval", false.into())],
             "skill_revisions" => vec![("grace_days", 0.into())],
             "certifications" => vec![("approval", "not_required".into())],
+            // And the v3 → v4 step after it.
+            "users" => vec![("language", Value::Null)],
             _ => vec![],
         }
     };
@@ -351,6 +353,44 @@ fn v2_fixture_migrates_to_v3_with_defaults() {
         .expect("read certification")
         .expect("certification kept");
     assert_eq!(cert.approval, Approval::NotRequired);
+    assert!(r.verify_audit().expect("verify").intact);
+}
+
+/// The v3 → v4 step keeps every v3 row as it was and gives each user the new trailing
+/// `language` as `None` (the web UI then follows the browser).
+#[test]
+fn v3_fixture_migrates_to_v4_with_no_user_language() {
+    prepare();
+    let (tmp, _) = copy_fixture(3);
+    let store = Store::open(tmp.path()).expect("open the v3 fixture");
+    assert_eq!(store.opened_at_version(), Some(3));
+    let rows = rows_json(&store.read().expect("read").all_rows().expect("decode"));
+    let mut expected = read_golden(3);
+    let mut users = 0;
+    for table in expected.as_array_mut().expect("tables") {
+        let name = table["table"].as_str().expect("name").to_owned();
+        for row in table["rows"].as_array_mut().expect("rows") {
+            if name == "meta" && row["key"] == "schema_version" {
+                row["value"] = schema::CURRENT_VERSION.into();
+            }
+            if name == "users" {
+                let value = row["value"].as_object_mut().expect("user row");
+                assert!(
+                    value.insert("language".into(), Value::Null).is_none(),
+                    "users.language already in v3"
+                );
+                users += 1;
+            }
+        }
+    }
+    assert!(users > 0, "the v3 fixture has users");
+    if let Some(diff) = first_difference(&expected, &rows) {
+        panic!("the v3 fixture does not migrate to v3 rows with v4 defaults:\n{diff}");
+    }
+    let r = store.read().expect("read");
+    let user: User = r.get(id(0x801)).expect("read user").expect("user kept");
+    assert_eq!(user.email, "admin@caliber.local");
+    assert_eq!(user.language, None);
     assert!(r.verify_audit().expect("verify").intact);
 }
 
@@ -664,6 +704,11 @@ fn build_fixture(dir: &Path) -> Store {
         active,
         employee_id,
         created_at: at("2026-01-11T13:00:00.100Z"),
+        language: match n {
+            0x801 => Some("pl".into()),
+            0x803 => Some("es".into()),
+            _ => None,
+        },
     });
     for u in &users {
         add(&store, &actor, u, &[("email", &u.email)], &[]);

@@ -237,6 +237,7 @@ fn every_route_checks_the_role_on_the_server() {
     let gets: Vec<(String, &[&str])> = vec![
         ("/".into(), all),
         ("/me".into(), all),
+        ("/account".into(), all),
         ("/employees".into(), staff),
         (format!("/employees/{emp}"), staff),
         ("/employees/new".into(), catalog),
@@ -358,6 +359,7 @@ fn every_route_checks_the_role_on_the_server() {
         ),
         (format!("/requirements/{nobody}/delete"), vec![], catalog),
         ("/backups".into(), vec![], admin),
+        ("/account/language".into(), vec![("language", "xx")], all),
     ];
     // Every route the router serves has an expectation here (or is public by design), so a
     // new route cannot slip in without a role check being tested.

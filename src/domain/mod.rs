@@ -17,7 +17,7 @@ pub use catalog::{Requirement, RevisionStatus, Skill, SkillRevision};
 pub use certification::{Approval, Certification, Revocation};
 pub use events::{Attachment, AuditEvent, ScanEvent};
 pub use org::{DEFAULT_WARNING_DAYS, Department, Project, Role, Site};
-pub use people::{ApiToken, AppRole, Employee, EmployeeStatus, User};
+pub use people::{ApiToken, AppRole, Employee, EmployeeStatus, UI_LANGUAGES, User};
 pub use station::{Station, StationSkill};
 pub use timestamp::{opt_ts, ts};
 

@@ -113,7 +113,13 @@ pub struct User {
     #[serde(with = "super::ts")]
     #[schema(value_type = String)]
     pub created_at: Timestamp,
+    /// The language the user chose for the web UI (`en`, `es`, `de`, `pl`); `None` follows
+    /// the browser's `Accept-Language`. Schema v4.
+    pub language: Option<String>,
 }
+
+/// The languages the web UI and the kiosk have catalogues for (ISO 639-1), English first.
+pub const UI_LANGUAGES: [&str; 4] = ["en", "es", "de", "pl"];
 
 /// Employment status; only active employees can be green at a station.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -67,6 +67,13 @@ pub struct VerdictReason {
     /// The skill's name, if a skill: with `code`, `status` and `date` a client words the
     /// reason in its own language ("Carretilla elevadora — caducó el 3 nov 2026").
     pub skill_name: Option<String>,
+    /// The revision concerned, for skill reasons: the one that needs retraining when OUTDATED
+    /// or RETRAINING_DUE, else the one the certification was made on.
+    pub revision_label: Option<String>,
+    /// The level the work requires, for skill reasons.
+    pub required_level: Option<u8>,
+    /// The level the person holds, for skill reasons (`None` when not certified).
+    pub held_level: Option<u8>,
     /// What the operator reads, in English, e.g. `Forklift Operation — expired 3 Nov 2026`
     /// (kept for clients that do not word reasons themselves).
     pub message: String,
@@ -81,6 +88,9 @@ pub struct StationVerdict {
     pub employee_id: Option<Uuid>,
     /// Their name, when known.
     pub employee_name: Option<String>,
+    /// Their preferred language (`es`, `pl`, …) when known, so a kiosk draws the verdict in
+    /// it.
+    pub employee_language: Option<String>,
     /// Why not green (failing skills, or the amber cause); empty when green.
     pub reasons: Vec<VerdictReason>,
     /// Skills expiring soon or due for retraining (shown on a green screen).
@@ -93,12 +103,16 @@ impl StationVerdict {
             verdict: Verdict::Amber,
             employee_id: employee.map(|e| e.id),
             employee_name: employee.map(|e| e.name.clone()),
+            employee_language: employee.and_then(|e| e.language.clone()),
             reasons: vec![VerdictReason {
                 code,
                 skill_id: None,
                 status: None,
                 date: None,
                 skill_name: None,
+                revision_label: None,
+                required_level: None,
+                held_level: None,
                 message: message.to_owned(),
             }],
             warnings: Vec::new(),
@@ -164,27 +178,35 @@ fn judge_skills(
         .filter(|l| l.required_level.is_some())
     {
         let date = |t: Option<Timestamp>| t.map(|t| format_date(t, &tz)).unwrap_or_default();
+        let reason = |code: ReasonCode, date: Option<Timestamp>, message: String| VerdictReason {
+            code,
+            skill_id: Some(line.skill_id),
+            status: Some(line.status),
+            date,
+            skill_name: Some(line.skill_name.clone()),
+            revision_label: line
+                .retraining_revision_label
+                .clone()
+                .or_else(|| line.revision_label.clone()),
+            required_level: line.required_level,
+            held_level: line.achieved_level,
+            message,
+        };
         let message = match line.status {
             SkillStatus::Valid | SkillStatus::Extra => continue,
             SkillStatus::ExpiringSoon => {
-                warnings.push(VerdictReason {
-                    code: ReasonCode::ExpiringSoon,
-                    skill_id: Some(line.skill_id),
-                    status: Some(line.status),
-                    date: line.expires_at,
-                    skill_name: Some(line.skill_name.clone()),
-                    message: format!("{} — expires {}", line.skill_name, date(line.expires_at)),
-                });
+                warnings.push(reason(
+                    ReasonCode::ExpiringSoon,
+                    line.expires_at,
+                    format!("{} — expires {}", line.skill_name, date(line.expires_at)),
+                ));
                 continue;
             }
             SkillStatus::RetrainingDue => {
-                warnings.push(VerdictReason {
-                    code: ReasonCode::RetrainingDue,
-                    skill_id: Some(line.skill_id),
-                    status: Some(line.status),
-                    date: line.retraining_due,
-                    skill_name: Some(line.skill_name.clone()),
-                    message: format!(
+                warnings.push(reason(
+                    ReasonCode::RetrainingDue,
+                    line.retraining_due,
+                    format!(
                         "{} — {} retraining due {}",
                         line.skill_name,
                         line.retraining_revision_label
@@ -192,7 +214,7 @@ fn judge_skills(
                             .unwrap_or("new revision"),
                         date(line.retraining_due)
                     ),
-                });
+                ));
                 continue;
             }
             SkillStatus::Missing => format!("{} — not certified", line.skill_name),
@@ -213,17 +235,11 @@ fn judge_skills(
                 line.required_level.unwrap_or(0)
             ),
         };
-        reasons.push(VerdictReason {
-            code: ReasonCode::Skill,
-            skill_id: Some(line.skill_id),
-            status: Some(line.status),
-            date: match line.status {
-                SkillStatus::Expired => line.expires_at,
-                _ => None,
-            },
-            skill_name: Some(line.skill_name.clone()),
-            message,
-        });
+        let when = match line.status {
+            SkillStatus::Expired => line.expires_at,
+            _ => None,
+        };
+        reasons.push(reason(ReasonCode::Skill, when, message));
     }
     StationVerdict {
         verdict: if reasons.is_empty() {
@@ -233,6 +249,7 @@ fn judge_skills(
         },
         employee_id: Some(employee.id),
         employee_name: Some(employee.name.clone()),
+        employee_language: employee.language.clone(),
         reasons,
         warnings,
     }

@@ -55,11 +55,11 @@ pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
     EmployeeInput, TokenInput, UserInput, UserUpdate, UserView, authenticate_token, create_token,
     create_user, employee_by_badge_or_number, last_logins, record_unlock, regenerate_badge,
-    revoke_token, set_password, update_user, verify_login,
+    revoke_token, set_password, set_user_language, update_user, verify_login,
 };
 pub use queries::{
     DashboardFigures, EXPIRY_WINDOWS, EmployeeQualification, Matrix, MatrixCell, MatrixFilter,
-    MatrixRow, MatrixSkill, PublicBadge, SiteCompliance, SkillDetail, dashboard_figures,
+    MatrixRow, MatrixSkill, PublicBadge, Refusal, SiteCompliance, SkillDetail, dashboard_figures,
     employee_qualification, live_employee, matrix, public_badge, skill_detail,
 };
 pub use scans::{

@@ -223,6 +223,7 @@ pub fn create_user(store: &Store, actor: &Actor, input: UserInput) -> Result<Use
             active: true,
             employee_id: input.employee_id,
             created_at: w.now(),
+            language: None,
         };
         w.put(&user)?;
         w.audit(
@@ -272,6 +273,42 @@ pub fn update_user(store: &Store, actor: &Actor, id: Uuid, change: UserUpdate) -
         if !new.active || password_changed {
             w.delete_sessions_of(id)?;
         }
+        Ok(new)
+    })
+}
+
+/// Set the web UI language of user `id` (`None`: follow the browser). Only a language the UI
+/// has a catalogue for is accepted ([`UI_LANGUAGES`]); the change is audited.
+pub fn set_user_language(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    language: Option<&str>,
+) -> Result<User> {
+    let language = match language.map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => {
+            let code = l.to_ascii_lowercase();
+            if !UI_LANGUAGES.contains(&code.as_str()) {
+                return Err(ServiceError::invalid(
+                    "language",
+                    format!(
+                        "'{l}' is not a language Caliber speaks (choose one of {})",
+                        UI_LANGUAGES.join(", ")
+                    ),
+                ));
+            }
+            Some(code)
+        }
+    };
+    store.write(actor, |w| {
+        let old: User = w
+            .get(id)?
+            .ok_or_else(|| ServiceError::not_found("user", id))?;
+        let mut new = old.clone();
+        new.language = language;
+        w.put(&new)?;
+        w.audit("user.language", "user", Some(id), Some(&old), Some(&new))?;
         Ok(new)
     })
 }

@@ -269,10 +269,22 @@ pub struct PublicBadge {
     /// for their own assignments (the same engine as the kiosk): never green for someone a
     /// line would refuse.
     pub qualified: bool,
-    /// Why not qualified (each failing skill once, or on leave), for the person to read.
-    pub refusals: Vec<String>,
+    /// Why not qualified (each failing skill once, or on leave), as codes and parameters so
+    /// the page words them in its reader's language.
+    pub refusals: Vec<Refusal>,
+    /// The employee's preferred language, if any.
+    pub language: Option<String>,
     /// Required skills only.
     pub skills: Vec<crate::qualify::SkillQualification>,
+}
+
+/// One reason a badge page shows for not being qualified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// The engine's reason (code, skill, levels, date).
+    pub reason: crate::qualify::VerdictReason,
+    /// The station where a skill reason applies; `None` for the person's own assignments.
+    pub station: Option<String>,
 }
 
 /// The public view of a badge: `None` for unknown, regenerated-away or terminated badges.
@@ -301,23 +313,21 @@ pub fn public_badge(
         .collect();
     stations.sort_by(|a, b| a.name.cmp(&b.name));
     let mut qualified = true;
-    let mut refusals: Vec<String> = Vec::new();
+    let mut refusals: Vec<Refusal> = Vec::new();
     for station in std::iter::once(None).chain(stations.into_iter().map(Some)) {
         let (v, _) = station_verdict(&catalog, &e, &certs, station, now);
         if v.verdict != crate::qualify::Verdict::Green {
             qualified = false;
             for reason in v.reasons {
-                let text = match station {
+                let station = match station {
                     Some(s) if reason.code == crate::qualify::ReasonCode::Skill => {
-                        format!("{} (at {})", reason.message, s.name)
+                        Some(s.name.clone())
                     }
-                    _ => reason.message,
+                    _ => None,
                 };
-                let already = refusals
-                    .iter()
-                    .any(|r| r == &text || r.split(" (at ").next() == text.split(" (at ").next());
-                if !already {
-                    refusals.push(text);
+                // Each failing skill once, at the first station (or own assignment) it fails.
+                if !refusals.iter().any(|r| r.reason.message == reason.message) {
+                    refusals.push(Refusal { reason, station });
                 }
             }
         }
@@ -325,6 +335,7 @@ pub fn public_badge(
     Ok(Some(PublicBadge {
         qualified,
         refusals,
+        language: e.language.clone(),
         name: e.name.clone(),
         site: catalog
             .sites

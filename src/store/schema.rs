@@ -7,6 +7,7 @@
 //!   `supervisor_id`, `language` (all `None`); `Skill` gains `needs_approval` (`false`);
 //!   `SkillRevision` gains `grace_days` (0); `Certification` gains `approval`
 //!   (`Approval::NotRequired`).
+//! - v4: `User` gains a trailing `language` (`None`: the web UI follows the browser).
 
 use redb::{ReadableTable, WriteTransaction};
 use serde::Serialize;
@@ -15,7 +16,7 @@ use super::tables::*;
 use super::{Record, StoreError};
 
 /// The schema this build writes.
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 
 const VERSION_KEY: &str = "schema_version";
 
@@ -90,6 +91,7 @@ pub fn migrate(tx: &WriteTransaction) -> Result<Option<u32>, StoreError> {
         match version {
             1 => v1_to_v2(tx)?,
             2 => v2_to_v3(tx)?,
+            3 => v3_to_v4(tx)?,
             _ => {}
         }
         version += 1;
@@ -138,6 +140,12 @@ fn v2_to_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// v4: append the user's web UI language, `None`, to every user (the same trailing-field
+/// rewrite as [`v2_to_v3`]).
+fn v3_to_v4(tx: &WriteTransaction) -> Result<(), StoreError> {
+    append_fields::<crate::domain::User>(tx, &None::<String>)
+}
+
 /// Rewrite every row of `R`'s table as its old bytes followed by `tail` encoded, checked to
 /// decode as `R`.
 fn append_fields<R: Record>(
@@ -157,7 +165,7 @@ fn append_fields<R: Record>(
         new.extend_from_slice(&tail);
         let record: R = postcard::from_bytes(&new).map_err(|e| StoreError::Decode {
             entity,
-            message: format!("record {} is not in the v2 layout: {e}", id.value()),
+            message: format!("record {} is not in the previous layout: {e}", id.value()),
         })?;
         let canonical = postcard::to_stdvec(&record).map_err(|e| StoreError::Encode {
             entity,

@@ -14,12 +14,15 @@ use uuid::Uuid;
 use super::UiState;
 use super::WebUser;
 use super::layout::{self, WebError, WebResult};
+use super::locale::{self, tr};
 use crate::domain::{BadgeToken, Employee, EmployeeStatus};
 use crate::service;
 
 /// Why badges cannot be printed yet, and where to fix it (shown on the refusal and on the
 /// dashboard).
-pub const PUBLIC_URL_MISSING: &str = "Badges cannot be printed yet: Caliber does not know the address phones and kiosks should open (public_url is not set). A badge printed now would carry whatever address this browser used, such as 127.0.0.1, and be dead on the shop floor. Set public_url in /etc/caliber/caliber.toml, for example public_url = \"https://caliber.plant.local\", and restart Caliber.";
+pub fn public_url_missing() -> String {
+    tr!("public-url-missing")
+}
 
 /// The URL a badge's QR code carries: always under the configured `public_url`, never the
 /// Host a browser happened to use.
@@ -31,7 +34,7 @@ fn badge_url(st: &UiState, token: &str) -> Result<String, WebError> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .ok_or_else(|| WebError::Conflict(PUBLIC_URL_MISSING.into()))?;
+        .ok_or_else(|| WebError::Conflict(public_url_missing()))?;
     Ok(format!("{}/b/{token}", base.trim_end_matches('/')))
 }
 
@@ -127,8 +130,8 @@ pub async fn print_sheet(
     .await?;
     let catalog = st.store.catalog();
     let body = html! {
-        p.noprint { (cards.len()) " badge(s). Print at 100% scale on CR80 card stock or cut along the dashed lines. "
-            button #print type="button" { "Print" } script src="/print.js" {} }
+        p.noprint { (tr!("badges-sheet", count = cards.len())) " "
+            button #print type="button" { (tr!("badges-print")) } script src="/print.js" {} }
         div.sheet {
             @for (e, svg) in &cards {
                 div.cr80 {
@@ -143,7 +146,7 @@ pub async fn print_sheet(
             }
         }
     };
-    Ok(layout::page(&user, "Badges", body))
+    Ok(layout::page(&user, &tr!("badges-title"), body))
 }
 
 /// `GET /b/{token}`: what a badge says, for anyone holding it — no login, read-only, rate
@@ -151,12 +154,13 @@ pub async fn print_sheet(
 pub async fn public_badge(
     State(st): State<UiState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     Path(token): Path<String>,
 ) -> WebResult {
     if let Err(wait) = st.web.badge_limit.take(&addr.ip().to_string()) {
         return Err(WebError::TooMany(wait.as_secs().max(1)));
     }
-    let not_found = || WebError::NotFound("This badge is not valid.".into());
+    let not_found = || WebError::NotFound(tr!("badge-not-valid"));
     let token = BadgeToken::parse(&token).map_err(|_| not_found())?;
     let store = st.store.clone();
     let found = tokio::task::spawn_blocking(move || {
@@ -167,26 +171,38 @@ pub async fn public_badge(
     let Some(b) = found else {
         return Err(not_found());
     };
+    // The reader's browser decides (a supervisor or auditor scanning with a phone reads their
+    // own language); only a browser naming none of ours falls back to the employee's.
+    if locale::browser_language(&headers).is_none()
+        && let Some(l) = b.language.as_deref().and_then(locale::Lang::parse)
+    {
+        locale::set_current(l);
+    }
     let body = html! {
         div.badge-page {
             div.who {
                 h1 { (b.name) }
                 p { (b.site) @if let Some(d) = &b.department { " · " (d) } @if let Some(r) = &b.role { " · " (r) } }
-                p.muted { (if b.active { "Employee status: active" } else { "Employee status: on leave" }) }
+                p.muted { (if b.active { tr!("badge-status-active") } else { tr!("badge-status-leave") }) }
                 @if b.qualified {
-                    p.notice.verdict { "✔ Qualified for their assigned work" }
+                    p.notice.verdict { "✔ " (tr!("badge-qualified")) }
                 } @else {
                     div.error.verdict role="alert" {
-                        strong { "✖ Not qualified: a line station would refuse this badge" }
-                        ul { @for r in &b.refusals { li { (r) } } }
+                        strong { "✖ " (tr!("badge-not-qualified")) }
+                        ul { @for r in &b.refusals { li {
+                            @match &r.station {
+                                Some(station) => (tr!("reason-at-station", reason = layout::reason_text(&r.reason), station = station.as_str())),
+                                None => (layout::reason_text(&r.reason)),
+                            }
+                        } } }
                     }
                 }
             }
-            h2 { "Required skills" }
-            @if b.skills.is_empty() { p.muted { "No skills are required." } }
+            h2 { (tr!("badge-required-skills")) }
+            @if b.skills.is_empty() { p.muted { (tr!("badge-no-skills")) } }
             @else {
                 table {
-                    thead { tr { th { "Skill" } th { "Status" } th { "Level" } th { "Expires" } } }
+                    thead { tr { th { (tr!("col-skill")) } th { (tr!("col-status")) } th { (tr!("col-level")) } th { (tr!("col-expires")) } } }
                     tbody {
                         @for s in &b.skills {
                             tr {
@@ -199,7 +215,7 @@ pub async fn public_badge(
                     }
                 }
             }
-            p.muted { "Checked " (jiff::Timestamp::now().strftime("%-d %b %Y %H:%M UTC")) }
+            p.muted { (tr!("badge-checked", when = locale::date_time(jiff::Timestamp::now()))) " UTC" }
         }
     };
     Ok(layout::bare(&b.name, body).into_response())

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::WebUser;
+use super::locale::{self, tr};
 use crate::qualify::SkillStatus;
 use crate::service::ServiceError;
 
@@ -56,14 +57,14 @@ impl IntoResponse for WebError {
                 let to = format!("/login?next={}", urlencode(&next));
                 return Redirect::to(&to).into_response();
             }
-            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
-            WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
-            WebError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", m),
-            WebError::Conflict(m) => (StatusCode::CONFLICT, "Cannot do that", m),
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, tr!("error-forbidden"), m),
+            WebError::NotFound(m) => (StatusCode::NOT_FOUND, tr!("error-not-found"), m),
+            WebError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, tr!("error-invalid"), m),
+            WebError::Conflict(m) => (StatusCode::CONFLICT, tr!("error-conflict"), m),
             WebError::TooMany(secs) => {
                 let mut r = (
                     StatusCode::TOO_MANY_REQUESTS,
-                    bare("Slow down", html! { main.narrow { h1 { "Too many requests" } p { "Please wait a moment and try again." } } }),
+                    bare(&tr!("error-slow-down"), html! { main.narrow { h1 { (tr!("error-too-many")) } p { (tr!("error-too-many-wait")) } } }),
                 )
                     .into_response();
                 if let Ok(v) = secs.to_string().parse() {
@@ -73,18 +74,18 @@ impl IntoResponse for WebError {
             }
             WebError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "The server could not complete the request; it has been logged.".into(),
+                tr!("error-internal"),
+                tr!("error-internal-detail"),
             ),
         };
         let body = html! {
             main.narrow {
                 h1 { (title) }
                 p.error role="alert" { (message) }
-                p { a href="/" { "Dashboard" } }
+                p { a href="/" { (tr!("nav-dashboard")) } }
             }
         };
-        (status, bare(title, body)).into_response()
+        (status, bare(&title, body)).into_response()
     }
 }
 
@@ -108,7 +109,7 @@ pub fn bare(title: &str, body: Markup) -> Html<String> {
     Html(
         html! {
             (DOCTYPE)
-            html lang="en" {
+            html lang=(locale::current().code()) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
@@ -125,25 +126,26 @@ pub fn bare(title: &str, body: Markup) -> Html<String> {
 /// A page with the navigation the user's role allows.
 pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
     let r = user.role();
-    let nav: Vec<(&str, &str, bool)> = vec![
-        ("/", "Dashboard", r.can_view_all()),
-        ("/employees", "Employees", r.can_view_all()),
-        ("/matrix", "Matrix", r.can_view_all()),
-        ("/due", "Due", true),
-        ("/certify", "Certify", r.can_certify()),
-        ("/approvals", "Approvals", r.can_certify()),
-        ("/skills", "Skills", r.can_view_all()),
-        ("/requirements", "Requirements", r.can_view_all()),
-        ("/stations", "Stations", r.can_manage_catalog()),
-        ("/users", "Users", r.can_manage_users()),
-        ("/audit", "Audit log", r.can_view_audit()),
-        ("/backups", "Backups", r.can_manage_users()),
-        ("/me", "My qualifications", true),
+    let nav: Vec<(&str, String, bool)> = vec![
+        ("/", tr!("nav-dashboard"), r.can_view_all()),
+        ("/employees", tr!("nav-employees"), r.can_view_all()),
+        ("/matrix", tr!("nav-matrix"), r.can_view_all()),
+        ("/due", tr!("nav-due"), true),
+        ("/certify", tr!("nav-certify"), r.can_certify()),
+        ("/approvals", tr!("nav-approvals"), r.can_certify()),
+        ("/skills", tr!("nav-skills"), r.can_view_all()),
+        ("/requirements", tr!("nav-requirements"), r.can_view_all()),
+        ("/stations", tr!("nav-stations"), r.can_manage_catalog()),
+        ("/users", tr!("nav-users"), r.can_manage_users()),
+        ("/audit", tr!("nav-audit"), r.can_view_audit()),
+        ("/backups", tr!("nav-backups"), r.can_manage_users()),
+        ("/me", tr!("nav-me"), true),
+        ("/account", tr!("nav-account"), true),
     ];
     Html(
         html! {
             (DOCTYPE)
-            html lang="en" {
+            html lang=(locale::current().code()) {
                 head {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
@@ -153,15 +155,15 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
                 body {
                     header.top {
                         a.brand href="/" { "Caliber" }
-                        nav aria-label="Main" {
+                        nav aria-label=(tr!("nav-main")) {
                             @for (href, label, ok) in &nav {
                                 @if *ok { a href=(href) { (label) } }
                             }
                         }
                         form.logout method="post" action="/logout" {
-                            span.who { (user.user.email) " · " (user.role().as_str()) }
+                            span.who { (user.user.email) " · " (role_name(user.role())) }
                             (csrf(user))
-                            button type="submit" { "Log out" }
+                            button type="submit" { (tr!("log-out")) }
                         }
                     }
                     main { h1 { (title) } (body) }
@@ -188,22 +190,82 @@ pub fn csrf(user: &WebUser) -> Markup {
 /// A status as colour, symbol and word (never colour alone).
 pub fn status(s: SkillStatus) -> Markup {
     let (class, symbol, word) = match s {
-        SkillStatus::Valid => ("ok", "✔", "Valid"),
-        SkillStatus::ExpiringSoon => ("soon", "◔", "Expiring"),
-        SkillStatus::RetrainingDue => ("soon", "↻", "Retraining due"),
-        SkillStatus::InsufficientLevel => ("low", "▽", "Level low"),
-        SkillStatus::Outdated => ("old", "↻", "Outdated"),
-        SkillStatus::Expired => ("bad", "✖", "Expired"),
-        SkillStatus::Missing => ("bad", "○", "Missing"),
-        SkillStatus::Extra => ("extra", "+", "Extra"),
+        SkillStatus::Valid => ("ok", "✔", tr!("status-valid")),
+        SkillStatus::ExpiringSoon => ("soon", "◔", tr!("status-expiring")),
+        SkillStatus::RetrainingDue => ("soon", "↻", tr!("status-retraining-due")),
+        SkillStatus::InsufficientLevel => ("low", "▽", tr!("status-level-low")),
+        SkillStatus::Outdated => ("old", "↻", tr!("status-outdated")),
+        SkillStatus::Expired => ("bad", "✖", tr!("status-expired")),
+        SkillStatus::Missing => ("bad", "○", tr!("status-missing")),
+        SkillStatus::Extra => ("extra", "+", tr!("status-extra")),
     };
     html! { span class={"st " (class)} { span aria-hidden="true" { (symbol) } " " (word) } }
 }
 
-/// A date as `3 Nov 2026` (UTC; sites' own zones are used where a site is known).
+/// A date in the request's language (`3 Nov 2026`, `3 nov 2026`, `3. Nov. 2026`,
+/// `3 lis 2026`; UTC), through the one formatter in [`locale`].
 pub fn date(t: Option<Timestamp>) -> String {
-    t.map(|t| t.strftime("%-d %b %Y").to_string())
-        .unwrap_or_else(|| "—".into())
+    locale::date(t)
+}
+
+/// A verdict reason worded in the request's language from its code and parameters
+/// ("Carretilla elevadora — caducó el 3 nov 2026"), the same words as the kiosk's.
+pub fn reason_text(r: &crate::qualify::VerdictReason) -> String {
+    use crate::qualify::ReasonCode;
+    let skill = r.skill_name.clone().unwrap_or_default();
+    let when = date(r.date);
+    let revision = r
+        .revision_label
+        .clone()
+        .unwrap_or_else(|| tr!("new-revision"));
+    match r.code {
+        ReasonCode::UnknownBadge => tr!("reason-unknown-badge"),
+        ReasonCode::BadgeReplaced => tr!("reason-badge-replaced"),
+        ReasonCode::OnLeave => tr!("reason-on-leave"),
+        ReasonCode::Terminated => tr!("reason-terminated"),
+        ReasonCode::ExpiringSoon => tr!("skill-expiring", skill = skill, date = when),
+        ReasonCode::RetrainingDue => tr!(
+            "skill-retraining-due",
+            skill = skill,
+            revision = revision,
+            date = when
+        ),
+        ReasonCode::Skill => match r.status {
+            Some(SkillStatus::Expired) => tr!("skill-expired", skill = skill, date = when),
+            Some(SkillStatus::Outdated) => {
+                tr!("skill-outdated", skill = skill, revision = revision)
+            }
+            Some(SkillStatus::InsufficientLevel) => tr!(
+                "skill-level-too-low",
+                skill = skill,
+                held = r.held_level.unwrap_or(0),
+                required = r.required_level.unwrap_or(0)
+            ),
+            _ => tr!("skill-missing", skill = skill),
+        },
+    }
+}
+
+/// A verdict's colour word in the request's language (`green`, `verde`, `grün`, `zielony`).
+pub fn verdict_word(v: crate::qualify::Verdict) -> String {
+    use crate::qualify::Verdict;
+    match v {
+        Verdict::Green => tr!("verdict-word-green"),
+        Verdict::Red => tr!("verdict-word-red"),
+        Verdict::Amber => tr!("verdict-word-amber"),
+    }
+}
+
+/// A role's name in the request's language.
+pub fn role_name(r: crate::domain::AppRole) -> String {
+    use crate::domain::AppRole;
+    match r {
+        AppRole::Admin => tr!("role-admin"),
+        AppRole::SkillManager => tr!("role-skill-manager"),
+        AppRole::Trainer => tr!("role-trainer"),
+        AppRole::Auditor => tr!("role-auditor"),
+        AppRole::Viewer => tr!("role-viewer"),
+    }
 }
 
 /// `GET /print.js`

@@ -4,6 +4,7 @@
 
 mod badge;
 mod layout;
+pub mod locale;
 mod pages;
 mod session;
 mod setup;
@@ -208,12 +209,17 @@ fn build() -> Routes {
         .get_post("/backups", pages::backups, pages::back_up_now)
         .get("/backups/{name}", pages::download_backup)
         .get("/me", pages::me)
+        .get("/account", pages::account)
+        .post("/account/language", pages::set_language)
         .get("/b/{token}", badge::public_badge)
 }
 
 /// Every web route over `state`.
 pub fn router(state: UiState) -> Router {
-    build().router.with_state(state)
+    build()
+        .router
+        .with_state(state)
+        .layer(axum::middleware::from_fn(locale::scope))
 }
 
 /// Every route [`router`] serves, with its methods (for the route × role test).

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::UiState;
 use super::layout::{self, CsrfForm, WebError};
+use super::locale::tr;
 use crate::domain::{AppRole, User};
 use crate::service::{self, ServiceError};
 use crate::store::Actor;
@@ -54,9 +55,10 @@ impl WebUser {
         if allowed {
             Ok(())
         } else {
-            Err(WebError::Forbidden(format!(
-                "Your role ({}) may not {action}.",
-                self.user.role
+            Err(WebError::Forbidden(tr!(
+                "error-role-may-not",
+                role = layout::role_name(self.user.role),
+                action = action_words(action)
             )))
         }
     }
@@ -67,11 +69,40 @@ impl WebUser {
         if bool::from(token.as_bytes().ct_eq(self.csrf.as_bytes())) {
             Ok(())
         } else {
-            Err(WebError::Forbidden(
-                "This form has expired or did not come from Caliber. Go back, reload the page and try again."
-                    .into(),
-            ))
+            Err(WebError::Forbidden(tr!("error-form-expired")))
         }
+    }
+}
+
+/// What a role may not do, in the request's language (the English phrase is the handler's
+/// name for it).
+fn action_words(action: &str) -> String {
+    match action {
+        "manage users" => tr!("action-manage-users"),
+        "manage revisions" => tr!("action-manage-revisions"),
+        "manage stations" => tr!("action-manage-stations"),
+        "manage requirements" => tr!("action-manage-requirements"),
+        "approve certifications" => tr!("action-approve-certifications"),
+        "view the matrix" => tr!("action-view-the-matrix"),
+        "view skills" => tr!("action-view-skills"),
+        "revoke certifications" => tr!("action-revoke-certifications"),
+        "print badges" => tr!("action-print-badges"),
+        "manage skills" => tr!("action-manage-skills"),
+        "edit employees" => tr!("action-edit-employees"),
+        "create employees" => tr!("action-create-employees"),
+        "certify" => tr!("action-certify"),
+        "view the audit log" => tr!("action-view-the-audit-log"),
+        "view station screens" => tr!("action-view-station-screens"),
+        "view requirements" => tr!("action-view-requirements"),
+        "view evidence" => tr!("action-view-evidence"),
+        "view employees" => tr!("action-view-employees"),
+        "regenerate badges" => tr!("action-regenerate-badges"),
+        "manage backups" => tr!("action-manage-backups"),
+        "make backups" => tr!("action-make-backups"),
+        "export the matrix" => tr!("action-export-the-matrix"),
+        "export the audit log" => tr!("action-export-the-audit-log"),
+        "download backups" => tr!("action-download-backups"),
+        other => other.to_owned(),
     }
 }
 
@@ -157,6 +188,10 @@ impl FromRequestParts<UiState> for WebUser {
         let (session, user, hash) = (live.session, live.user, live.hash);
         actor.name = user.email.clone();
         actor.user_id = Some(user.id);
+        super::locale::set_current(super::locale::negotiate(
+            user.language.as_deref(),
+            &parts.headers,
+        ));
         Ok(WebUser {
             user,
             csrf: session.csrf,
@@ -204,20 +239,20 @@ fn login_page(
     let body = html! {
         main.login {
             h1 { "Caliber" }
-            p.muted { "Skill and qualification matrix" }
+            p.muted { (tr!("login-tagline")) }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/login" {
                 input type="hidden" name="login_csrf" value=(token);
                 input type="hidden" name="next" value=(next);
-                label for="email" { "Email" }
+                label for="email" { (tr!("login-email")) }
                 input #email type="email" name="email" value=(email) autocomplete="username" required autofocus;
-                label for="password" { "Password" }
+                label for="password" { (tr!("login-password")) }
                 input #password type="password" name="password" autocomplete="current-password" required;
-                button.primary type="submit" { "Log in" }
+                button.primary type="submit" { (tr!("login-submit")) }
             }
         }
     };
-    let mut resp = (status, layout::bare("Log in", body)).into_response();
+    let mut resp = (status, layout::bare(&tr!("login-submit"), body)).into_response();
     if let Some(v) = login_set_cookie(token) {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -279,7 +314,7 @@ pub async fn login(
             &token,
             &next,
             "",
-            Some("This login form has expired or did not come from Caliber. Please log in again."),
+            Some(&tr!("login-form-expired")),
         );
     }
     if email.len() > MAX_EMAIL || f.password.len() > MAX_PASSWORD {
@@ -289,7 +324,7 @@ pub async fn login(
             &token,
             &next,
             "",
-            Some("That email or password is too long."),
+            Some(&tr!("login-too-long")),
         );
     }
     // An account is locked only against the address its failures came from, so someone
@@ -307,9 +342,7 @@ pub async fn login(
             &token,
             &next,
             &email,
-            Some(&format!(
-                "Too many failed logins. Try again in {minutes} minute(s), or ask an administrator."
-            )),
+            Some(&tr!("login-locked", minutes = minutes)),
         );
     }
     let ua = headers
@@ -352,9 +385,9 @@ pub async fn login(
             st.web.logins.fail(&acct_key, now);
             st.web.login_ips.fail(&ip_key, now);
             let msg = if msg.contains("disabled") {
-                "This account is disabled. Ask an administrator.".to_owned()
+                tr!("login-disabled")
             } else {
-                "Wrong email or password.".to_owned()
+                tr!("login-wrong")
             };
             login_page(StatusCode::UNAUTHORIZED, &token, &next, &email, Some(&msg))
         }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::UiState;
 use super::layout::{self, WebError};
+use super::locale::tr;
 use crate::service::{self, ServiceError};
 use crate::store::Actor;
 
@@ -29,23 +30,23 @@ pub struct SetupForm {
 fn page(status: StatusCode, email: &str, error: Option<&str>) -> Response {
     let body = html! {
         main.login {
-            h1 { "Set up Caliber" }
-            p.muted { "This box has no administrator yet. Enter the setup code shown on its screen (or console), then choose the administrator's login." }
+            h1 { (tr!("setup-title")) }
+            p.muted { (tr!("setup-intro")) }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/setup" {
-                label for="code" { "Setup code" }
+                label for="code" { (tr!("setup-code")) }
                 input #code name="code" autocomplete="one-time-code" required autofocus;
-                label for="email" { "Administrator email" }
+                label for="email" { (tr!("setup-email")) }
                 input #email type="email" name="email" value=(email) autocomplete="username" required;
-                label for="password" { "Password (at least " (service::MIN_PASSWORD_LEN) " characters)" }
+                label for="password" { (tr!("setup-password", min = service::MIN_PASSWORD_LEN)) }
                 input #password type="password" name="password" autocomplete="new-password" required;
-                label for="confirm" { "Password again" }
+                label for="confirm" { (tr!("setup-password-again")) }
                 input #confirm type="password" name="confirm" autocomplete="new-password" required;
-                button.primary type="submit" { "Create the administrator" }
+                button.primary type="submit" { (tr!("setup-create")) }
             }
         }
     };
-    (status, layout::bare("Set up", body)).into_response()
+    (status, layout::bare(&tr!("setup-short"), body)).into_response()
 }
 
 async fn open(st: &UiState) -> Result<bool, WebError> {
@@ -79,7 +80,7 @@ pub async fn setup(
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &f.email,
-            Some("The two passwords differ."),
+            Some(&tr!("setup-passwords-differ")),
         ));
     }
     let actor = Actor {

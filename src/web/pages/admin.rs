@@ -13,17 +13,10 @@ use crate::service::{self, StationInput, UserInput, UserUpdate};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
+use crate::web::locale::tr;
 
 /// A role as a person reads it.
-fn role_name(r: AppRole) -> &'static str {
-    match r {
-        AppRole::Admin => "Administrator",
-        AppRole::SkillManager => "Skill manager",
-        AppRole::Trainer => "Trainer",
-        AppRole::Auditor => "Auditor",
-        AppRole::Viewer => "Viewer",
-    }
-}
+use layout::role_name;
 
 /// The throttle key prefix of an account's failed logins (from any address).
 fn account_prefix(email: &str) -> String {
@@ -55,53 +48,53 @@ pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
     let roles = AppRole::ALL;
     let body = html! {
         table {
-            thead { tr { th { "Person" } th { "Email" } th { "Role" } th { "Active" } th { "Last login" } th { "Login lock" } th { "Change" } } }
+            thead { tr { th { (tr!("users-person")) } th { (tr!("login-email")) } th { (tr!("col-role-app")) } th { (tr!("users-active")) } th { (tr!("users-last-login")) } th { (tr!("users-login-lock")) } th { (tr!("users-change")) } } }
             tbody {
                 @for u in &list {
                     @let locked = !st.web.logins.locked_with_prefix(&account_prefix(&u.email), now).is_empty();
                     tr {
                         td { @match u.employee_id.and_then(|e| names.get(&e)) {
                             Some((name, number)) => { (name) " " small.muted { (number) } },
-                            None => span.muted { "not linked to an employee" },
+                            None => span.muted { (tr!("users-not-linked")) },
                         } }
                         td { (u.email) }
                         td { (role_name(u.role)) }
-                        td { (if u.active { "yes" } else { "disabled" }) }
-                        td { (last.get(&u.id).map_or_else(|| "never".to_owned(), |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())) }
+                        td { (if u.active { tr!("yes") } else { tr!("users-disabled") }) }
+                        td { (last.get(&u.id).map_or_else(|| tr!("users-never"), |t| format!("{} UTC", crate::web::locale::date_time(*t)))) }
                         td {
                             @if locked {
-                                span.st.bad { "Locked" } " "
+                                span.st.bad { (tr!("users-locked")) } " "
                                 form.inline method="post" action={"/users/" (u.id) "/unlock"} {
                                     (csrf(&user))
-                                    button type="submit" { "Unlock" }
+                                    button type="submit" { (tr!("users-unlock")) }
                                 }
                             } @else { "—" }
                         }
                         td {
                             form.inline method="post" action={"/users/" (u.id)} {
                                 (csrf(&user))
-                                select name="role" aria-label="Role" { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (role_name(*r)) } } }
-                                select name="active" aria-label="Active" { option value="yes" selected[u.active] { "active" } option value="no" selected[!u.active] { "disabled" } }
-                                input type="password" name="password" placeholder="New password (optional)" aria-label="New password" autocomplete="new-password";
-                                input name="employee_number" placeholder="Link employee number" aria-label="Employee number";
-                                button type="submit" { "Save" }
+                                select name="role" aria-label=(tr!("col-role-app")) { @for r in &roles { option value=(r.as_str()) selected[*r == u.role] { (role_name(*r)) } } }
+                                select name="active" aria-label=(tr!("users-active")) { option value="yes" selected[u.active] { (tr!("users-active-word")) } option value="no" selected[!u.active] { (tr!("users-disabled")) } }
+                                input type="password" name="password" placeholder=(tr!("users-new-password-optional")) aria-label=(tr!("users-new-password")) autocomplete="new-password";
+                                input name="employee_number" placeholder=(tr!("users-link-employee")) aria-label=(tr!("emp-number"));
+                                button type="submit" { (tr!("save")) }
                             }
                         }
                     }
                 }
             }
         }
-        h2 { "New user" }
+        h2 { (tr!("users-new")) }
         form.grid method="post" action="/users" {
             (csrf(&user))
-            div { label for="email" { "Email" } input #email type="email" name="email" required; }
-            div { label for="password" { "Password (10+ characters)" } input #password type="password" name="password" minlength="10" required autocomplete="new-password"; }
-            div { label for="role" { "Role" } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (role_name(*r)) } } } }
-            div { label for="employee_number" { "Employee number (optional)" } input #employee_number name="employee_number"; }
-            div { button.primary type="submit" { "Create user" } }
+            div { label for="email" { (tr!("login-email")) } input #email type="email" name="email" required; }
+            div { label for="password" { (tr!("users-password-min")) } input #password type="password" name="password" minlength="10" required autocomplete="new-password"; }
+            div { label for="role" { (tr!("col-role-app")) } select #role name="role" { @for r in &roles { option value=(r.as_str()) { (role_name(*r)) } } } }
+            div { label for="employee_number" { (tr!("users-employee-number-optional")) } input #employee_number name="employee_number"; }
+            div { button.primary type="submit" { (tr!("users-create")) } }
         }
     };
-    Ok(layout::page(&user, "Users", body))
+    Ok(layout::page(&user, &tr!("nav-users"), body))
 }
 
 /// `POST /users/{id}/unlock`: lift the login lock of an account (from every address), and
@@ -218,29 +211,29 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
     let now = jiff::Timestamp::now().as_millisecond();
     let body = html! {
         table {
-            thead { tr { th { "Station" } th { "Project" } th { "Extra skills" } th { "Screen now" } th { "Key" } } }
+            thead { tr { th { (tr!("col-station")) } th { (tr!("col-project")) } th { (tr!("stations-extra-skills")) } th { (tr!("stations-screen-now")) } th { (tr!("stations-key")) } } }
             tbody {
                 @for s in &list {
                     tr {
                         td { (s.name) }
                         td { (s.project_id.and_then(|p| c.projects.get(&p)).map_or("—", |p| p.name.as_str())) }
                         td { @for (i, x) in s.extra_skills.iter().enumerate() { @if i > 0 { ", " } (c.skills.get(&x.skill_id).map_or("?", |k| k.name.as_str())) " L" (x.level) } }
-                        td { a href={"/stations/" (s.id) "/screen.png?at=" (now)} { "Screen now" } }
-                        td { form.inline method="post" action={"/stations/" (s.id) "/key"} { (csrf(&user)) button type="submit" { "Rotate key" } } }
+                        td { a href={"/stations/" (s.id) "/screen.png?at=" (now)} { (tr!("stations-screen-now")) } }
+                        td { form.inline method="post" action={"/stations/" (s.id) "/key"} { (csrf(&user)) button type="submit" { (tr!("stations-rotate-key")) } } }
                     }
                 }
             }
         }
-        h2 { "New station" }
+        h2 { (tr!("stations-new")) }
         form.grid method="post" action="/stations" {
             (csrf(&user))
-            div { label for="name" { "Name" } input #name name="name" required; }
-            div { label for="project" { "Project" } select #project name="project_id" { option value="" { "—" } @for p in &projects { option value=(p.id) { (p.name) } } } }
-            div { label for="extra" { "Extra skill (level 1)" } select #extra name="extra_skill" { option value="" { "—" } @for s in &skills { option value=(s.id) { (s.name) } } } }
-            div { button.primary type="submit" { "Create station" } }
+            div { label for="name" { (tr!("col-name")) } input #name name="name" required; }
+            div { label for="project" { (tr!("col-project")) } select #project name="project_id" { option value="" { "—" } @for p in &projects { option value=(p.id) { (p.name) } } } }
+            div { label for="extra" { (tr!("stations-extra-skill")) } select #extra name="extra_skill" { option value="" { "—" } @for s in &skills { option value=(s.id) { (s.name) } } } }
+            div { button.primary type="submit" { (tr!("stations-create")) } }
         }
     };
-    Ok(layout::page(&user, "Stations", body))
+    Ok(layout::page(&user, &tr!("nav-stations"), body))
 }
 
 /// `GET /stations/{id}/screen.png`: the screen the station's kiosk drew last (the kiosk
@@ -284,11 +277,15 @@ pub struct StationForm {
 
 fn key_page(user: &WebUser, name: &str, key: &str) -> axum::response::Response {
     let body = html! {
-        p { "The key of " strong { (name) } " is shown only now. Put it in the kiosk's " code { "/etc/caliber/station.key" } "." }
+        p { (tr!("stations-key-shown-once", station = name)) " " code { "/etc/caliber/station.key" } }
         p { code.key { (key) } }
-        p { a href="/stations" { "Back to stations" } }
+        p { a href="/stations" { (tr!("stations-back")) } }
     };
-    (StatusCode::OK, layout::page(user, "Station key", body)).into_response()
+    (
+        StatusCode::OK,
+        layout::page(user, &tr!("stations-key-title"), body),
+    )
+        .into_response()
 }
 
 /// `POST /stations`
@@ -425,26 +422,26 @@ pub async fn audit(
     let csv = format!("/audit.csv?{}", q.query_string(1));
     let body = html! {
         @if report.intact {
-            p.notice role="status" { "✔ Audit chain verified: " (report.events) " events, none altered or missing." }
+            p.notice role="status" { "✔ " (tr!("audit-verified", events = report.events)) }
         } @else {
-            p.error role="alert" { "✖ AUDIT CHAIN BROKEN: " (report.problem.clone().unwrap_or_default()) }
+            p.error role="alert" { "✖ " (tr!("audit-broken")) ": " (report.problem.clone().unwrap_or_default()) }
         }
         form.grid method="get" action="/audit" {
-            div { label for="actor" { "Who (email contains)" } input #actor name="actor" value=(q.actor); }
-            div { label for="record" { "Record (name or id contains)" } input #record name="record" value=(q.record); }
-            div { label for="entity" { "Kind" } select #entity name="entity" { option value="" { "All" } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
-            div { label for="from" { "From" } input #from type="date" name="from" value=(q.from); }
-            div { label for="to" { "To" } input #to type="date" name="to" value=(q.to); }
-            div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
+            div { label for="actor" { (tr!("audit-who-contains")) } input #actor name="actor" value=(q.actor); }
+            div { label for="record" { (tr!("audit-record-contains")) } input #record name="record" value=(q.record); }
+            div { label for="entity" { (tr!("audit-kind")) } select #entity name="entity" { option value="" { (tr!("filter-all")) } @for e in &entities { option value=(e) selected[*e == q.entity] { (e) } } } }
+            div { label for="from" { (tr!("audit-from")) } input #from type="date" name="from" value=(q.from); }
+            div { label for="to" { (tr!("audit-to")) } input #to type="date" name="to" value=(q.to); }
+            div { button.primary type="submit" { (tr!("filter")) } " " a href=(csv) { (tr!("matrix-export-csv")) } }
         }
-        nav.pager aria-label="Audit pages" {
-            @if page > 1 { a href={"/audit?" (q.query_string(page - 1))} { "← Newer" } }
-            span { "Page " (page) }
-            @if more { a href={"/audit?" (q.query_string(page + 1))} { "Older →" } }
+        nav.pager aria-label=(tr!("audit-pages")) {
+            @if page > 1 { a href={"/audit?" (q.query_string(page - 1))} { "← " (tr!("audit-newer")) } }
+            span { (tr!("audit-page", page = page)) }
+            @if more { a href={"/audit?" (q.query_string(page + 1))} { (tr!("audit-older")) " →" } }
         }
-        @if rows.is_empty() { p.muted { "No events match." } }
+        @if rows.is_empty() { p.muted { (tr!("audit-no-events")) } }
         table.audit {
-            thead { tr { th { "When (UTC)" } th { "Who" } th { "What" } th { "Record" } th { "Changes" } } }
+            thead { tr { th { (tr!("audit-when-utc")) } th { (tr!("col-who")) } th { (tr!("col-what")) } th { (tr!("audit-record")) } th { (tr!("audit-changes")) } } }
             tbody {
                 @for row in &rows {
                     @let e = &row.event;
@@ -468,7 +465,7 @@ pub async fn audit(
             }
         }
     };
-    Ok(layout::page(&user, "Audit log", body))
+    Ok(layout::page(&user, &tr!("nav-audit"), body))
 }
 
 /// `GET /audit.csv`: every event the filters match (up to the service's page limit), as

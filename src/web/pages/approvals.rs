@@ -13,6 +13,7 @@ use crate::service::{self, RevokeInput};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebResult, csrf};
+use crate::web::locale::tr;
 
 /// `GET /approvals`: pending certifications, oldest first, with who certified them.
 pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
@@ -32,12 +33,12 @@ pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
     .await?;
     let me = user.actor.name.clone();
     let body = html! {
-        p { "Certifications in skills with four-eyes approval count only once a second trainer or skill manager approves them. You cannot approve your own." }
+        p { (tr!("approvals-intro")) }
         @if rows.is_empty() {
-            p.notice { "Nothing is waiting for approval." }
+            p.notice { (tr!("approvals-none")) }
         } @else {
             table #pending {
-                thead { tr { th { "Employee" } th { "Skill" } th { "Level" } th { "Achieved" } th { "Certified by" } th {} } }
+                thead { tr { th { (tr!("due-employee")) } th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-certified-by")) } th {} } }
                 tbody {
                     @for (c, employee, skill) in &rows {
                         tr {
@@ -48,16 +49,16 @@ pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
                             td { (c.certified_by) }
                             td {
                                 @if c.certified_by.eq_ignore_ascii_case(&me) {
-                                    "yours: another person approves"
+                                    (tr!("approvals-yours"))
                                 } @else {
                                     form method="post" style="display:inline" action={"/approvals/" (c.id) "/approve"} {
                                         (csrf(&user))
-                                        button.primary type="submit" { "Approve" }
+                                        button.primary type="submit" { (tr!("approvals-approve")) }
                                     }
                                     form method="post" style="display:inline" action={"/approvals/" (c.id) "/reject"} {
                                         (csrf(&user))
-                                        input name="reason" placeholder="Reason to reject" required;
-                                        button type="submit" { "Reject" }
+                                        input name="reason" placeholder=(tr!("approvals-reason")) required;
+                                        button type="submit" { (tr!("approvals-reject")) }
                                     }
                                 }
                             }
@@ -67,7 +68,7 @@ pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
             }
         }
     };
-    Ok(layout::page(&user, "Approvals", body))
+    Ok(layout::page(&user, &tr!("nav-approvals"), body))
 }
 
 /// `POST /approvals/{id}/approve`

@@ -13,20 +13,21 @@ use crate::service::{self, BackupHealth, BackupStatus};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
+use crate::web::locale::{self, tr};
 
-/// A size for people: bytes, KB, MB or GB.
+/// A size for people: bytes, KB, MB or GB, with the language's decimal mark.
 fn size(bytes: u64) -> String {
     match bytes {
-        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b if b >= 1 << 30 => format!("{} GB", locale::decimal(b as f64 / (1u64 << 30) as f64, 1)),
+        b if b >= 1 << 20 => format!("{} MB", locale::decimal(b as f64 / (1u64 << 20) as f64, 1)),
+        b if b >= 1 << 10 => format!("{} KB", locale::integer(b >> 10)),
         b => format!("{b} B"),
     }
 }
 
 /// A time for people, to the minute, in UTC.
 fn when(t: Option<jiff::Timestamp>) -> String {
-    t.map(|t| t.strftime("%-d %b %Y %H:%M UTC").to_string())
+    t.map(|t| format!("{} UTC", locale::date_time(t)))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -34,20 +35,20 @@ fn when(t: Option<jiff::Timestamp>) -> String {
 pub fn backup_notice(health: BackupHealth, status: &BackupStatus) -> Markup {
     html! {
         @match health {
-            BackupHealth::Failed => p.error role="alert" { "✖ The last backup FAILED: " (status.error.clone().unwrap_or_default()) },
-            BackupHealth::Overdue => p.error role="alert" { "✖ Backups are OVERDUE: the last good one is from " (when(status.last_ok_at)) "." },
-            BackupHealth::Never => p.error role="alert" { "! No backup has been made on this box yet." },
+            BackupHealth::Failed => p.error role="alert" { "✖ " (tr!("backup-failed")) ": " (status.error.clone().unwrap_or_default()) },
+            BackupHealth::Overdue => p.error role="alert" { "✖ " (tr!("backup-overdue", when = when(status.last_ok_at))) },
+            BackupHealth::Never => p.error role="alert" { "! " (tr!("backup-never")) },
             BackupHealth::Ok => p.notice role="status" {
-                "✔ Last backup " (when(status.last_ok_at)) ", "
+                "✔ " (tr!("backup-last", when = when(status.last_ok_at))) ", "
                 (status.last_size.map(size).unwrap_or_default())
-                (status.last_duration_ms.map(|ms| format!(", {:.1} s", ms as f64 / 1000.0)).unwrap_or_default()) "."
+                (status.last_duration_ms.map(|ms| format!(", {} s", locale::decimal(ms as f64 / 1000.0, 1))).unwrap_or_default()) "."
             },
         }
         @if let Some(s) = &status.last_stick {
             @if let Some(e) = &s.error {
-                p.error role="alert" { "✖ USB stick " (when(Some(s.at))) ": " (e) }
+                p.error role="alert" { "✖ " (tr!("backup-stick", when = when(Some(s.at)))) ": " (e) }
             } @else {
-                p.notice role="status" { "✔ USB stick " (when(Some(s.at))) ": " (s.copied.len()) " bundle(s) copied and verified, safe to remove." }
+                p.notice role="status" { "✔ " (tr!("backup-stick", when = when(Some(s.at)))) ": " (tr!("backup-stick-ok", count = s.copied.len())) }
             }
         }
     }
@@ -61,52 +62,52 @@ pub async fn backups(State(st): State<UiState>, user: WebUser) -> WebResult {
     let body = html! {
         (backup_notice(o.health, &o.status))
         dl {
-            dt { "Device key fingerprint (enrol it at the central archive)" }
+            dt { (tr!("backup-fingerprint")) }
             dd { code.key { (o.fingerprint) } }
-            dt { "Encryption" }
+            dt { (tr!("backup-encryption")) }
             dd {
-                @if o.encrypted { "Recipients configured: bundles are signed and encrypted to the archive's key (age), so a lost stick leaks nothing." }
-                @else { "No recipients configured: bundles are " strong { "signed but not encrypted" } ". Set backup_recipients in /etc/caliber/caliber.toml to the archive's age recipient." }
+                @if o.encrypted { (tr!("backup-encrypted")) }
+                @else { (tr!("backup-no-recipients")) " " strong { (tr!("backup-signed-not-encrypted")) } ". " (tr!("backup-set-recipients")) }
             }
-            dt { "Schedule" }
+            dt { (tr!("backup-schedule")) }
             dd {
                 @match o.every {
-                    Some(every) => { "every " (every.as_secs() / 3600) " h, newest " (o.keep) " kept" }
-                    None => { "on demand only, newest " (o.keep) " kept" }
+                    Some(every) => { (tr!("backup-every", hours = every.as_secs() / 3600, keep = o.keep)) }
+                    None => { (tr!("backup-on-demand", keep = o.keep)) }
                 }
             }
         }
         @if let Some(since) = o.running_since {
             // Look again every few seconds until the bundle is written.
             meta http-equiv="refresh" content="3";
-            p.notice role="status" { "⟳ A backup is being written (started " (when(Some(since))) "). This page updates itself when it is done." }
+            p.notice role="status" { "⟳ " (tr!("backup-running", when = when(Some(since)))) }
         } @else {
             form.inline method="post" action="/backups" {
                 (csrf(&user))
-                button.primary type="submit" { "Back up now" }
+                button.primary type="submit" { (tr!("backup-now")) }
             }
         }
-        h2 { "Bundles on this box" }
-        @if o.bundles.is_empty() { p.muted { "None yet." } }
+        h2 { (tr!("backup-bundles")) }
+        @if o.bundles.is_empty() { p.muted { (tr!("backup-none-yet")) } }
         @else {
             table {
-                thead { tr { th { "Sequence" } th { "Written" } th { "Size" } th { "Encrypted" } th { "Result" } th {} } }
+                thead { tr { th { (tr!("backup-sequence")) } th { (tr!("backup-written")) } th { (tr!("backup-size")) } th { (tr!("backup-encrypted-col")) } th { (tr!("backup-result")) } th {} } }
                 tbody {
                     @for b in &o.bundles {
                         tr {
                             td { (b.sequence.map_or("—".into(), |s| s.to_string())) }
                             td { (when(Some(b.modified))) }
                             td { (size(b.size)) }
-                            td { (if b.encrypted { "yes" } else { "no, signed only" }) }
-                            td { "✔ written and synced" }
-                            td { a href={"/backups/" (b.name)} download { "Download" } }
+                            td { (if b.encrypted { tr!("yes") } else { tr!("backup-signed-only") }) }
+                            td { "✔ " (tr!("backup-written-synced")) }
+                            td { a href={"/backups/" (b.name)} download { (tr!("backup-download")) } }
                         }
                     }
                 }
             }
         }
     };
-    Ok(layout::page(&user, "Backups", body))
+    Ok(layout::page(&user, &tr!("nav-backups"), body))
 }
 
 /// `POST /backups`: back up now.
@@ -129,7 +130,7 @@ pub async fn download(
     Path(name): Path<String>,
 ) -> WebResult {
     user.require(user.role().can_manage_users(), "download backups")?;
-    let not_found = || WebError::NotFound(format!("There is no bundle named {name}."));
+    let not_found = || WebError::NotFound(tr!("backup-no-such-bundle", name = name.as_str()));
     let path = service::backup_path(&st.backup.dir, &name).ok_or_else(not_found)?;
     let file = tokio::fs::File::open(&path)
         .await

@@ -14,6 +14,7 @@ use crate::service::{self, RequirementInput, RevisionInput, ServiceError, SkillI
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
+use crate::web::locale::tr;
 
 /// Skill search.
 #[derive(Debug, Default, Deserialize)]
@@ -44,37 +45,37 @@ pub async fn skills(
     list.sort_by(|a, b| a.name.cmp(&b.name));
     let body = html! {
         form.grid method="get" action="/skills" role="search" {
-            div { label for="q" { "Search" } input #q type="search" name="q" value=(q.q); }
-            div { button type="submit" { "Search" } }
+            div { label for="q" { (tr!("search")) } input #q type="search" name="q" value=(q.q); }
+            div { button type="submit" { (tr!("search")) } }
         }
         table {
-            thead { tr { th { "Code" } th { "Skill" } th { "Levels" } th { "Valid for" } th { "Active revision" } } }
+            thead { tr { th { (tr!("skills-code")) } th { (tr!("col-skill")) } th { (tr!("skills-levels")) } th { (tr!("skills-valid-for")) } th { (tr!("skills-active-revision")) } } }
             tbody {
                 @for s in &list {
                     tr {
                         td { (s.code) }
                         td { a href={"/skills/" (s.id)} { (s.name) } }
                         td { (s.max_level) }
-                        td { @if let Some(m) = s.validity_months { (m) " months" } @else { "never expires" } }
+                        td { @if let Some(m) = s.validity_months { (tr!("skills-months", months = m)) } @else { (tr!("skills-never-expires")) } }
                         td { (c.active_revision(s.id).map_or("—", |r| r.label.as_str())) }
                     }
                 }
             }
         }
         @if user.role().can_manage_catalog() {
-            h2 { "New skill" }
+            h2 { (tr!("skills-new")) }
             form.grid method="post" action="/skills" {
                 (csrf(&user))
-                div { label for="code" { "Code" } input #code name="code" required; }
-                div { label for="name" { "Name" } input #name name="name" required; }
-                div { label for="max_level" { "Levels" } input #max_level type="number" name="max_level" min="1" max="10" value="1" required; }
-                div { label for="validity" { "Valid for (months, empty = never)" } input #validity type="number" name="validity_months" min="1" max="600"; }
-                div { label for="description" { "Description" } input #description name="description"; }
-                div { button.primary type="submit" { "Create skill" } }
+                div { label for="code" { (tr!("skills-code")) } input #code name="code" required; }
+                div { label for="name" { (tr!("col-name")) } input #name name="name" required; }
+                div { label for="max_level" { (tr!("skills-levels")) } input #max_level type="number" name="max_level" min="1" max="10" value="1" required; }
+                div { label for="validity" { (tr!("skills-validity-field")) } input #validity type="number" name="validity_months" min="1" max="600"; }
+                div { label for="description" { (tr!("skills-description")) } input #description name="description"; }
+                div { button.primary type="submit" { (tr!("skills-create")) } }
             }
         }
     };
-    Ok(layout::page(&user, "Skills", body))
+    Ok(layout::page(&user, &tr!("nav-skills"), body))
 }
 
 /// The new-skill form.
@@ -98,7 +99,7 @@ fn skill_input(f: SkillForm) -> Result<SkillInput, WebError> {
             f.validity_months
                 .trim()
                 .parse()
-                .map_err(|_| WebError::Invalid("Validity must be a number of months.".into()))?,
+                .map_err(|_| WebError::Invalid(tr!("skills-validity-invalid")))?,
         )
     };
     Ok(SkillInput {
@@ -142,7 +143,7 @@ pub async fn create_skill(
             f.validity_months
                 .trim()
                 .parse()
-                .map_err(|_| WebError::Invalid("Validity must be a number of months.".into()))?,
+                .map_err(|_| WebError::Invalid(tr!("skills-validity-invalid")))?,
         )
     };
     let input = SkillInput {
@@ -181,25 +182,25 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
         .unwrap_or(0);
     let body = html! {
         p { (skill.description) }
-        p { "Code " strong { (skill.code) } " · levels 1–" (skill.max_level) " · "
-            @if let Some(m) = skill.validity_months { "valid " (m) " months" } @else { "never expires" } }
-        h2 { "Revisions" }
+        p { (tr!("skills-code")) " " strong { (skill.code) } " · " (tr!("skills-levels-range", max = skill.max_level)) " · "
+            @if let Some(m) = skill.validity_months { (tr!("skills-valid-months", months = m)) } @else { (tr!("skills-never-expires")) } }
+        h2 { (tr!("skills-revisions")) }
         table {
-            thead { tr { th { "#" } th { "Label" } th { "Status" } th { "Effective" } th { "Retraining" } th { "Grace" } th { "Change log" } th {} } }
+            thead { tr { th { "#" } th { (tr!("skills-label")) } th { (tr!("col-status")) } th { (tr!("skills-effective")) } th { (tr!("skills-retraining")) } th { (tr!("skills-grace")) } th { (tr!("skills-change-log")) } th {} } }
             tbody {
                 @for r in &revs {
                     tr {
                         td { (r.sequence) } td { (r.label) } td { (format!("{:?}", r.status)) }
                         td { (r.effective_date.map_or("—".into(), |d| d.to_string())) }
-                        td { (if r.requires_retraining { "required" } else { "no" }) }
-                        td { @if r.requires_retraining && r.grace_days > 0 { (r.grace_days) " days" } @else { "—" } }
+                        td { (if r.requires_retraining { tr!("skills-required") } else { tr!("no") }) }
+                        td { @if r.requires_retraining && r.grace_days > 0 { (tr!("skills-days", days = r.grace_days)) } @else { "—" } }
                         td { (r.change_log) }
                         td {
-                            @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { "Activate…" } }
+                            @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { (tr!("skills-activate")) "…" } }
                             @if r.status == RevisionStatus::Active && user.role().can_manage_catalog() && revs.iter().any(|o| o.status == RevisionStatus::Archived && o.sequence < r.sequence) {
                                 form method="post" style="display:inline" action={"/skills/" (skill.id) "/rollback"} {
                                     (csrf(&user))
-                                    button type="submit" onclick="return confirm('Withdraw this revision and make the previous one active again?')" { "Roll back" }
+                                    button type="submit" onclick="return confirm('Withdraw this revision and make the previous one active again?')" { (tr!("skills-roll-back")) }
                                 }
                             }
                         }
@@ -209,30 +210,30 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
         }
         @if user.role().can_manage_catalog() {
             details {
-                summary { "Edit skill" }
+                summary { (tr!("skills-edit")) }
                 form.grid method="post" action={"/skills/" (skill.id) "/edit"} {
                     (csrf(&user))
-                    div { label for="e_code" { "Code" } input #e_code name="code" value=(skill.code) required; }
-                    div { label for="e_name" { "Name" } input #e_name name="name" value=(skill.name) required; }
-                    div { label for="e_max" { "Levels" } input #e_max type="number" name="max_level" min="1" max="10" value=(skill.max_level) required; }
-                    div { label for="e_validity" { "Valid for (months, empty = never)" }
+                    div { label for="e_code" { (tr!("skills-code")) } input #e_code name="code" value=(skill.code) required; }
+                    div { label for="e_name" { (tr!("col-name")) } input #e_name name="name" value=(skill.name) required; }
+                    div { label for="e_max" { (tr!("skills-levels")) } input #e_max type="number" name="max_level" min="1" max="10" value=(skill.max_level) required; }
+                    div { label for="e_validity" { (tr!("skills-validity-field")) }
                         input #e_validity type="number" name="validity_months" min="1" max="600" value=(skill.validity_months.map_or(String::new(), |m| m.to_string())); }
-                    div { label for="e_desc" { "Description" } input #e_desc name="description" value=(skill.description); }
-                    div { button.primary type="submit" { "Save" } }
+                    div { label for="e_desc" { (tr!("skills-description")) } input #e_desc name="description" value=(skill.description); }
+                    div { button.primary type="submit" { (tr!("save")) } }
                 }
             }
-            h2 { "New revision (draft)" }
+            h2 { (tr!("skills-new-revision")) }
             form.grid method="post" action={"/skills/" (skill.id)} {
                 (csrf(&user))
-                div { label for="label" { "Label" } input #label name="label" placeholder="Rev C" required; }
-                div { label for="log" { "What changed" } input #log name="change_log"; }
-                div { label { input type="checkbox" name="requires_retraining" value="yes" class="auto"; " Everyone certified earlier must retrain" } }
-                div { button.primary type="submit" { "Add draft" } }
+                div { label for="label" { (tr!("skills-label")) } input #label name="label" placeholder="Rev C" required; }
+                div { label for="log" { (tr!("skills-what-changed")) } input #log name="change_log"; }
+                div { label { input type="checkbox" name="requires_retraining" value="yes" class="auto"; " " (tr!("skills-must-retrain")) } }
+                div { button.primary type="submit" { (tr!("skills-add-draft")) } }
             }
         }
-        h2 { "Required by" }
+        h2 { (tr!("emp-required-by")) }
         table {
-            thead { tr { th { "Scope" } th { "Level" } } }
+            thead { tr { th { (tr!("skills-scope")) } th { (tr!("col-level")) } } }
             tbody { @for r in rows.iter().filter(|r| r.deleted_at.is_none()) { tr { td { (crate::qualify::scope_label_of(&c, r)) } td { (r.level) } } } }
         }
     };
@@ -297,9 +298,10 @@ impl ActivationForm {
         };
         let grace_days = match self.grace_days.trim() {
             "" => None,
-            text => Some(text.parse::<u32>().map_err(|_| {
-                WebError::Invalid(format!("grace period {text:?} is not a number of days"))
-            })?),
+            text => Some(
+                text.parse::<u32>()
+                    .map_err(|_| WebError::Invalid(tr!("activate-grace-invalid", text = text)))?,
+            ),
         };
         Ok(service::ActivationInput {
             effective_date,
@@ -312,7 +314,7 @@ impl ActivationForm {
 fn preview_people(people: &[service::PreviewEmployee], due: bool) -> maud::Markup {
     html! {
         table {
-            thead { tr { th { "Number" } th { "Name" } th { "Now" } @if due { th { "Retrain by" } } th { "Refused at" } } }
+            thead { tr { th { (tr!("col-number")) } th { (tr!("col-name")) } th { (tr!("activate-now")) } @if due { th { (tr!("activate-retrain-by")) } } th { (tr!("activate-refused-at")) } } }
             tbody {
                 @for e in people {
                     tr {
@@ -347,32 +349,35 @@ pub async fn activation_preview(
         .map_or(String::new(), |d| d.to_string());
     let grace = p.revision.grace_days.to_string();
     let body = html! {
-        p { "Activating " strong { (p.revision.label) } @if let Some(r) = &p.replaces { " archives " strong { (r.label) } } "." }
+        p { @match &p.replaces {
+            Some(r) => (tr!("activate-replaces", revision = p.revision.label.as_str(), old = r.label.as_str())),
+            None => (tr!("activate-first", revision = p.revision.label.as_str())),
+        } }
         form.grid method="get" action={"/revisions/" (id) "/activate"} {
-            div { label for="effective_date" { "Takes effect on" } input #effective_date type="date" name="effective_date" value=(effective); }
-            div { label for="grace_days" { "Grace period for retraining (days, 0 = none)" } input #grace_days type="number" min="0" max=(service::MAX_GRACE_DAYS) name="grace_days" value=(grace); }
-            div { button type="submit" { "Update preview" } }
+            div { label for="effective_date" { (tr!("activate-effective")) } input #effective_date type="date" name="effective_date" value=(effective); }
+            div { label for="grace_days" { (tr!("activate-grace")) } input #grace_days type="number" min="0" max=(service::MAX_GRACE_DAYS) name="grace_days" value=(grace); }
+            div { button type="submit" { (tr!("activate-update")) } }
         }
         @if p.outdated_employees.is_empty() && p.retraining_due_employees.is_empty() {
-            p.notice { "Nobody becomes RETRAINING_DUE or OUTDATED." }
+            p.notice { (tr!("activate-nobody")) }
         }
         @if !p.retraining_due_employees.is_empty() {
-            p.warn #retraining-due { (p.retraining_due_employees.len()) " employee(s) become RETRAINING_DUE: still allowed to work until the grace period ends, then refused at the stations listed:" }
+            p.warn #retraining-due { (tr!("activate-due", count = p.retraining_due_employees.len())) }
             (preview_people(&p.retraining_due_employees, true))
         }
         @if !p.outdated_employees.is_empty() {
-            p.error #outdated { (p.outdated_employees.len()) " employee(s) become OUTDATED and will be refused at the stations listed until retrained:" }
+            p.error #outdated { (tr!("activate-outdated", count = p.outdated_employees.len())) }
             (preview_people(&p.outdated_employees, false))
         }
         form method="post" action={"/revisions/" (id) "/activate"} {
             (csrf(&user))
             input type="hidden" name="effective_date" value=(effective);
             input type="hidden" name="grace_days" value=(grace);
-            button.primary type="submit" { "Activate " (p.revision.label) }
-            " " a href={"/skills/" (p.revision.skill_id)} { "Cancel" }
+            button.primary type="submit" { (tr!("activate-button", revision = p.revision.label.as_str())) }
+            " " a href={"/skills/" (p.revision.skill_id)} { (tr!("cancel")) }
         }
     };
-    Ok(layout::page(&user, "Activate revision", body))
+    Ok(layout::page(&user, &tr!("activate-title"), body))
 }
 
 /// `POST /revisions/{id}/activate`
@@ -478,25 +483,25 @@ pub async fn requirements(
     let projects = choices(&c.projects, |s| &s.name);
     let sel = |name: &str, label: &str, cur: &str, v: &[(Uuid, String)], any: bool| {
         html! {
-            div { label for=(name) { (label) } select id=(name) name=(name) { @if any { option value="" { "Any" } } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }
+            div { label for=(name) { (label) } select id=(name) name=(name) { @if any { option value="" { (tr!("matrix-any")) } } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }
         }
     };
     let mut sorted = rows;
     sorted.sort_by_key(|r| c.skills.get(&r.skill_id).map(|s| s.name.clone()));
     let body = html! {
         @if user.role().can_manage_catalog() {
-            h2 { "Add a requirement" }
+            h2 { (tr!("req-add-title")) }
             form.grid method="get" action="/requirements" {
-                (sel("skill_id", "Skill", &f.skill_id, &skills, false))
-                div { label for="level" { "Level" } input #level type="number" name="level" min="1" max="10" value=(f.level.unwrap_or(1)); }
-                (sel("site_id", "Site", &f.site_id, &sites, true))
-                (sel("department_id", "Department", &f.department_id, &depts, true))
-                (sel("role_id", "Role", &f.role_id, &roles, true))
-                (sel("project_id", "Project", &f.project_id, &projects, true))
-                div { button type="submit" { "Preview impact" } }
+                (sel("skill_id", &tr!("col-skill"), &f.skill_id, &skills, false))
+                div { label for="level" { (tr!("col-level")) } input #level type="number" name="level" min="1" max="10" value=(f.level.unwrap_or(1)); }
+                (sel("site_id", &tr!("col-site"), &f.site_id, &sites, true))
+                (sel("department_id", &tr!("col-department"), &f.department_id, &depts, true))
+                (sel("role_id", &tr!("col-role"), &f.role_id, &roles, true))
+                (sel("project_id", &tr!("col-project"), &f.project_id, &projects, true))
+                div { button type="submit" { (tr!("req-preview")) } }
             }
             @if let Some((applies, gaps)) = impact {
-                p.notice role="status" { "This row applies to " strong { (applies) } " active employee(s); " strong { (gaps) } " of them would not meet it today." }
+                p.notice role="status" { (tr!("req-impact", applies = applies, gaps = gaps)) }
                 form method="post" action="/requirements" {
                     (csrf(&user))
                     input type="hidden" name="skill_id" value=(f.skill_id);
@@ -505,13 +510,13 @@ pub async fn requirements(
                     input type="hidden" name="department_id" value=(f.department_id);
                     input type="hidden" name="role_id" value=(f.role_id);
                     input type="hidden" name="project_id" value=(f.project_id);
-                    button.primary type="submit" { "Add requirement" }
+                    button.primary type="submit" { (tr!("req-add")) }
                 }
             }
         }
-        h2 { "Requirements" }
+        h2 { (tr!("nav-requirements")) }
         table {
-            thead { tr { th { "Skill" } th { "Level" } th { "Applies to" } th {} } }
+            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("req-applies-to")) } th {} } }
             tbody {
                 @for r in &sorted {
                     tr {
@@ -520,20 +525,20 @@ pub async fn requirements(
                             @if user.role().can_manage_catalog() {
                                 form.inline method="post" action={"/requirements/" (r.id) "/level"} {
                                     (csrf(&user))
-                                    input type="number" name="level" min="1" max="10" value=(r.level) class="level" aria-label="Required level";
-                                    " " button type="submit" { "Change" }
+                                    input type="number" name="level" min="1" max="10" value=(r.level) class="level" aria-label=(tr!("req-required-level"));
+                                    " " button type="submit" { (tr!("users-change")) }
                                 }
                             } @else { (r.level) }
                         }
                         td { (crate::qualify::scope_label_of(&c, r)) }
                         td { @if user.role().can_manage_catalog() {
-                            form.inline method="post" action={"/requirements/" (r.id) "/delete"} { (csrf(&user)) button type="submit" { "Delete" } } } }
+                            form.inline method="post" action={"/requirements/" (r.id) "/delete"} { (csrf(&user)) button type="submit" { (tr!("delete")) } } } }
                     }
                 }
             }
         }
     };
-    Ok(layout::page(&user, "Requirements", body))
+    Ok(layout::page(&user, &tr!("nav-requirements"), body))
 }
 
 /// `POST /requirements`
@@ -546,7 +551,7 @@ pub async fn create_requirement(
     user.check_csrf(&f.csrf)?;
     let input = f
         .input()?
-        .ok_or_else(|| WebError::Invalid("Choose a skill.".into()))?;
+        .ok_or_else(|| WebError::Invalid(tr!("req-choose-skill")))?;
     let store = st.store.clone();
     let actor = user.actor.clone();
     let _: Requirement = blocking(move || service::create(&store, &actor, input)).await?;

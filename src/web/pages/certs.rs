@@ -15,6 +15,7 @@ use crate::service::{self, BatchCertifyInput, RevokeInput, ServiceError};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult, csrf};
+use crate::web::locale::tr;
 
 /// Pre-filled certify form.
 #[derive(Debug, Default, Deserialize)]
@@ -104,53 +105,53 @@ fn certify_page(
         .map_or(1, |s| s.max_level);
     let body = html! {
         @if !done.is_empty() { p.notice role="status" { (done) } }
-        @if !errors.is_empty() { p.error role="alert" { "Nothing was certified. Correct the marked fields and submit again." } }
-        p.muted { "Employees by number, badge (scan it: the QR URL or the bare token) or exact name. For quick-certify put one per line; the whole list is certified or none of it." }
+        @if !errors.is_empty() { p.error role="alert" { (tr!("certify-nothing-certified")) } }
+        p.muted { (tr!("certify-help")) }
         form.grid method="post" action="/certify" {
             (csrf(user))
             div.wide {
-                label for="pick" { "Find an employee (type a name or number, or scan a badge)" }
+                label for="pick" { (tr!("certify-pick")) }
                 input #pick name="pick" list="people" autocomplete="off";
                 datalist #people { @for (number, name) in people { option value={(number) " — " (name)} {} } }
-                label for="employees" { "Employee(s), one per line" }
+                label for="employees" { (tr!("certify-employees")) }
                 textarea #employees name="employees" rows="4" required
                     aria-invalid=[(!errors.lines.is_empty() || errors.field("employees").is_some()).then_some("true")]
                     aria-describedby="employees-error" { (f.employees) }
                 (field_error("employees-error", errors.field("employees")))
                 @if !errors.lines.is_empty() {
                     ol.line-errors id="employees-error" role="alert" {
-                        @for l in &errors.lines { li { "Line " (l.line) " (" code { (l.entry) } "): " (l.message) } }
+                        @for l in &errors.lines { li { (tr!("certify-line", line = l.line)) " (" code { (l.entry) } "): " (l.message) } }
                     }
                 }
             }
-            div { label for="skill" { "Skill" }
+            div { label for="skill" { (tr!("col-skill")) }
                 select #skill name="skill_id" required aria-describedby="skill-error" {
-                    @for s in &skills { option value=(s.id) data-max=(s.max_level) selected[s.id.to_string() == f.skill_id] { (s.name) " (max L" (s.max_level) ")" } }
+                    @for s in &skills { option value=(s.id) data-max=(s.max_level) selected[s.id.to_string() == f.skill_id] { (tr!("certify-skill-max", skill = s.name.as_str(), max = s.max_level)) } }
                 }
                 (field_error("skill-error", errors.field("skill_id"))) }
-            div { label for="level" { "Level achieved" }
+            div { label for="level" { (tr!("certify-level")) }
                 input #level type="number" name="level" min="1" max=(max_level) value=(level) required aria-describedby="level-error";
                 (field_error("level-error", errors.field("level"))) }
-            div { label for="date" { "Date achieved" }
+            div { label for="date" { (tr!("certify-date")) }
                 input #date type="date" name="achieved_on" value=(date) max=(today) required aria-describedby="date-error";
                 (field_error("date-error", errors.field("achieved_on"))) }
-            div { label for="revision" { "Revision trained on" }
+            div { label for="revision" { (tr!("certify-revision")) }
                 select #revision name="revision_id" aria-describedby="revision-error" {
-                    option value="" { "The skill's active revision" }
+                    option value="" { (tr!("certify-active-revision")) }
                     @for s in &skills {
                         @if let Some(revs) = c.revisions.get(&s.id) {
                             optgroup label=(s.name) {
                                 @for r in revs.iter().filter(|r| r.status != RevisionStatus::Draft) {
-                                    option value=(r.id) selected[r.id.to_string() == f.revision_id] { (s.name) " · " (r.label) @if r.status == RevisionStatus::Archived { " (superseded)" } }
+                                    option value=(r.id) selected[r.id.to_string() == f.revision_id] { (s.name) " · " (r.label) @if r.status == RevisionStatus::Archived { " (" (tr!("certify-superseded")) ")" } }
                                 }
                             }
                         }
                     }
                 }
                 (field_error("revision-error", errors.field("revision_id"))) }
-            div { label for="notes" { "Notes" } input #notes name="notes" value=(f.notes) aria-describedby="notes-error";
+            div { label for="notes" { (tr!("certify-notes")) } input #notes name="notes" value=(f.notes) aria-describedby="notes-error";
                 (field_error("notes-error", errors.field("notes"))) }
-            div { button.primary type="submit" { "Certify" } }
+            div { button.primary type="submit" { (tr!("nav-certify")) } }
         }
         script src="/certify.js" {}
     };
@@ -159,7 +160,7 @@ fn certify_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    (status, layout::page(user, "Certify", body)).into_response()
+    (status, layout::page(user, &tr!("nav-certify"), body)).into_response()
 }
 
 /// Active employees as the picker offers them: (number, name), by name.
@@ -314,7 +315,7 @@ pub async fn certify(
     match result {
         Ok(done) => {
             let names: Vec<&str> = done.iter().map(|(e, _)| e.name.as_str()).collect();
-            let msg = format!("Certified: {}", names.join(", "));
+            let msg = tr!("certify-done", names = names.join(", "));
             Ok(Redirect::to(&format!(
                 "/certify?skill={skill_id}&done={}",
                 layout::urlencode(&msg)
@@ -348,18 +349,18 @@ pub async fn revoke_form(
     let (cert, employee, skill, b, a) =
         (p.certification, p.employee, p.skill_name, p.before, p.after);
     let body = html! {
-        p { "Revoke " strong { (employee.name) } "'s certification in " strong { (skill) } " (level " (cert.level) ", " (layout::date(Some(cert.achieved_at))) ")." }
-        @if cert.revoked.is_some() { p.error { "It is already revoked." } }
-        p { "Effect: " @if let Some(b) = b { (layout::status(b)) } @else { "not listed" } " → " @if let Some(a) = a { (layout::status(a)) } @else { "not listed" } }
+        p { (tr!("revoke-what", name = employee.name.as_str(), skill = skill.as_str(), level = cert.level, date = layout::date(Some(cert.achieved_at)))) }
+        @if cert.revoked.is_some() { p.error { (tr!("revoke-already")) } }
+        p { (tr!("revoke-effect")) ": " @if let Some(b) = b { (layout::status(b)) } @else { (tr!("revoke-not-listed")) } " → " @if let Some(a) = a { (layout::status(a)) } @else { (tr!("revoke-not-listed")) } }
         form method="post" action={"/certifications/" (id) "/revoke"} {
             (csrf(&user))
-            label for="reason" { "Reason (required)" }
+            label for="reason" { (tr!("revoke-reason")) }
             textarea #reason name="reason" rows="3" required {}
-            label { input.auto type="checkbox" name="confirm" value="yes" required; " I confirm the revocation" }
-            button.danger type="submit" { "Revoke" }
+            label { input.auto type="checkbox" name="confirm" value="yes" required; " " (tr!("revoke-confirm")) }
+            button.danger type="submit" { (tr!("revoke")) }
         }
     };
-    Ok(layout::page(&user, "Revoke certification", body))
+    Ok(layout::page(&user, &tr!("revoke-title"), body))
 }
 
 /// The revoke form.
@@ -381,9 +382,7 @@ pub async fn revoke(
     user.require(user.role().can_revoke(), "revoke certifications")?;
     user.check_csrf(&f.csrf)?;
     if f.confirm != "yes" {
-        return Err(WebError::Invalid(
-            "Tick the box to confirm the revocation.".into(),
-        ));
+        return Err(WebError::Invalid(tr!("revoke-tick")));
     }
     let store = st.store.clone();
     let actor = user.actor.clone();

@@ -10,6 +10,7 @@ use crate::service::{self, ScanQuery};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebResult, date};
+use crate::web::locale::{self, tr};
 
 /// `GET /`
 pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
@@ -48,52 +49,52 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
         .map(|s| (s.name.as_str(), s.id))
         .collect();
     let body = html! {
-        @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::PUBLIC_URL_MISSING) } }
+        @if st.web.settings.public_url.is_none() { p.error role="alert" { (crate::web::badge::public_url_missing()) } }
         (super::backups::backup_notice(backups.health, &backups.status))
         div.cards {
             @for site in per_site {
                 div.card {
-                    div.muted { "Compliance · " (site.site) }
-                    div.big { a href={ "/matrix?site=" (site_ids.get(site.site.as_str()).map(|i| i.to_string()).unwrap_or_default()) } { (site.percent()) "%" } }
-                    div.muted { (site.qualified) " of " (site.employees) " employees fully qualified" }
+                    div.muted { (tr!("dash-compliance", site = site.site.as_str())) }
+                    div.big { a href={ "/matrix?site=" (site_ids.get(site.site.as_str()).map(|i| i.to_string()).unwrap_or_default()) } { (compliance(site.qualified, site.employees)) } }
+                    div.muted { (tr!("dash-qualified-of", qualified = site.qualified, employees = site.employees)) }
                 }
             }
             @for (days, n) in expiring {
                 div.card {
-                    div.muted { "Expiring within " (days) " days" }
-                    div.big { a href={ "/due?expired=0&days=" (days) } { (n) } }
-                    div.muted { "required certifications" }
+                    div.muted { (tr!("dash-expiring-within", days = *days)) }
+                    div.big { a href={ "/due?expired=0&days=" (days) } { (locale::integer(*n as u64)) } }
+                    div.muted { (tr!("dash-required-certifications", count = *n)) }
                 }
             }
         }
-        h2 { "Gaps by skill" }
-        @if gaps.is_empty() { p.muted { "No gaps: everyone holds every required skill." } }
+        h2 { (tr!("dash-gaps")) }
+        @if gaps.is_empty() { p.muted { (tr!("dash-no-gaps")) } }
         @else {
             table {
-                thead { tr { th { "Skill" } th { "Employees not qualified" } } }
+                thead { tr { th { (tr!("col-skill")) } th { (tr!("dash-not-qualified")) } } }
                 tbody { @for (name, n) in gaps.iter().take(15) { tr { td { (name) } td {
                     a href={ "/matrix?skill=" (layout::urlencode(name)) } { (n) }
                 } } } }
             }
         }
-        h2 { "Recent badge scans" }
-        @if scans.is_empty() { p.muted { "No scans yet." } }
+        h2 { (tr!("dash-recent-scans")) }
+        @if scans.is_empty() { p.muted { (tr!("dash-no-scans")) } }
         @else {
             table {
-                thead { tr { th { "When" } th { "Station" } th { "Who" } th { "Verdict" } th { "Why" } } }
+                thead { tr { th { (tr!("col-when")) } th { (tr!("col-station")) } th { (tr!("col-who")) } th { (tr!("col-verdict")) } th { (tr!("col-why")) } } }
                 tbody {
                     @for s in &scans {
                         tr {
-                            td { (s.at.strftime("%-d %b %H:%M")) }
+                            td { (locale::day_time(s.at)) }
                             td { (catalog.stations.get(&s.station_id).map_or("—", |x| x.name.as_str())) }
                             td { @match s.employee_id.and_then(|id| names.get(&id)) {
                                 Some(n) => (n),
-                                None => { "unknown badge " code { (s.badge_prefix) "…" } },
+                                None => { (tr!("dash-unknown-badge")) " " code { (s.badge_prefix) "…" } },
                             } }
                             td { @match s.verdict.as_str() {
-                                "green" => span.st.ok { "✔ Let in" },
-                                "red" => span.st.bad { "✖ Refused" },
-                                _ => span.st.soon { "? Not judged (amber)" },
+                                "green" => span.st.ok { "✔ " (tr!("verdict-green")) },
+                                "red" => span.st.bad { "✖ " (tr!("verdict-red")) },
+                                _ => span.st.soon { "? " (tr!("verdict-amber")) },
                             } }
                             td { @if s.reasons.is_empty() { "—" } @else { (s.reasons.join("; ")) } }
                         }
@@ -102,7 +103,23 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
             }
         }
     };
-    Ok(layout::page(&user, "Dashboard", body))
+    Ok(layout::page(&user, &tr!("nav-dashboard"), body))
+}
+
+/// Share of employees fully qualified, with one decimal when it is not whole (`66.7%`,
+/// `66,7 %`); an empty site counts as fully compliant, as [`service::SiteCompliance`] does.
+fn compliance(qualified: usize, employees: usize) -> String {
+    let share = if employees == 0 {
+        100.0
+    } else {
+        qualified as f64 * 100.0 / employees as f64
+    };
+    let decimals = if (share * 10.0).round() % 10.0 == 0.0 {
+        0
+    } else {
+        1
+    };
+    locale::percent(share, decimals)
 }
 
 /// `GET /me`: the logged-in user's own qualifications (every role).
@@ -110,8 +127,8 @@ pub async fn me(State(st): State<UiState>, user: WebUser) -> WebResult {
     let Some(emp) = user.user.employee_id else {
         return Ok(layout::page(
             &user,
-            "My qualifications",
-            html! { p.muted { "Your login is not linked to an employee record. Ask an administrator to link it." } },
+            &tr!("nav-me"),
+            html! { p.muted { (tr!("me-not-linked")) } },
         ));
     };
     let store = st.store.clone();
@@ -120,7 +137,7 @@ pub async fn me(State(st): State<UiState>, user: WebUser) -> WebResult {
     let body = html! {
         p { (q.employee.name) " · " (q.employee.number) }
         table {
-            thead { tr { th { "Skill" } th { "Status" } th { "Level" } th { "Expires" } } }
+            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-status")) } th { (tr!("col-level")) } th { (tr!("col-expires")) } } }
             tbody {
                 @for l in &q.qualification.skills {
                     tr {
@@ -133,8 +150,8 @@ pub async fn me(State(st): State<UiState>, user: WebUser) -> WebResult {
             }
         }
         @if q.qualification.skills.iter().any(|l| l.status == SkillStatus::Missing) {
-            p.muted { "Talk to your trainer about the missing skills." }
+            p.muted { (tr!("me-talk-to-trainer")) }
         }
     };
-    Ok(layout::page(&user, "My qualifications", body))
+    Ok(layout::page(&user, &tr!("nav-me"), body))
 }

@@ -12,6 +12,7 @@ use super::{choices, heavy, opt_id};
 use crate::domain::Employee;
 use crate::service::{self, DueFilter, DueItem, ServiceError};
 use crate::web::layout::{self, WebError, WebResult, date, urlencode};
+use crate::web::locale::tr;
 use crate::web::{UiState, WebUser};
 
 /// The page's filters, as in the URL (the dashboard links here with them set).
@@ -108,22 +109,20 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
     let departments = choices(&catalog.departments, |d| d.name.as_str());
     let projects = choices(&catalog.projects, |p| p.name.as_str());
     let skills = choices(&catalog.skills, |s| s.name.as_str());
-    let select = |name: &'static str,
-                  label: &'static str,
-                  options: &[(uuid::Uuid, String)],
-                  chosen: &str| {
-        html! {
-            label { (label) " "
-                select name=(name) {
-                    option value="" { "all" }
-                    @for (id, text) in options {
-                        @let v = id.to_string();
-                        option value=(v) selected[v == chosen] { (text) }
+    let select =
+        |name: &'static str, label: String, options: &[(uuid::Uuid, String)], chosen: &str| {
+            html! {
+                label { (label) " "
+                    select name=(name) {
+                        option value="" { (tr!("due-all")) }
+                        @for (id, text) in options {
+                            @let v = id.to_string();
+                            option value=(v) selected[v == chosen] { (text) }
+                        }
                     }
                 }
             }
-        }
-    };
+        };
     let days = if q.days.is_empty() {
         "30"
     } else {
@@ -132,26 +131,28 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
     let other_sort = if q.sort == "desc" { "" } else { "desc" };
     let body = html! {
         form.filters method="get" action="/due" {
-            label { "Within " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days) style="width:5em"; " days" }
-            label { input type="checkbox" name="expired" value="0" checked[q.expired == "0"]; " hide already expired" }
-            (select("site", "Site", &sites, &q.site))
-            (select("department", "Department", &departments, &q.department))
-            (select("project", "Line", &projects, &q.project))
-            (select("skill", "Skill", &skills, &q.skill))
-            (select("supervisor", "Supervisor", &supervisors, &q.supervisor))
-            button type="submit" { "Show" }
+            label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days) style="width:5em"; " " (tr!("due-days")) }
+            label { input type="checkbox" name="expired" value="0" checked[q.expired == "0"]; " " (tr!("due-hide-expired")) }
+            (select("site", tr!("col-site"), &sites, &q.site))
+            (select("department", tr!("col-department"), &departments, &q.department))
+            (select("project", tr!("due-line"), &projects, &q.project))
+            (select("skill", tr!("col-skill"), &skills, &q.skill))
+            (select("supervisor", tr!("due-supervisor"), &supervisors, &q.supervisor))
+            button type="submit" { (tr!("due-show")) }
             " "
-            a href={ "/due.csv?" (q.query_string(&q.sort)) } { "CSV of this list" }
+            a href={ "/due.csv?" (q.query_string(&q.sort)) } { (tr!("due-csv")) }
         }
-        p.muted { (items.len()) " required certifications "
-            @if q.expired == "0" { "expire" } @else { "have expired or expire" }
-            " within " (days) " days." }
+        p.muted {
+            @let n = days.parse::<u32>().unwrap_or(0);
+            @if q.expired == "0" { (tr!("due-summary-expire", count = items.len(), days = n)) }
+            @else { (tr!("due-summary-expired-or-expire", count = items.len(), days = n)) }
+        }
         @if !items.is_empty() {
             table {
                 thead { tr {
-                    th { a href={ "/due?" (q.query_string(other_sort)) } { "Expires " @if q.sort == "desc" { "▲" } @else { "▼" } } }
-                    th { "Days" } th { "Employee" } th { "Skill" } th { "Status" }
-                    th { "Site" } th { "Department" } th { "Supervisor" }
+                    th { a href={ "/due?" (q.query_string(other_sort)) } { (tr!("col-expires")) " " @if q.sort == "desc" { "▲" } @else { "▼" } } }
+                    th { (tr!("due-days-left")) } th { (tr!("due-employee")) } th { (tr!("col-skill")) } th { (tr!("col-status")) }
+                    th { (tr!("col-site")) } th { (tr!("col-department")) } th { (tr!("due-supervisor")) }
                 } }
                 tbody {
                     @for i in &items {
@@ -168,7 +169,7 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
             }
         }
     };
-    Ok(layout::page(&user, "Due", body))
+    Ok(layout::page(&user, &tr!("nav-due"), body))
 }
 
 /// `GET /due.csv`: exactly the rows the page shows.

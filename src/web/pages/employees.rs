@@ -15,6 +15,7 @@ use crate::service::{self, EmployeeInput, ServiceError};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult, csrf, date, urlencode};
+use crate::web::locale::{self, tr};
 
 const PAGE: usize = 50;
 
@@ -105,7 +106,7 @@ pub async fn employees(
     let [sites, depts, roles, projects] = options(&c);
     let statuses: Vec<(String, String)> = ["active", "leave", "terminated"]
         .iter()
-        .map(|s| (s.to_string(), s.to_string()))
+        .map(|s| (s.to_string(), employee_status(s)))
         .collect();
     let query = |p: usize| {
         format!(
@@ -130,20 +131,20 @@ pub async fn employees(
         c.roles.values().map(|d| (d.id, d.name.clone())).collect();
     let body = html! {
         form.grid method="get" action="/employees" role="search" {
-            div { label for="q" { "Name or number" } input #q type="search" name="q" value=(f.q); }
-            (select("site", "Site", &f.site, &sites, "All sites"))
-            (select("department", "Department", &f.department, &depts, "All departments"))
-            (select("role", "Role", &f.role, &roles, "All roles"))
-            (select("project", "Project", &f.project, &projects, "All projects"))
-            (select("status", "Status", &f.status, &statuses, "Any status"))
-            div { button.primary type="submit" { "Filter" } }
+            div { label for="q" { (tr!("emp-name-or-number")) } input #q type="search" name="q" value=(f.q); }
+            (select("site", &tr!("col-site"), &f.site, &sites, &tr!("filter-all-sites")))
+            (select("department", &tr!("col-department"), &f.department, &depts, &tr!("filter-all-departments")))
+            (select("role", &tr!("col-role"), &f.role, &roles, &tr!("filter-all-roles")))
+            (select("project", &tr!("col-project"), &f.project, &projects, &tr!("filter-all-projects")))
+            (select("status", &tr!("col-status"), &f.status, &statuses, &tr!("filter-any-status")))
+            div { button.primary type="submit" { (tr!("filter")) } }
         }
         p {
-            (sorted.len()) " employee(s)"
-            @if user.role().can_manage_catalog() { " · " a href="/employees/new" { "New employee" } " · " a href="/badges/print" { "Print badges" } }
+            (tr!("emp-count", count = sorted.len()))
+            @if user.role().can_manage_catalog() { " · " a href="/employees/new" { (tr!("emp-new")) } " · " a href="/badges/print" { (tr!("emp-print-badges")) } }
         }
         table {
-            thead { tr { th { "Number" } th { "Name" } th { "Site" } th { "Department" } th { "Role" } th { "Status" } } }
+            thead { tr { th { (tr!("col-number")) } th { (tr!("col-name")) } th { (tr!("col-site")) } th { (tr!("col-department")) } th { (tr!("col-role")) } th { (tr!("col-status")) } } }
             tbody {
                 @for e in shown {
                     tr {
@@ -152,18 +153,18 @@ pub async fn employees(
                         td { (c.sites.get(&e.site_id).map_or("", |s| s.name.as_str())) }
                         td { (name(&dn, e.department_id)) }
                         td { (name(&rn, e.role_id)) }
-                        td { (e.status.as_str()) }
+                        td { (employee_status(e.status.as_str())) }
                     }
                 }
             }
         }
         div.pager {
-            @if page > 0 { a href=(query(page - 1)) { "← Previous" } }
-            span { "Page " (page + 1) " of " (pages) }
-            @if page + 1 < pages { a href=(query(page + 1)) { "Next →" } }
+            @if page > 0 { a href=(query(page - 1)) { "← " (tr!("page-previous")) } }
+            span { (tr!("page-of", page = page + 1, pages = pages)) }
+            @if page + 1 < pages { a href=(query(page + 1)) { (tr!("page-next")) " →" } }
         }
     };
-    Ok(layout::page(&user, "Employees", body))
+    Ok(layout::page(&user, &tr!("nav-employees"), body))
 }
 
 /// The create/edit form.
@@ -201,28 +202,38 @@ fn employee_form(
         @if let Some((None, m)) = error { p.error role="alert" { (m) } }
         form.grid method="post" action=(action) {
             (csrf(user))
-            div { label for="number" { "Employee number" } input #number name="number" value=(f.number) required; (err("number")) }
-            div { label for="name" { "Full name" } input #name name="name" value=(f.name) required; (err("name")) }
-            div { label for="site_id" { "Site" }
+            div { label for="number" { (tr!("emp-number")) } input #number name="number" value=(f.number) required; (err("number")) }
+            div { label for="name" { (tr!("emp-full-name")) } input #name name="name" value=(f.name) required; (err("name")) }
+            div { label for="site_id" { (tr!("col-site")) }
                 select #site_id name="site_id" required { @for (id, n) in &sites { option value=(id) selected[*id == f.site_id] { (n) } } }
                 (err("site_id")) }
-            div { label for="department_id" { "Department" }
+            div { label for="department_id" { (tr!("col-department")) }
                 select #department_id name="department_id" { option value="" { "—" } @for (id, n) in &depts { option value=(id) selected[*id == f.department_id] { (n) } } } }
-            div { label for="role_id" { "Role" }
+            div { label for="role_id" { (tr!("col-role")) }
                 select #role_id name="role_id" { option value="" { "—" } @for (id, n) in &roles { option value=(id) selected[*id == f.role_id] { (n) } } } }
-            div { label for="status" { "Status" }
+            div { label for="status" { (tr!("col-status")) }
                 select #status name="status" {
-                    @for s in ["active", "leave", "terminated"] { option value=(s) selected[f.status == s] { (s) } }
+                    @for s in ["active", "leave", "terminated"] { option value=(s) selected[f.status == s] { (employee_status(s)) } }
                 } }
             fieldset {
-                legend { "Projects" }
+                legend { (tr!("emp-projects")) }
                 @for (id, n) in &projects {
                     label { input type="checkbox" name="project_ids" value=(id) checked[f.project_ids.contains(id)] class="auto"; " " (n) }
                 }
                 (err("project_ids"))
             }
-            div { button.primary type="submit" { "Save" } }
+            div { button.primary type="submit" { (tr!("save")) } }
         }
+    }
+}
+
+/// An employment status (`active`, `leave`, `terminated`) in the request's language.
+pub(crate) fn employee_status(s: &str) -> String {
+    match s {
+        "active" => tr!("emp-status-active"),
+        "leave" => tr!("emp-status-leave"),
+        "terminated" => tr!("emp-status-terminated"),
+        other => other.to_owned(),
     }
 }
 
@@ -231,7 +242,7 @@ fn input_of(f: &EmployeeForm) -> Result<EmployeeInput, WebError> {
         .site_id
         .trim()
         .parse()
-        .map_err(|_| WebError::Invalid("Choose a site.".into()))?;
+        .map_err(|_| WebError::Invalid(tr!("emp-choose-site")))?;
     let mut project_ids = Vec::new();
     for p in &f.project_ids {
         if let Some(id) = opt_id(p)? {
@@ -263,7 +274,7 @@ pub async fn new_employee(State(st): State<UiState>, user: WebUser) -> WebResult
     };
     Ok(layout::page(
         &user,
-        "New employee",
+        &tr!("emp-new"),
         employee_form(&user, &st.store.catalog(), "/employees", &f, None),
     ))
 }
@@ -298,7 +309,7 @@ pub async fn create_employee(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 layout::page(
                     &user,
-                    "New employee",
+                    &tr!("emp-new"),
                     employee_form(
                         &user,
                         &st.store.catalog(),
@@ -336,7 +347,7 @@ pub async fn edit_employee(
     let action = format!("/employees/{id}");
     Ok(layout::page(
         &user,
-        &format!("Edit {}", e.name),
+        &tr!("emp-edit-title", name = e.name.as_str()),
         employee_form(&user, &st.store.catalog(), &action, &f, None),
     ))
 }
@@ -366,7 +377,7 @@ pub async fn update_employee(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     layout::page(
                         &user,
-                        "Edit employee",
+                        &tr!("emp-edit"),
                         employee_form(&user, &st.store.catalog(), &action, &f, Some((field, &msg))),
                     ),
                 )
@@ -395,9 +406,7 @@ pub async fn regenerate_badge(
     user.require(user.role().can_manage_catalog(), "regenerate badges")?;
     user.check_csrf(&f.csrf)?;
     if f.confirm != "yes" {
-        return Err(WebError::Invalid(
-            "Tick the box to confirm that the old badge stops working.".into(),
-        ));
+        return Err(WebError::Invalid(tr!("emp-regenerate-tick")));
     }
     let store = st.store.clone();
     let actor = user.actor.clone();
@@ -447,46 +456,46 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
     let body = html! {
         div.cards {
             div.card {
-                div.muted { "Employee " (e.number) }
+                div.muted { (tr!("emp-employee-number", number = e.number.as_str())) }
                 div { strong { (c.sites.get(&e.site_id).map_or("", |s| s.name.as_str())) }
                     @if let Some(d) = e.department_id.and_then(|d| c.departments.get(&d)) { " · " (d.name) }
                     @if let Some(r) = e.role_id.and_then(|d| c.roles.get(&d)) { " · " (r.name) } }
-                div { "Projects: " @for (i, p) in e.project_ids.iter().filter_map(|p| c.projects.get(p)).enumerate() { @if i > 0 { ", " } (p.name) } }
-                div { "Status: " strong { (e.status.as_str()) } }
-                div { "Verdict for own assignments: " strong { (q.verdict.verdict.as_str().to_uppercase()) } }
+                div { (tr!("emp-projects")) ": " @for (i, p) in e.project_ids.iter().filter_map(|p| c.projects.get(p)).enumerate() { @if i > 0 { ", " } (p.name) } }
+                div { (tr!("col-status")) ": " strong { (employee_status(e.status.as_str())) } }
+                div { (tr!("emp-own-verdict")) ": " strong { (layout::verdict_word(q.verdict.verdict).to_uppercase()) } }
             }
             div.card {
                 @if st.web.settings.public_url.is_some() {
-                    img src={"/employees/" (e.id) "/qr.svg"} alt={"Badge QR code of " (e.name)} width="140" height="140";
-                    div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { "Print badge" } }
+                    img src={"/employees/" (e.id) "/qr.svg"} alt=(tr!("emp-qr-alt", name = e.name.as_str())) width="140" height="140";
+                    div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { (tr!("emp-print-badge")) } }
                 } @else {
-                    p.error role="note" { (crate::web::badge::PUBLIC_URL_MISSING) }
+                    p.error role="note" { (crate::web::badge::public_url_missing()) }
                 }
             }
         }
         @if user.role().can_certify() && e.status != crate::domain::EmployeeStatus::Terminated {
-            p { a.button href={"/certify?employee=" (layout::urlencode(&e.number))} { "Certify " (e.name) } }
+            p { a.button href={"/certify?employee=" (layout::urlencode(&e.number))} { (tr!("emp-certify", name = e.name.as_str())) } }
         }
         @if user.role().can_manage_catalog() {
-            p { a href={"/employees/" (e.id) "/edit"} { "Edit" } }
+            p { a href={"/employees/" (e.id) "/edit"} { (tr!("edit")) } }
             details {
-                summary { "Regenerate badge (lost badge)" }
+                summary { (tr!("emp-regenerate-summary")) }
                 form method="post" action={"/employees/" (e.id) "/badge"} {
                     (csrf(&user))
-                    label { input type="checkbox" name="confirm" value="yes" class="auto" required; " The old badge stops working at once. A new badge must be printed." }
-                    button.danger type="submit" { "Regenerate badge" }
+                    label { input type="checkbox" name="confirm" value="yes" class="auto" required; " " (tr!("emp-regenerate-confirm")) }
+                    button.danger type="submit" { (tr!("emp-regenerate")) }
                 }
             }
         }
-        h2 { "Qualification" }
+        h2 { (tr!("emp-qualification")) }
         table {
-            thead { tr { th { "Skill" } th { "Status" } th { "Achieved / required" } th { "Achieved" } th { "Expires" } th { "Required by" } } }
+            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-status")) } th { (tr!("emp-achieved-required")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("emp-required-by")) } } }
             tbody {
                 @for l in &q.qualification.skills {
                     tr {
                         td { (l.skill_name) }
                         td { (layout::status(l.status))
-                            @if let Some(r) = &l.retraining_revision_label { br; small { (r) " needs retraining" } } }
+                            @if let Some(r) = &l.retraining_revision_label { br; small { (tr!("emp-needs-retraining", revision = r.as_str())) } } }
                         td { (l.achieved_level.map_or("—".into(), |v| v.to_string())) " / " (l.required_level.map_or("—".into(), |v| v.to_string())) }
                         td { (date(l.achieved_at)) }
                         td { (date(l.expires_at)) }
@@ -495,9 +504,9 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                 }
             }
         }
-        h2 { "Certification history" }
+        h2 { (tr!("emp-cert-history")) }
         table {
-            thead { tr { th { "Skill" } th { "Level" } th { "Achieved" } th { "Expires" } th { "By" } th { "State" } th {} } }
+            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-by")) } th { (tr!("col-state")) } th {} } }
             tbody {
                 @for cert in certs.iter().rev() {
                     tr {
@@ -506,19 +515,19 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                         td { (date(Some(cert.achieved_at))) }
                         td { (date(cert.expires_at)) }
                         td { (cert.certified_by) }
-                        td { @if let Some(r) = &cert.revoked { "Revoked " (date(Some(r.at))) " by " (r.by) ": " (r.reason) }
-                            @else if let Some(rev) = superseded(cert) { span.st.old { "↻ On superseded " (rev) } }
-                            @else { "Live" } }
-                        td { @if cert.revoked.is_none() && user.role().can_revoke() { a href={"/certifications/" (cert.id) "/revoke"} { "Revoke" } } }
+                        td { @if let Some(r) = &cert.revoked { (tr!("emp-revoked", date = date(Some(r.at)), by = r.by.as_str(), reason = r.reason.as_str())) }
+                            @else if let Some(rev) = superseded(cert) { span.st.old { "↻ " (tr!("emp-on-superseded", revision = rev)) } }
+                            @else { (tr!("emp-live")) } }
+                        td { @if cert.revoked.is_none() && user.role().can_revoke() { a href={"/certifications/" (cert.id) "/revoke"} { (tr!("revoke")) } } }
                     }
                 }
             }
         }
         @if audit_ok {
-            h2 { "Audit history" }
+            h2 { (tr!("emp-audit-history")) }
             table {
-                thead { tr { th { "When" } th { "Who" } th { "What" } } }
-                tbody { @for ev in &history { tr { td { (ev.at.strftime("%-d %b %Y %H:%M")) } td { (ev.actor) } td { (ev.action) } } } }
+                thead { tr { th { (tr!("col-when")) } th { (tr!("col-who")) } th { (tr!("col-what")) } } }
+                tbody { @for ev in &history { tr { td { (locale::date_time(ev.at)) } td { (ev.actor) } td { (ev.action) } } } }
             }
         }
     };

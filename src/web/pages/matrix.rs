@@ -16,6 +16,7 @@ use crate::service::{self, Matrix, MatrixFilter};
 use crate::web::UiState;
 use crate::web::WebUser;
 use crate::web::layout::{self, WebError, WebResult};
+use crate::web::locale::tr;
 
 /// Matrix filters as the form sends them.
 #[derive(Debug, Default, Deserialize)]
@@ -160,18 +161,30 @@ fn view(m: &Matrix, q: &MatrixQuery) -> View {
 
 /// A cell's colour class, symbol and short word (never colour alone, readable on a tablet
 /// without hovering).
-fn symbol(s: SkillStatus) -> (&'static str, &'static str, &'static str) {
+fn symbol(s: SkillStatus) -> (&'static str, &'static str, String) {
     match s {
-        SkillStatus::Valid => ("ok", "✔", "OK"),
-        SkillStatus::ExpiringSoon => ("soon", "◔", "Soon"),
-        SkillStatus::RetrainingDue => ("soon", "↻", "Retrain due"),
-        SkillStatus::InsufficientLevel => ("low", "▽", "Low"),
-        SkillStatus::Outdated => ("old", "↻", "Retrain"),
-        SkillStatus::Expired => ("bad", "✖", "Expired"),
-        SkillStatus::Missing => ("bad", "○", "Missing"),
-        SkillStatus::Extra => ("extra", "+", "Extra"),
+        SkillStatus::Valid => ("ok", "✔", tr!("cell-valid")),
+        SkillStatus::ExpiringSoon => ("soon", "◔", tr!("cell-expiring")),
+        SkillStatus::RetrainingDue => ("soon", "↻", tr!("cell-retraining-due")),
+        SkillStatus::InsufficientLevel => ("low", "▽", tr!("cell-level-low")),
+        SkillStatus::Outdated => ("old", "↻", tr!("cell-outdated")),
+        SkillStatus::Expired => ("bad", "✖", tr!("status-expired")),
+        SkillStatus::Missing => ("bad", "○", tr!("status-missing")),
+        SkillStatus::Extra => ("extra", "+", tr!("status-extra")),
     }
 }
+
+/// Every status a cell can show, for wording them once per page rather than once per cell.
+const ALL_STATUSES: [SkillStatus; 8] = [
+    SkillStatus::Valid,
+    SkillStatus::ExpiringSoon,
+    SkillStatus::RetrainingDue,
+    SkillStatus::InsufficientLevel,
+    SkillStatus::Outdated,
+    SkillStatus::Expired,
+    SkillStatus::Missing,
+    SkillStatus::Extra,
+];
 
 /// Append `text` to `out`, HTML-escaped.
 fn push_escaped(out: &mut String, text: &str) {
@@ -185,6 +198,9 @@ fn push_escaped(out: &mut String, text: &str) {
 /// (the end tags of cells and rows are optional in HTML).
 fn matrix_body(m: &Matrix, v: &View) -> String {
     let mut out = String::with_capacity(v.rows.len() * (64 + v.cols.len() * 12));
+    let symbols: Vec<(SkillStatus, (&str, &str, String))> =
+        ALL_STATUSES.iter().map(|s| (*s, symbol(*s))).collect();
+    let (on_leave, left) = (tr!("emp-status-leave"), tr!("emp-status-terminated"));
     out.push_str("<tbody>");
     for row in &m.rows[v.rows.clone()] {
         out.push_str("<tr><th class=name scope=row><a href=\"/employees/");
@@ -196,8 +212,16 @@ fn matrix_body(m: &Matrix, v: &View) -> String {
         out.push_str("</small>");
         match row.status {
             EmployeeStatus::Active => {}
-            EmployeeStatus::Leave => out.push_str(" <em>on leave</em>"),
-            EmployeeStatus::Terminated => out.push_str(" <em>left</em>"),
+            EmployeeStatus::Leave => {
+                out.push_str(" <em>");
+                push_escaped(&mut out, &on_leave);
+                out.push_str("</em>");
+            }
+            EmployeeStatus::Terminated => {
+                out.push_str(" <em>");
+                push_escaped(&mut out, &left);
+                out.push_str("</em>");
+            }
         }
         out.push_str("</th>");
         let mut cells = row.cells.iter().peekable();
@@ -207,7 +231,11 @@ fn matrix_body(m: &Matrix, v: &View) -> String {
                 out.push_str("<td>");
                 continue;
             };
-            let (class, sym, word) = symbol(cell.status);
+            let Some((_, (class, sym, word))) = symbols.iter().find(|(s, _)| *s == cell.status)
+            else {
+                out.push_str("<td>");
+                continue;
+            };
             out.push_str("<td class=");
             out.push_str(class);
             // Percent-encoded, so safe unquoted: no space, quote, `=`, `<`, `>` or backtick.
@@ -218,7 +246,7 @@ fn matrix_body(m: &Matrix, v: &View) -> String {
             out.push('>');
             out.push_str(sym);
             out.push(' ');
-            out.push_str(word);
+            push_escaped(&mut out, word);
             match (cell.achieved_level, cell.required_level) {
                 (Some(a), Some(r)) if a < r => {
                     out.push_str(&format!(" L{a}/{r}"));
@@ -258,16 +286,16 @@ pub async fn matrix(
     let csv = format!("/matrix.csv?{}", q.with_pages(v.page.0, v.page.1));
     let sel = |name: &str, label: &str, cur: &str, v: &[(Uuid, String)]| {
         html! {
-            div { label for=(name) { (label) } select id=(name) name=(name) { option value="" { "All" } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }
+            div { label for=(name) { (label) } select id=(name) name=(name) { option value="" { (tr!("filter-all")) } @for (id, n) in v { option value=(id) selected[id.to_string() == cur] { (n) } } } }
         }
     };
     let pager = |label: &str, page: usize, pages: usize, link: &dyn Fn(usize) -> String| {
         html! {
             @if pages > 1 {
                 nav.pager aria-label=(label) {
-                    @if page > 1 { a href=(link(page - 1)) { "← Previous" } }
-                    span { (label) " " (page) " of " (pages) }
-                    @if page < pages { a href=(link(page + 1)) { "Next →" } }
+                    @if page > 1 { a href=(link(page - 1)) { "← " (tr!("page-previous")) } }
+                    span { (label) " " (tr!("n-of-m", n = page, m = pages)) }
+                    @if page < pages { a href=(link(page + 1)) { (tr!("page-next")) " →" } }
                 }
             }
         }
@@ -276,32 +304,37 @@ pub async fn matrix(
     let col_link = |p: usize| format!("/matrix?{}", q.with_pages(v.page.0, p));
     let head = html! {
         thead { tr {
-            th.name scope="col" { "Employee" }
+            th.name scope="col" { (tr!("due-employee")) }
             @for i in &v.cols { th scope="col" title=(m.skills[*i].name) { span { (m.skills[*i].name) } } }
         } }
     };
     let body = html! {
         form.grid method="get" action="/matrix" {
-            (sel("site", "Site", &q.site, &sites))
-            (sel("department", "Department", &q.department, &depts))
-            (sel("role", "Role", &q.role, &roles))
-            (sel("project", "Project", &q.project, &projects))
-            (sel("station", "Station", &q.station, &stations))
-            div { label for="status" { "Has status" } select #status name="status" {
-                option value="" { "Any" }
-                @for s in ["MISSING", "EXPIRED", "OUTDATED", "INSUFFICIENT_LEVEL", "EXPIRING_SOON", "VALID", "EXTRA"] { option value=(s) selected[q.status == s] { (s) } }
+            (sel("site", &tr!("col-site"), &q.site, &sites))
+            (sel("department", &tr!("col-department"), &q.department, &depts))
+            (sel("role", &tr!("col-role"), &q.role, &roles))
+            (sel("project", &tr!("col-project"), &q.project, &projects))
+            (sel("station", &tr!("col-station"), &q.station, &stations))
+            div { label for="status" { (tr!("matrix-has-status")) } select #status name="status" {
+                option value="" { (tr!("matrix-any")) }
+                @for (s, word) in [("MISSING", tr!("status-missing")), ("EXPIRED", tr!("status-expired")), ("OUTDATED", tr!("status-outdated")), ("INSUFFICIENT_LEVEL", tr!("status-level-low")), ("EXPIRING_SOON", tr!("status-expiring")), ("VALID", tr!("status-valid")), ("EXTRA", tr!("status-extra"))] { option value=(s) selected[q.status == s] { (word) } }
             } }
-            div { label for="skill" { "Skill contains" } input #skill name="skill" value=(q.skill); }
-            div { label { input.auto type="checkbox" name="inactive" value="1" checked[q.inactive == "1"]; " Show employees on leave or gone" } }
-            div { button.primary type="submit" { "Filter" } " " a href=(csv) { "Export CSV" } }
+            div { label for="skill" { (tr!("matrix-skill-contains")) } input #skill name="skill" value=(q.skill); }
+            div { label { input.auto type="checkbox" name="inactive" value="1" checked[q.inactive == "1"]; " " (tr!("matrix-show-inactive")) } }
+            div { button.primary type="submit" { (tr!("filter")) } " " a href=(csv) { (tr!("matrix-export-csv")) } }
         }
         p.legend {
             @for s in [SkillStatus::Valid, SkillStatus::ExpiringSoon, SkillStatus::RetrainingDue, SkillStatus::InsufficientLevel, SkillStatus::Outdated, SkillStatus::Expired, SkillStatus::Missing, SkillStatus::Extra] { span { (layout::status(s)) } }
-            span.muted { "L2 = level achieved; L1/2 = 1 of 2 required. Open a cell for its sources, dates and evidence." }
+            span.muted { (tr!("matrix-legend")) }
         }
-        p.muted { "Employees " (if v.rows.is_empty() { 0 } else { v.rows.start + 1 }) "–" (v.rows.end) " of " (m.rows.len()) " × skills " (v.cols.len()) " of " (v.all_cols) }
-        (pager("Employees page", v.page.0, v.pages.0, &row_link))
-        (pager("Skills page", v.page.1, v.pages.1, &col_link))
+        p.muted { (tr!("matrix-shown",
+            first = if v.rows.is_empty() { 0 } else { v.rows.start + 1 },
+            last = v.rows.end,
+            employees = m.rows.len(),
+            skills = v.cols.len(),
+            all_skills = v.all_cols)) }
+        (pager(&tr!("matrix-employees-page"), v.page.0, v.pages.0, &row_link))
+        (pager(&tr!("matrix-skills-page"), v.page.1, v.pages.1, &col_link))
         div.matrix-wrap {
             table.matrix {
                 (head)
@@ -309,7 +342,7 @@ pub async fn matrix(
             }
         }
     };
-    Ok(layout::page(&user, "Matrix", body))
+    Ok(layout::page(&user, &tr!("nav-matrix"), body))
 }
 
 fn csv_field(s: &str) -> String {
@@ -405,30 +438,30 @@ pub async fn matrix_cell(
     let (e, skill) = (&d.employee, &d.skill);
     let title = format!("{} · {}", e.name, skill.name);
     let body = html! {
-        p { a href={"/employees/" (e.id)} { (e.name) } " · " (e.number) " · " (e.status.as_str()) }
+        p { a href={"/employees/" (e.id)} { (e.name) } " · " (e.number) " · " (super::employees::employee_status(e.status.as_str())) }
         @match &d.line {
-            None => p.muted { (e.name) " is neither required to hold " (skill.name) " nor certified in it." },
+            None => p.muted { (tr!("cell-neither", name = e.name.as_str(), skill = skill.name.as_str())) },
             Some(l) => {
                 table {
                     tbody {
-                        tr { th scope="row" { "Status" } td { (layout::status(l.status))
-                            @if let Some(r) = &l.retraining_revision_label { " " small { (r) " needs retraining" } } } }
-                        tr { th scope="row" { "Level achieved / required" } td { (l.achieved_level.map_or("—".into(), |v| v.to_string())) " / " (l.required_level.map_or("—".into(), |v| v.to_string())) " (max " (skill.max_level) ")" } }
-                        tr { th scope="row" { "Achieved" } td { (layout::date(l.achieved_at)) } }
-                        tr { th scope="row" { "Expires" } td { (layout::date(l.expires_at)) } }
-                        tr { th scope="row" { "Revision" } td { (l.revision_label.as_deref().unwrap_or("—")) } }
-                        tr { th scope="row" { "Required by" } td {
-                            @if l.sources.is_empty() { "not required (held as an extra skill)" }
+                        tr { th scope="row" { (tr!("col-status")) } td { (layout::status(l.status))
+                            @if let Some(r) = &l.retraining_revision_label { " " small { (tr!("emp-needs-retraining", revision = r.as_str())) } } } }
+                        tr { th scope="row" { (tr!("cell-level-achieved-required")) } td { (l.achieved_level.map_or("—".into(), |v| v.to_string())) " / " (l.required_level.map_or("—".into(), |v| v.to_string())) " (" (tr!("cell-max", max = skill.max_level)) ")" } }
+                        tr { th scope="row" { (tr!("col-achieved")) } td { (layout::date(l.achieved_at)) } }
+                        tr { th scope="row" { (tr!("col-expires")) } td { (layout::date(l.expires_at)) } }
+                        tr { th scope="row" { (tr!("col-revision")) } td { (l.revision_label.as_deref().unwrap_or("—")) } }
+                        tr { th scope="row" { (tr!("emp-required-by")) } td {
+                            @if l.sources.is_empty() { (tr!("cell-not-required")) }
                             @for (i, s) in l.sources.iter().enumerate() { @if i > 0 { br; } (s.scope) " (L" (s.level) ")" } } }
                     }
                 }
             }
         }
-        h2 { "Certifications in " (skill.name) }
-        @if d.certifications.is_empty() { p.muted { "None." } }
+        h2 { (tr!("cell-certifications-in", skill = skill.name.as_str())) }
+        @if d.certifications.is_empty() { p.muted { (tr!("none")) } }
         @else {
             table {
-                thead { tr { th { "Level" } th { "Achieved" } th { "Expires" } th { "Revision" } th { "By" } th { "Evidence" } th { "State" } } }
+                thead { tr { th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-revision")) } th { (tr!("col-by")) } th { (tr!("col-evidence")) } th { (tr!("col-state")) } } }
                 tbody {
                     @for (c, rev, files) in &d.certifications {
                         tr {
@@ -438,13 +471,13 @@ pub async fn matrix_cell(
                             td { (rev.as_deref().unwrap_or("—")) }
                             td { (c.certified_by) }
                             td { @if files.is_empty() { "—" } @for f in files { a href={"/attachments/" (f.sha256)} { (f.name) } " (" (f.size / 1024 + 1) " KB) " } }
-                            td { @if let Some(r) = &c.revoked { "Revoked " (layout::date(Some(r.at))) ": " (r.reason) } @else { "Counts" } }
+                            td { @if let Some(r) = &c.revoked { (tr!("cell-revoked", date = layout::date(Some(r.at)), reason = r.reason.as_str())) } @else { (tr!("cell-counts")) } }
                         }
                     }
                 }
             }
         }
-        @if user.role().can_certify() { p { a href={"/certify?employee=" (layout::urlencode(&e.number)) "&skill=" (skill.id)} { "Certify " (e.name) " in " (skill.name) } } }
+        @if user.role().can_certify() { p { a href={"/certify?employee=" (layout::urlencode(&e.number)) "&skill=" (skill.id)} { (tr!("cell-certify", name = e.name.as_str(), skill = skill.name.as_str())) } } }
     };
     Ok(layout::page(&user, &title, body))
 }

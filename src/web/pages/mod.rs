@@ -1,6 +1,7 @@
 //! The supervisor pages. Each handler: check the role, run the service call off the async
 //! threads, render.
 
+mod account;
 mod admin;
 mod approvals;
 mod backups;
@@ -11,6 +12,7 @@ mod due;
 mod employees;
 mod matrix;
 
+pub use account::{account, set_language};
 pub use admin::{
     audit, audit_csv, create_station, create_user, rotate_key, station_screen, stations,
     unlock_user, update_user, users,
