@@ -59,10 +59,16 @@ impl SiteBox {
 
 /// `caliber archive ARGS…`: exit code and stdout+stderr.
 fn archive(args: &[&str]) -> (i32, String) {
+    archive_with(args, &[])
+}
+
+/// `caliber archive ARGS…` with `env` set: exit code and stdout+stderr.
+fn archive_with(args: &[&str], env: &[(&str, String)]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_caliber"))
         .arg("archive")
         .args(args)
         .env_remove("CALIBER_CONFIG")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .expect("run caliber");
     let text = format!(
@@ -90,13 +96,18 @@ fn enrol(a: &Path, site: &str, key: &str) {
     assert_eq!(code, 0, "{out}");
 }
 
-/// Every file under `dir` with its bytes.
+/// Every file under `dir` with its bytes, but the ingest lock (machinery, not content).
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut todo = vec![dir.to_owned()];
     while let Some(d) = todo.pop() {
         for e in std::fs::read_dir(&d).expect("list") {
             let p = e.expect("entry").path();
+            if p.file_name()
+                .is_some_and(|n| n == caliber::archive::LOCK_FILE)
+            {
+                continue;
+            }
             if p.is_dir() {
                 out.insert(p.strip_prefix(dir).expect("under").to_owned(), Vec::new());
                 todo.push(p);
@@ -256,12 +267,7 @@ fn ingest_stores_once_and_refuses_with_the_reason() {
     let arch = caliber::archive::Archive::open(&a).expect("open");
     let stored = arch.stored().expect("stored");
     assert_eq!(stored.len(), 1);
-    let rel = stored[0]
-        .path
-        .strip_prefix(&a)
-        .expect("under")
-        .to_string_lossy()
-        .into_owned();
+    let rel = stored[0].key.clone();
     assert!(rel.starts_with("sites/ATX-01/20"), "{rel}");
     assert!(
         rel.ends_with(&format!("-{}.bundle", stored[0].summary.sequence)),
@@ -269,10 +275,13 @@ fn ingest_stores_once_and_refuses_with_the_reason() {
     );
     assert!(stored[0].summary.encrypted);
     assert_eq!(
-        std::fs::read(&stored[0].path).expect("stored"),
+        std::fs::read(a.join(&rel)).expect("stored"),
         std::fs::read(&newer).expect("src")
     );
-    assert!(stored[0].path.with_extension("summary.json").is_file());
+    assert!(
+        a.join(rel.replace(".bundle", ".summary.json")).is_file(),
+        "{rel}"
+    );
     assert!(
         std::fs::read_dir(a.join(caliber::archive::WORK_DIR))
             .expect("work")
@@ -423,4 +432,391 @@ fn two_boxes_are_enrolled_ingested_reported_and_exported_for_restore() {
         text.contains("no stored bundle of site ATX-01 on or before 2000-01-01"),
         "{text}"
     );
+}
+
+/// Read `child`'s stdout lines on a thread, so the test can wait for one with a time limit.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("stdout piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn next_line(rx: &std::sync::mpsc::Receiver<String>) -> String {
+    rx.recv_timeout(std::time::Duration::from_secs(120))
+        .expect("a line from the watch within two minutes")
+}
+
+/// Stops and reaps a child left running by a failing test.
+struct Reap(std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_drop_folder_is_watched_each_file_moved_with_its_reason_and_sigterm_stops_it() {
+    let t = tempfile::tempdir().expect("tmp");
+    let (a, _) = new_archive(t.path());
+    let b = SiteBox::new(&t.path().join("box"), None);
+    enrol(&a, "ATX-01", &b.key.fingerprint());
+    enrol(&a, "DTR-01", &b.key.fingerprint());
+    let made = t.path().join("made");
+    let first = b.bundle(&made, &[]);
+    let second = b.bundle(&made, &[]);
+    let drop = t.path().join("drop");
+    std::fs::create_dir_all(&drop).expect("drop");
+
+    let child = Command::new(env!("CARGO_BIN_EXE_caliber"))
+        .args(["archive", "ingest", "--dir", s(&a), "--watch", s(&drop)])
+        .args(["--settle-seconds", "1.5"])
+        .env_remove("CALIBER_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the watch");
+    let mut child = Reap(child);
+    let pid = child.0.id();
+    let rx = lines_of(&mut child.0);
+    assert!(next_line(&rx).starts_with("watching "));
+
+    // The watch holds the ingest lock: a plain ingest is refused, naming the holder.
+    let before = snapshot(&a);
+    let (code, out) = archive(&["ingest", "--dir", s(&a), s(&first)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("locked by another ingest (pid {pid})")),
+        "{out}"
+    );
+    assert_eq!(snapshot(&a), before);
+
+    // Written slowly: taken only once complete (half of it would be refused as truncated).
+    let bytes = std::fs::read(&first).expect("read");
+    let slow = drop.join("first.zip");
+    std::fs::write(&slow, &bytes[..bytes.len() / 2]).expect("write half");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&slow)
+            .expect("reopen");
+        f.write_all(&bytes[bytes.len() / 2..]).expect("write rest");
+    }
+    assert_eq!(
+        next_line(&rx),
+        format!("{}: accepted (site ATX-01, sequence 1)", slow.display())
+    );
+    // Renamed in, a second copy of the first, and something that is no bundle.
+    let part = drop.join("second.zip.part");
+    std::fs::copy(&second, &part).expect("copy");
+    std::fs::rename(&part, drop.join("second.zip")).expect("rename in");
+    assert_eq!(
+        next_line(&rx),
+        format!(
+            "{}: accepted (site ATX-01, sequence 2)",
+            drop.join("second.zip").display()
+        )
+    );
+    std::fs::copy(&first, drop.join("again.zip")).expect("copy");
+    assert_eq!(
+        next_line(&rx),
+        format!("{}: duplicate", drop.join("again.zip").display())
+    );
+    std::fs::write(drop.join("notes.txt"), b"not a bundle").expect("write");
+    let line = next_line(&rx);
+    assert!(
+        line.starts_with(&format!(
+            "{}: refused: tampered or truncated",
+            drop.join("notes.txt").display()
+        )),
+        "{line}"
+    );
+
+    // Each file moved out of the drop folder, beside the line that says what happened.
+    for (folder, name, says) in [
+        (
+            "accepted",
+            "first.zip",
+            "accepted (site ATX-01, sequence 1)",
+        ),
+        (
+            "accepted",
+            "second.zip",
+            "accepted (site ATX-01, sequence 2)",
+        ),
+        ("duplicate", "again.zip", "duplicate"),
+        ("refused", "notes.txt", "refused: tampered or truncated"),
+    ] {
+        let moved = drop.join(folder).join(name);
+        assert!(moved.is_file(), "{} is there", moved.display());
+        let reason =
+            std::fs::read_to_string(caliber::archive::reason_path(&moved)).expect("reason file");
+        assert!(reason.contains(says), "{reason}");
+        assert!(!drop.join(name).exists());
+    }
+    assert_eq!(
+        std::fs::read(drop.join("accepted").join("first.zip")).expect("moved"),
+        bytes
+    );
+    let arch = caliber::archive::Archive::open(&a).expect("open");
+    assert_eq!(arch.stored().expect("stored").len(), 2);
+
+    // SIGTERM stops it cleanly, and the lock goes with it.
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_eq!(next_line(&rx), "stopped after 4 files");
+    let status = child.0.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "a clean stop");
+    let (code, out) = archive(&["ingest", "--dir", s(&a), s(&second)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.trim().ends_with("duplicate"), "{out}");
+}
+
+#[test]
+fn watch_refuses_a_missing_folder_and_a_locked_archive() {
+    let t = tempfile::tempdir().expect("tmp");
+    let (a, _) = new_archive(t.path());
+    let (code, out) = archive(&[
+        "ingest",
+        "--dir",
+        s(&a),
+        "--watch",
+        s(&t.path().join("nowhere")),
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("is not a folder to watch"), "{out}");
+    let arch = caliber::archive::Archive::open(&a).expect("open");
+    let held = arch.lock_ingest().expect("lock");
+    let (code, out) = archive(&["ingest", "--dir", s(&a), "--watch", s(t.path())]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("(pid {})", std::process::id())),
+        "{out}"
+    );
+    drop(held);
+    assert!(arch.lock_ingest().is_ok(), "released when dropped");
+}
+
+/// A real S3-protocol server (`s3s` over a folder, as `s3s-fs` serves it) on 127.0.0.1,
+/// port 0, with one bucket, until dropped.
+struct S3Server {
+    port: u16,
+    root: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+const S3_KEY: &str = "caliber-test";
+const S3_SECRET: &str = "caliber-test-secret";
+const BUCKET: &str = "company-archive";
+
+impl S3Server {
+    fn start(root: &Path) -> S3Server {
+        std::fs::create_dir_all(root.join(BUCKET)).expect("bucket folder");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = root.to_owned();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let fs = s3s_fs::FileSystem::new(&served).expect("s3s-fs");
+                let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+                builder.set_auth(s3s::auth::SimpleAuth::from_single(S3_KEY, S3_SECRET));
+                let service = builder.build();
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr").port())
+                    .expect("send port");
+                loop {
+                    tokio::select! {
+                        accepted = listener.accept() => {
+                            let Ok((socket, _)) = accepted else { continue };
+                            let service = service.clone();
+                            tokio::spawn(async move {
+                                let io = hyper_util::rt::TokioIo::new(socket);
+                                let _ = hyper::server::conn::http1::Builder::new()
+                                    .serve_connection(io, service)
+                                    .await;
+                            });
+                        }
+                        _ = &mut stopped => break,
+                    }
+                }
+            });
+        });
+        let port = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the S3 server listens");
+        S3Server {
+            port,
+            root: root.to_owned(),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// The environment that points `caliber archive --store` at this server.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        s3_env(self.port)
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn s3_env(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
+        ("AWS_ACCESS_KEY_ID", S3_KEY.into()),
+        ("AWS_SECRET_ACCESS_KEY", S3_SECRET.into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ALLOW_HTTP", "true".into()),
+    ]
+}
+
+#[test]
+fn the_object_store_archive_keeps_the_same_layout_and_rules() {
+    let t = tempfile::tempdir().expect("tmp");
+    let server = S3Server::start(&t.path().join("s3"));
+    let env = server.env();
+    let url = format!("s3://{BUCKET}/caliber");
+    let run = |args: &[&str]| {
+        let mut all = vec![args[0], "--store", url.as_str()];
+        all.extend_from_slice(&args[1..]);
+        archive_with(&all, &env)
+    };
+    let (code, recipient) = run(&["init"]);
+    assert_eq!(code, 0, "{recipient}");
+    let recipient = recipient.trim().to_owned();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    let (code, out) = run(&["init"]);
+    assert_eq!(code, 2, "never replaced: {out}");
+    let b = SiteBox::new(&t.path().join("box"), None);
+    let fp = b.key.fingerprint();
+    for site in ["ATX-01", "DTR-01"] {
+        let (code, out) = run(&["enrol", "--site-code", site, "--key", &fp]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let (code, list) = run(&["list"]);
+    assert_eq!(code, 0, "{list}");
+    assert_eq!(list.lines().count(), 2, "{list}");
+
+    let plain = b.bundle(&t.path().join("out"), &[]);
+    let sealed = b.bundle(&t.path().join("out"), std::slice::from_ref(&recipient));
+    let (code, out) = run(&["ingest", s(&plain), s(&sealed)]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches(": accepted (site ATX-01").count(), 2, "{out}");
+    let (code, out) = run(&["ingest", s(&sealed)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.trim().ends_with("duplicate"), "{out}");
+
+    // The same keys as the local folder, under the prefix, in the server's own folder.
+    let objects = t.path().join("s3").join(BUCKET).join("caliber");
+    assert!(objects.join(caliber::archive::IDENTITY_FILE).is_file());
+    assert!(objects.join(caliber::archive::ENROLMENT_LOG).is_file());
+    let bundles: Vec<PathBuf> = snapshot(&objects.join("sites"))
+        .into_keys()
+        .filter(|k| k.extension().is_some_and(|e| e == "bundle"))
+        .collect();
+    assert_eq!(bundles.len(), 2, "{bundles:?}");
+    assert!(
+        bundles.iter().all(|k| k.starts_with("ATX-01")),
+        "{bundles:?}"
+    );
+
+    // A refusal leaves the store as it was.
+    let bytes = std::fs::read(&plain).expect("read");
+    let truncated = t.path().join("truncated.zip");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
+    let before = snapshot(&server.root);
+    let (code, out) = run(&["ingest", s(&truncated)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("refused: tampered or truncated"), "{out}");
+    assert_eq!(snapshot(&server.root), before);
+
+    // A bundle whose summary was never written (a crash halfway) is not listed, and the next
+    // ingest removes it.
+    let orphan = objects.join("sites/ATX-01/2020/01/20200101T000000Z-99.bundle");
+    std::fs::create_dir_all(orphan.parent().expect("parent")).expect("dir");
+    std::fs::write(&orphan, b"half a bundle").expect("orphan");
+    let (code, json) = run(&["report", "--format", "json"]);
+    assert_eq!(code, 0, "{json}");
+    let rows: Vec<caliber::archive::SiteSummary> = serde_json::from_str(&json).expect("json");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].sequence, 2);
+    assert!(rows[0].encrypted);
+    assert!(rows[0].employees > 0);
+    let (code, out) = run(&["ingest", s(&plain)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!orphan.exists(), "the orphan is cleaned");
+
+    // Export hands back the stored bundle byte for byte.
+    let out = t.path().join("atx.zip.age");
+    let (code, text) = run(&["export", "--site", "ATX-01", "--out", s(&out)]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        std::fs::read(&out).expect("exported"),
+        std::fs::read(&sealed).expect("sealed")
+    );
+}
+
+#[test]
+fn an_unreachable_store_is_a_clear_error_and_changes_nothing() {
+    let t = tempfile::tempdir().expect("tmp");
+    let b = SiteBox::new(&t.path().join("box"), None);
+    let bundle = b.bundle(&t.path().join("out"), &[]);
+    let server = S3Server::start(&t.path().join("s3"));
+    let url = format!("s3://{BUCKET}/caliber");
+    let (code, out) = archive_with(&["init", "--store", &url], &server.env());
+    assert_eq!(code, 0, "{out}");
+    let before = snapshot(&server.root);
+    // Nothing listens on a port just released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let started = std::time::Instant::now();
+    let (code, out) = archive_with(&["ingest", "--store", &url, s(&bundle)], &s3_env(closed));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains(&url), "names the store: {out}");
+    assert!(!out.contains("panicked"), "{out}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "gives up in bounded time"
+    );
+    assert_eq!(snapshot(&server.root), before, "the store is as it was");
+    let (code, out) = archive_with(&["list", "--store", "s3://no-such-bucket/x"], &server.env());
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("s3://no-such-bucket/x"), "{out}");
+    let (code, out) = archive_with(&["list", "--store", "http://x/y"], &server.env());
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("s3://"), "{out}");
 }

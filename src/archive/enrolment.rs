@@ -1,16 +1,20 @@
 //! Enrolment: which device key may sign bundles for which site, in an append-only JSON
 //! Lines log (`enrolments.jsonl`). The current enrolments are the log folded from the top;
-//! nothing in it is ever rewritten, so a key change (a replacement box) stays on record with
-//! its reason.
+//! no line of it is ever changed, so a key change (a replacement box) stays on record with
+//! its reason. An event is added by writing the log whole with the new line at its end (an
+//! object store has no append), under a lock so two enrolments never lose one another.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::lock::IngestLock;
+use super::storage::Storage;
 use super::{ArchiveError, Result};
+
+/// Lock file taken while the enrolment log is written.
+const ENROLMENT_LOCK: &str = ".enrolments.lock";
 
 /// Name of the enrolment log in the archive folder.
 pub const ENROLMENT_LOG: &str = "enrolments.jsonl";
@@ -79,24 +83,28 @@ fn fingerprint(s: &str) -> Result<String> {
     }
 }
 
-/// Every event of the log in `dir`, oldest first.
-pub(super) fn read_log(dir: &Path) -> Result<Vec<EnrolmentEvent>> {
-    let path = dir.join(ENROLMENT_LOG);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(ArchiveError::io(format!("cannot read {}", path.display()))(
-                e,
-            ));
-        }
-    };
+/// The log's text.
+fn log_text(storage: &dyn Storage) -> Result<String> {
+    let bytes = storage.read(ENROLMENT_LOG)?.unwrap_or_default();
+    String::from_utf8(bytes).map_err(|_| ArchiveError::DamagedLog {
+        path: ENROLMENT_LOG.into(),
+        line: 0,
+        message: "it is not UTF-8 text".into(),
+    })
+}
+
+/// Every event of the log, oldest first.
+pub(super) fn read_log(storage: &dyn Storage) -> Result<Vec<EnrolmentEvent>> {
+    parse_log(&log_text(storage)?)
+}
+
+fn parse_log(text: &str) -> Result<Vec<EnrolmentEvent>> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
             serde_json::from_str(l).map_err(|e| ArchiveError::DamagedLog {
-                path: path.clone(),
+                path: ENROLMENT_LOG.into(),
                 line: i + 1,
                 message: e.to_string(),
             })
@@ -105,9 +113,13 @@ pub(super) fn read_log(dir: &Path) -> Result<Vec<EnrolmentEvent>> {
 }
 
 /// The enrolments now, by site code.
-pub(super) fn current(dir: &Path) -> Result<Vec<Enrolment>> {
+pub(super) fn current(storage: &dyn Storage) -> Result<Vec<Enrolment>> {
+    fold(read_log(storage)?)
+}
+
+fn fold(log: Vec<EnrolmentEvent>) -> Result<Vec<Enrolment>> {
     let mut sites: BTreeMap<String, Enrolment> = BTreeMap::new();
-    for e in read_log(dir)? {
+    for e in log {
         match e.action {
             EnrolmentAction::Enrol | EnrolmentAction::ChangeKey => {
                 sites.insert(
@@ -127,20 +139,26 @@ pub(super) fn current(dir: &Path) -> Result<Vec<Enrolment>> {
     Ok(sites.into_values().collect())
 }
 
-/// Append `event` to the log and sync it.
-fn append(dir: &Path, event: &EnrolmentEvent) -> Result<()> {
-    let path = dir.join(ENROLMENT_LOG);
-    let mut line = serde_json::to_string(event)
+/// Under the enrolment lock: decide the event from the current enrolments with `decide`
+/// (`None`: nothing to record) and append it to the log.
+fn record(
+    storage: &dyn Storage,
+    decide: impl FnOnce(Vec<Enrolment>) -> Result<Option<EnrolmentEvent>>,
+) -> Result<Option<EnrolmentEvent>> {
+    let _lock = IngestLock::wait(&storage.lock_file(ENROLMENT_LOCK))?;
+    let mut text = log_text(storage)?;
+    let Some(event) = decide(fold(parse_log(&text)?)?)? else {
+        return Ok(None);
+    };
+    let line = serde_json::to_string(&event)
         .map_err(|e| ArchiveError::io("cannot encode an enrolment")(std::io::Error::other(e)))?;
-    line.push('\n');
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(ArchiveError::io(format!("cannot open {}", path.display())))?;
-    f.write_all(line.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(ArchiveError::io(format!("cannot write {}", path.display())))
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&line);
+    text.push('\n');
+    storage.write(ENROLMENT_LOG, text.as_bytes())?;
+    Ok(Some(event))
 }
 
 fn clean_reason(reason: Option<&str>) -> Option<String> {
@@ -150,7 +168,7 @@ fn clean_reason(reason: Option<&str>) -> Option<String> {
 }
 
 pub(super) fn enrol(
-    dir: &Path,
+    storage: &dyn Storage,
     site: &str,
     key: &str,
     reason: Option<&str>,
@@ -158,43 +176,48 @@ pub(super) fn enrol(
     let site = site_code(site)?;
     let key = fingerprint(key)?;
     let reason = clean_reason(reason);
-    let existing = current(dir)?.into_iter().find(|e| e.site_code == site);
-    let action = match existing {
-        Some(e) if e.key == key => return Ok(None),
-        Some(e) => {
-            if reason.is_none() {
-                return Err(ArchiveError::ReasonRequired {
-                    site,
-                    current: e.key,
-                });
+    record(storage, |now| {
+        let existing = now.into_iter().find(|e| e.site_code == site);
+        let action = match existing {
+            Some(e) if e.key == key => return Ok(None),
+            Some(e) => {
+                if reason.is_none() {
+                    return Err(ArchiveError::ReasonRequired {
+                        site,
+                        current: e.key,
+                    });
+                }
+                EnrolmentAction::ChangeKey
             }
-            EnrolmentAction::ChangeKey
-        }
-        None => EnrolmentAction::Enrol,
-    };
-    let event = EnrolmentEvent {
-        at: Timestamp::now(),
-        action,
-        site_code: site,
-        key,
-        reason,
-    };
-    append(dir, &event)?;
-    Ok(Some(event))
+            None => EnrolmentAction::Enrol,
+        };
+        Ok(Some(EnrolmentEvent {
+            at: Timestamp::now(),
+            action,
+            site_code: site,
+            key,
+            reason,
+        }))
+    })
 }
 
-pub(super) fn unenrol(dir: &Path, site: &str, reason: Option<&str>) -> Result<EnrolmentEvent> {
+pub(super) fn unenrol(
+    storage: &dyn Storage,
+    site: &str,
+    reason: Option<&str>,
+) -> Result<EnrolmentEvent> {
     let site = site_code(site)?;
-    let Some(existing) = current(dir)?.into_iter().find(|e| e.site_code == site) else {
-        return Err(ArchiveError::NotEnrolled(site));
-    };
-    let event = EnrolmentEvent {
-        at: Timestamp::now(),
-        action: EnrolmentAction::Unenrol,
-        site_code: site,
-        key: existing.key,
-        reason: clean_reason(reason),
-    };
-    append(dir, &event)?;
-    Ok(event)
+    let event = record(storage, |now| {
+        let Some(existing) = now.into_iter().find(|e| e.site_code == site) else {
+            return Err(ArchiveError::NotEnrolled(site.clone()));
+        };
+        Ok(Some(EnrolmentEvent {
+            at: Timestamp::now(),
+            action: EnrolmentAction::Unenrol,
+            site_code: site.clone(),
+            key: existing.key,
+            reason: clean_reason(reason),
+        }))
+    })?;
+    event.ok_or_else(|| ArchiveError::NotEnrolled(site))
 }

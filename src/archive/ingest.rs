@@ -5,18 +5,20 @@
 //! SHA-256 is already stored is a duplicate; the copy is verified by the box's hostile reader
 //! (decrypted with the archive identity when it is age-encrypted); its site must be enrolled
 //! with the key that signed it; its sequence must be above the newest stored for that device;
-//! it is restored into a scratch store to compute its summary; and only then are the summary
-//! and the bundle renamed into place. On every refusal the copy and the scratch store are
-//! removed: the archive is as it was.
+//! it is restored into a scratch store to compute its summary; and only then is the bundle
+//! stored, and its summary last (the summary is what lists it). On every refusal the copy and
+//! the scratch store are removed: the archive is as it was.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use super::layout::{self, copy_hashed, stem, summary_path, sync_dir, write_atomically};
+use super::identity::IdentityFile;
+use super::layout::{StoredBundle, bundle_key, copy_hashed, summary_key};
+use super::lock::IngestLock;
 use super::summary::{Figures, SiteSummary, percent};
-use super::{Archive, ArchiveError, Result, WORK_DIR};
+use super::{Archive, ArchiveError, Result};
 use crate::backup::{self, BackupError, Refusal};
 
 /// Why a bundle was refused, in one line.
@@ -67,12 +69,26 @@ pub enum IngestRefusal {
 /// What happened to one ingested file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IngestOutcome {
-    /// Stored, with its summary.
-    Accepted(Box<SiteSummary>, PathBuf),
-    /// The same file is already stored (where).
-    Duplicate(PathBuf),
+    /// Stored, with its summary (and its key).
+    Accepted(Box<SiteSummary>, String),
+    /// The same file is already stored (its key).
+    Duplicate(String),
     /// Not stored, and why.
     Refused(IngestRefusal),
+}
+
+impl IngestOutcome {
+    /// What happened, as the ingest line prints it after the file name: `accepted (site X,
+    /// sequence N)`, `duplicate` or `refused: reason`.
+    pub fn describe(&self) -> String {
+        match self {
+            IngestOutcome::Accepted(s, _) => {
+                format!("accepted (site {}, sequence {})", s.site_code, s.sequence)
+            }
+            IngestOutcome::Duplicate(_) => "duplicate".into(),
+            IngestOutcome::Refused(r) => format!("refused: {r}"),
+        }
+    }
 }
 
 /// Whether the file starts like an age file.
@@ -98,21 +114,33 @@ impl Drop for Scratch {
     }
 }
 
-pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
-    let work = archive.dir().join(WORK_DIR);
+pub(super) fn ingest(
+    archive: &Archive,
+    lock: &mut IngestLock,
+    path: &Path,
+) -> Result<IngestOutcome> {
+    let storage = archive.storage();
+    let work = storage.work_dir();
+    std::fs::create_dir_all(work).map_err(ArchiveError::io(format!(
+        "cannot create {}",
+        work.display()
+    )))?;
     let id = uuid::Uuid::now_v7();
     let scratch = Scratch {
         copy: work.join(format!("{id}.bundle")),
         store: work.join(format!("{id}.store")),
     };
     let (sha256, size) = copy_hashed(path, &scratch.copy)?;
-    let stored = layout::stored(archive.dir())?;
-    if let Some(b) = stored.iter().find(|b| b.summary.sha256 == sha256) {
-        return Ok(IngestOutcome::Duplicate(b.path.clone()));
+    if let Some(b) = lock.stored.iter().find(|b| b.summary.sha256 == sha256) {
+        return Ok(IngestOutcome::Duplicate(b.key.clone()));
     }
     let encrypted = is_age(&scratch.copy)?;
-    let identity = archive.identity_path();
-    let identity = encrypted.then_some(identity.as_path());
+    let identity_file = if encrypted {
+        Some(IdentityFile::of(storage, work)?)
+    } else {
+        None
+    };
+    let identity = identity_file.as_ref().map(IdentityFile::path);
     let verified = match backup::verify(&scratch.copy, None, identity) {
         Ok(s) => s,
         Err(BackupError::Refused(r)) => {
@@ -154,7 +182,8 @@ pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
         }
     }
     let site = site.to_ascii_uppercase();
-    if let Some(newest) = stored
+    if let Some(newest) = lock
+        .stored
         .iter()
         .filter(|b| b.summary.device_fingerprint == fp)
         .map(|b| b.summary.sequence)
@@ -166,6 +195,10 @@ pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
             sequence: verified.sequence,
             newest,
         }));
+    }
+    let key = bundle_key(&site, verified.created_at, verified.sequence);
+    if lock.stored.iter().any(|b| b.key == key) {
+        return Ok(IngestOutcome::Refused(IngestRefusal::Conflict(key)));
     }
     let figures = match backup::restore(&scratch.copy, &scratch.store, &fp, identity) {
         Ok(_) => {
@@ -203,38 +236,19 @@ pub(super) fn ingest(archive: &Archive, path: &Path) -> Result<IngestOutcome> {
         gaps: figures.gaps,
         stations: figures.stations,
     };
-    let mut target = archive
-        .dir()
-        .join(stem(&site, verified.created_at, verified.sequence))
-        .into_os_string();
-    target.push(".bundle");
-    let target = PathBuf::from(target);
-    if target.exists() {
-        return Ok(IngestOutcome::Refused(IngestRefusal::Conflict(
-            target.display().to_string(),
-        )));
-    }
-    let folder = target.parent().unwrap_or(archive.dir()).to_owned();
-    std::fs::create_dir_all(&folder).map_err(ArchiveError::io(format!(
-        "cannot create {}",
-        folder.display()
-    )))?;
     let json = serde_json::to_vec_pretty(&summary)
         .map_err(|e| ArchiveError::io("cannot encode the summary")(std::io::Error::other(e)))?;
-    write_atomically(&summary_path(&target), &json)?;
-    std::fs::rename(&scratch.copy, &target).map_err(ArchiveError::io(format!(
-        "cannot store {}",
-        target.display()
-    )))?;
-    sync_dir(&folder);
-    let mut up = folder.as_path();
-    while let Some(parent) = up.parent() {
-        sync_dir(parent);
-        if parent == archive.dir() {
-            break;
-        }
-        up = parent;
+    // The bundle first, its summary last: until the summary is there the bundle is an orphan
+    // that is never listed (and that the next ingest removes).
+    storage.store_file(&key, &scratch.copy)?;
+    if let Err(e) = storage.write(&summary_key(&key), &json) {
+        let _ = storage.remove(&key);
+        return Err(e);
     }
     drop(scratch);
-    Ok(IngestOutcome::Accepted(Box::new(summary), target))
+    lock.stored.push(StoredBundle {
+        key: key.clone(),
+        summary: summary.clone(),
+    });
+    Ok(IngestOutcome::Accepted(Box::new(summary), key))
 }

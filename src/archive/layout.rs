@@ -1,15 +1,16 @@
 //! Where accepted bundles live: `sites/<code>/<yyyy>/<mm>/<timestamp>-<seq>.bundle` with
-//! `<same>.summary.json` beside it. A bundle is stored exactly when its `.bundle` file is
-//! there: the summary is renamed into place first, the bundle last, so a crash between the
-//! two leaves a summary with no bundle, which is ignored and overwritten by the next ingest.
+//! `<same>.summary.json` beside it. The bundle is written first and its summary last: a bundle
+//! is stored exactly when its summary is there. A crash between the two leaves a bundle
+//! without a summary, an orphan that is never listed and that the next ingest removes.
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use super::storage::Storage;
 use super::summary::SiteSummary;
 use super::{ArchiveError, Result};
 
@@ -19,25 +20,29 @@ pub const SITES_DIR: &str = "sites";
 /// A bundle in the archive with its summary.
 #[derive(Debug, Clone)]
 pub struct StoredBundle {
-    /// The `.bundle` file.
-    pub path: PathBuf,
+    /// Its key in the archive (`sites/ATX-01/2026/05/….bundle`).
+    pub key: String,
     /// What ingest computed for it.
     pub summary: SiteSummary,
 }
 
-/// Relative path of a bundle of `site` made at `at` with `sequence`, without the extension.
-pub(super) fn stem(site: &str, at: Timestamp, sequence: u64) -> PathBuf {
+/// Key of a bundle of `site` made at `at` with `sequence`.
+pub(super) fn bundle_key(site: &str, at: Timestamp, sequence: u64) -> String {
     let utc = at.to_zoned(jiff::tz::TimeZone::UTC);
-    PathBuf::from(SITES_DIR)
-        .join(site)
-        .join(format!("{:04}", utc.year()))
-        .join(format!("{:02}", utc.month()))
-        .join(format!("{}-{sequence}", utc.strftime("%Y%m%dT%H%M%SZ")))
+    format!(
+        "{SITES_DIR}/{site}/{:04}/{:02}/{}-{sequence}.bundle",
+        utc.year(),
+        utc.month(),
+        utc.strftime("%Y%m%dT%H%M%SZ")
+    )
 }
 
-/// The summary file beside a `.bundle` file.
-pub(super) fn summary_path(bundle: &Path) -> PathBuf {
-    bundle.with_extension("summary.json")
+/// The summary key beside a `.bundle` key.
+pub(super) fn summary_key(bundle: &str) -> String {
+    format!(
+        "{}.summary.json",
+        bundle.strip_suffix(".bundle").unwrap_or(bundle)
+    )
 }
 
 /// Sync a folder so a rename in it survives a crash (best effort: some file systems refuse).
@@ -98,51 +103,39 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            for e in entries {
-                let e = e.map_err(ArchiveError::io(format!("cannot list {}", dir.display())))?;
-                out.push(e.path());
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(ArchiveError::io(format!("cannot list {}", dir.display()))(
-                e,
-            ));
-        }
-    }
-    out.sort();
-    Ok(out)
+/// What the archive holds: the stored bundles (by site, then time) and the orphans, bundles
+/// whose summary was never written (an ingest that crashed halfway).
+pub(super) struct Holdings {
+    /// Bundles with their summaries.
+    pub stored: Vec<StoredBundle>,
+    /// Keys of bundles without a summary.
+    pub orphans: Vec<String>,
 }
 
-/// Every stored bundle under `dir/sites`, by site, then time.
-pub(super) fn stored(dir: &Path) -> Result<Vec<StoredBundle>> {
-    let mut out = Vec::new();
-    for site in read_dir_sorted(&dir.join(SITES_DIR))? {
-        for year in read_dir_sorted(&site)? {
-            for month in read_dir_sorted(&year)? {
-                for file in read_dir_sorted(&month)? {
-                    if file.extension().is_some_and(|e| e == "bundle") && file.is_file() {
-                        let sp = summary_path(&file);
-                        let text = std::fs::read_to_string(&sp)
-                            .map_err(ArchiveError::io(format!("cannot read {}", sp.display())))?;
-                        let summary = serde_json::from_str(&text).map_err(|e| {
-                            ArchiveError::DamagedSummary {
-                                path: sp.clone(),
-                                message: e.to_string(),
-                            }
-                        })?;
-                        out.push(StoredBundle {
-                            path: file,
-                            summary,
-                        });
-                    }
-                }
-            }
+/// List the archive's bundles and read their summaries.
+pub(super) fn holdings(storage: &dyn Storage) -> Result<Holdings> {
+    let keys = storage.list(&format!("{SITES_DIR}/"))?;
+    let present: std::collections::BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut stored = Vec::new();
+    let mut orphans = Vec::new();
+    for key in keys.iter().filter(|k| k.ends_with(".bundle")) {
+        let sk = summary_key(key);
+        if !present.contains(sk.as_str()) {
+            orphans.push(key.clone());
+            continue;
         }
+        let Some(bytes) = storage.read(&sk)? else {
+            orphans.push(key.clone());
+            continue;
+        };
+        let summary = serde_json::from_slice(&bytes).map_err(|e| ArchiveError::DamagedSummary {
+            path: sk.clone(),
+            message: e.to_string(),
+        })?;
+        stored.push(StoredBundle {
+            key: key.clone(),
+            summary,
+        });
     }
-    Ok(out)
+    Ok(Holdings { stored, orphans })
 }

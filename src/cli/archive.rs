@@ -4,12 +4,15 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
 
 use super::CommandIo;
-use crate::archive::{Archive, IngestOutcome, report_csv};
+use crate::archive::{Archive, IngestOutcome, Location, WatchOptions, report_csv};
 
 /// `caliber archive …`
 #[derive(Debug, Subcommand)]
@@ -17,16 +20,16 @@ pub enum ArchiveCommand {
     /// Make a new archive: its age identity (0600); prints the recipient for the sites'
     /// backup_recipients.
     Init {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
     },
     /// Enrol a site's device key (its fingerprint from `caliber device show`); a key change
     /// for an enrolled site needs --reason.
     Enrol {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
         /// Site code, e.g. ATX-01.
         #[arg(long)]
         site_code: String,
@@ -39,9 +42,9 @@ pub enum ArchiveCommand {
     },
     /// Withdraw a site's enrolment: its bundles are refused from now on.
     Unenrol {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
         /// Site code.
         #[arg(long)]
         site_code: String,
@@ -51,25 +54,33 @@ pub enum ArchiveCommand {
     },
     /// The enrolled sites and their keys.
     List {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
     },
     /// Verify and store bundle files (or every bundle in a folder, e.g. a stick's
-    /// caliber-backup/); one line per file; exit 2 if any was refused.
+    /// caliber-backup/); one line per file; exit 2 if any was refused. With --watch, ingest
+    /// each file dropped into a folder until Ctrl-C or SIGTERM.
     Ingest {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
         /// Bundle files or folders.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "watch", conflicts_with = "watch")]
         paths: Vec<PathBuf>,
+        /// A drop folder: each complete file that appears is ingested and moved into its
+        /// accepted/, duplicate/ or refused/ folder beside a .reason file.
+        #[arg(long, value_name = "DIR")]
+        watch: Option<PathBuf>,
+        /// With --watch: seconds a file's size must stay the same before it is taken.
+        #[arg(long, default_value_t = 2.0, requires = "watch")]
+        settle_seconds: f64,
     },
     /// The newest summary of every site.
     Report {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
@@ -77,19 +88,47 @@ pub enum ArchiveCommand {
     /// Copy a site's newest stored bundle (or the newest made on or before --at) to a file,
     /// for `caliber backup restore` on a replacement box.
     Export {
-        /// The archive folder.
-        #[arg(long)]
-        dir: PathBuf,
+        /// Where the archive is.
+        #[command(flatten)]
+        at: At,
         /// Site code.
         #[arg(long)]
         site: String,
         /// Newest made on or before this UTC date (YYYY-MM-DD).
-        #[arg(long)]
-        at: Option<jiff::civil::Date>,
+        #[arg(long = "at", value_name = "DATE")]
+        on_or_before: Option<jiff::civil::Date>,
         /// Where to write the bundle (a new file).
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Where the archive is: `--dir DIR` or `--store s3://bucket/prefix`.
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct At {
+    /// The archive folder.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The archive in an S3-compatible object store, s3://bucket/prefix; endpoint and
+    /// credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    /// AWS_REGION (AWS_ALLOW_HTTP=true for a plain-http endpoint).
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
+}
+
+impl At {
+    fn location(&self) -> Location {
+        match (&self.dir, &self.store) {
+            (_, Some(url)) => Location::Store(url.clone()),
+            (Some(dir), None) => Location::Dir(dir.clone()),
+            (None, None) => Location::Dir(PathBuf::from(".")),
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Archive> {
+        Ok(Archive::open_at(&self.location())?)
+    }
 }
 
 /// Formats of `caliber archive report`.
@@ -126,19 +165,93 @@ fn bundle_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Set `stop` on Ctrl-C or SIGTERM; returns once the handlers are installed, so a signal
+/// from then on stops the watch cleanly instead of killing it.
+fn stop_on_signal(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+    let (ready, installed) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("archive-signals".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                let mut term = match signal(SignalKind::terminate()) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
+                };
+                let interrupt = tokio::signal::ctrl_c();
+                let _ = ready.send(Ok(()));
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
+                stop.store(true, Ordering::SeqCst);
+            });
+        })
+        .context("cannot start the signal thread")?;
+    installed
+        .recv()
+        .context("the signal thread ended")?
+        .context("cannot install the signal handlers")
+}
+
+/// `ingest --watch FOLDER`: one line per handled file until a signal; exit 0 after a clean
+/// stop.
+fn watch_folder(
+    archive: &Archive,
+    folder: &Path,
+    settle_seconds: f64,
+    io: &mut CommandIo,
+) -> anyhow::Result<u8> {
+    if !(0.0..=3600.0).contains(&settle_seconds) {
+        bail!("--settle-seconds must be between 0 and 3600");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    stop_on_signal(stop.clone())?;
+    let options = WatchOptions {
+        settle: Duration::from_secs_f64(settle_seconds),
+        ..WatchOptions::default()
+    };
+    let mut lock = archive.lock_ingest()?;
+    writeln!(io.out, "watching {} (Ctrl-C to stop)", folder.display())?;
+    io.out.flush()?;
+    let out = &mut io.out;
+    let handled = archive.watch(&mut lock, folder, &options, &stop, &mut |h| {
+        writeln!(out, "{}", h.line())?;
+        out.flush()
+    })?;
+    writeln!(io.out, "stopped after {handled} files")?;
+    Ok(0)
+}
+
 /// Run an archive command; the exit code is 0, or 2 when a bundle was refused.
 pub fn run(command: &ArchiveCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
     match command {
-        ArchiveCommand::Init { dir } => {
-            let (_, recipient) = Archive::init(dir)?;
+        ArchiveCommand::Init { at } => {
+            let (_, recipient) = match at.location() {
+                Location::Dir(dir) => Archive::init(&dir)?,
+                store => Archive::init_at(&store)?,
+            };
             writeln!(io.out, "{recipient}")?;
         }
         ArchiveCommand::Enrol {
-            dir,
+            at,
             site_code,
             key,
             reason,
-        } => match Archive::open(dir)?.enrol(site_code, key, reason.as_deref())? {
+        } => match at.open()?.enrol(site_code, key, reason.as_deref())? {
             Some(e) => writeln!(
                 io.out,
                 "enrolled {} with key {} ({:?})",
@@ -151,52 +264,56 @@ pub fn run(command: &ArchiveCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
             )?,
         },
         ArchiveCommand::Unenrol {
-            dir,
+            at,
             site_code,
             reason,
         } => {
-            let e = Archive::open(dir)?.unenrol(site_code, reason.as_deref())?;
+            let e = at.open()?.unenrol(site_code, reason.as_deref())?;
             writeln!(io.out, "unenrolled {} (key {})", e.site_code, e.key)?;
         }
-        ArchiveCommand::List { dir } => {
-            for e in Archive::open(dir)?.enrolments()? {
+        ArchiveCommand::List { at } => {
+            for e in at.open()?.enrolments()? {
                 writeln!(io.out, "{}\t{}\tsince {}", e.site_code, e.key, e.since)?;
             }
         }
-        ArchiveCommand::Ingest { dir, paths } => {
-            let archive = Archive::open(dir)?;
-            let mut refused = false;
+        ArchiveCommand::Ingest {
+            at,
+            paths,
+            watch,
+            settle_seconds,
+        } => {
+            let archive = at.open()?;
+            if let Some(folder) = watch {
+                return watch_folder(&archive, folder, *settle_seconds, io);
+            }
+            let mut files = Vec::new();
             for p in paths {
-                for file in bundle_files(p)? {
-                    match archive.ingest(&file)? {
-                        IngestOutcome::Accepted(s, _) => writeln!(
-                            io.out,
-                            "{}: accepted (site {}, sequence {})",
-                            file.display(),
-                            s.site_code,
-                            s.sequence
-                        )?,
-                        IngestOutcome::Duplicate(_) => {
-                            writeln!(io.out, "{}: duplicate", file.display())?
-                        }
-                        IngestOutcome::Refused(r) => {
-                            refused = true;
-                            writeln!(io.out, "{}: refused: {r}", file.display())?;
-                        }
-                    }
-                }
+                files.extend(bundle_files(p)?);
+            }
+            let mut lock = archive.lock_ingest()?;
+            let mut refused = false;
+            for file in files {
+                let outcome = archive.ingest(&mut lock, &file)?;
+                refused |= matches!(outcome, IngestOutcome::Refused(_));
+                writeln!(io.out, "{}: {}", file.display(), outcome.describe())?;
             }
             return Ok(if refused { 2 } else { 0 });
         }
-        ArchiveCommand::Report { dir, format } => {
-            let rows = Archive::open(dir)?.report()?;
+        ArchiveCommand::Report { at, format } => {
+            let rows = at.open()?.report()?;
             match format {
                 ReportFormat::Json => writeln!(io.out, "{}", serde_json::to_string_pretty(&rows)?)?,
                 ReportFormat::Csv => write!(io.out, "{}", report_csv(&rows)?)?,
             }
         }
-        ArchiveCommand::Export { dir, site, at, out } => {
-            let b = Archive::open(dir)?.find(site, *at)?;
+        ArchiveCommand::Export {
+            at,
+            site,
+            on_or_before,
+            out,
+        } => {
+            let archive = at.open()?;
+            let b = archive.find(site, *on_or_before)?;
             if out.exists() {
                 bail!("{} exists: export writes a new file", out.display());
             }
@@ -208,8 +325,7 @@ pub fn run(command: &ArchiveCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
                 .file_name()
                 .context("--out needs a file name")?
                 .to_string_lossy();
-            let bytes = std::fs::read(&b.path)
-                .with_context(|| format!("cannot read {}", b.path.display()))?;
+            let bytes = archive.read_bundle(&b)?;
             crate::backup::write_durably(folder, &name, &bytes)?;
             writeln!(
                 io.out,
