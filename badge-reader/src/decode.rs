@@ -240,7 +240,7 @@ impl Decoder {
         let bits = binarize::hybrid(search);
         // Fast path: sample the modules straight from the finder patterns, first those the
         // row scan found, then with the column scan's too (a code smeared along the rows).
-        let (row_finders, state) = finder::find_rows(&bits, sw, sh);
+        let (row_finders, state) = finder::find_rows(&bits, sw, sh, !self.options.exhaustive);
         let mut tried: Vec<[finder::Finder; 3]> = Vec::new();
         let mut finders = row_finders;
         for pass in 0..2 {
