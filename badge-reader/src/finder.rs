@@ -476,8 +476,9 @@ fn similar(a: &Finder, b: &Finder) -> bool {
 }
 
 /// How far a triple of finders is from three corners of a square, or `None` when it cannot
-/// be one code: sizes too different, legs more than 2.2 : 1 apart (a badge seen at 70° still
-/// passes), an angle outside 45°–135° or an impossible module count. Smaller is better.
+/// be one code: sizes too different, legs more than 3.2 : 1 apart (a badge tipped 70° on a
+/// lanyard still passes), an angle outside 45°–135° or an impossible module count. Smaller is
+/// better.
 fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     let close = |p: &Finder, q: &Finder| {
         p.inverted == q.inverted && (p.module / q.module).max(q.module / p.module) < 2.0
@@ -491,7 +492,7 @@ fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     let (l1, l2, hyp) = (sides[0], sides[1], sides[2]);
     let module = (a.module + b.module + c.module) / 3.0;
     let count = (l1 + l2) / (2.0 * module) + 7.0;
-    if !(18.0..=260.0).contains(&count) || l2 > 2.2 * l1 {
+    if !(18.0..=260.0).contains(&count) || l2 > 3.2 * l1 {
         return None;
     }
     let cos = (l1 * l1 + l2 * l2 - hyp * hyp) / (2.0 * l1 * l2);
