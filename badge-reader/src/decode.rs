@@ -15,12 +15,13 @@
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use image::{GrayImage, imageops};
 use rqrr::PreparedImage;
 
 use crate::binarize;
+use crate::budget::Budget;
 use crate::finder;
 use crate::frame::Frame;
 use crate::sampler;
@@ -30,8 +31,10 @@ use crate::sampler;
 pub struct DecodeOptions {
     /// Longest side of the downscaled search image.
     pub search_size: u32,
-    /// Stop trying further attempts after this long (an attempt already running finishes,
-    /// and the likeliest finder triple is read even when the search before it took longer).
+    /// Stop trying further attempts after this much of the decoding thread's CPU time (an
+    /// attempt already running finishes, and the likeliest finder triple is read even when
+    /// the search before it took longer). CPU time, not wall time, so that a loaded station
+    /// gives each frame the same work rather than giving frames up.
     pub budget: Duration,
     /// Try inverted (light-on-dark) codes.
     pub inverted: bool,
@@ -122,13 +125,12 @@ impl Decoder {
 
     /// Decode the first readable QR code in `frame`, or `None`.
     pub fn decode(&mut self, frame: &Frame) -> Option<Decoded> {
-        let started = Instant::now();
+        let started = Budget::start(self.options.budget);
         let img = &frame.image;
         if img.width() < 21 || img.height() < 21 {
             return None;
         }
-        let budget = self.options.budget;
-        let out_of_time = |s: &Instant| s.elapsed() > budget;
+        let out_of_time = |s: &Budget| s.spent();
 
         let mut search = img.clone();
         let mut scale = 1u32;
@@ -232,14 +234,13 @@ impl Decoder {
         img: &GrayImage,
         search: &GrayImage,
         scale: u32,
-        started: &Instant,
+        started: &Budget,
     ) -> Option<Decoded> {
         let (sw, sh) = (search.width() as usize, search.height() as usize);
         let bits = binarize::hybrid(search);
         // Fast path: sample the modules straight from the finder patterns, first those the
         // row scan found, then with the column scan's too (a code smeared along the rows).
-        let deadline = *started + self.options.budget;
-        let (row_finders, state) = finder::find_rows(&bits, sw, sh);
+        let (row_finders, state) = finder::find_rows(&bits, sw, sh, !self.options.exhaustive);
         let mut tried: Vec<[finder::Finder; 3]> = Vec::new();
         let mut finders = row_finders;
         for pass in 0..2 {
@@ -268,7 +269,7 @@ impl Decoder {
                 // before it took: on a slow or busy station (or an unoptimised build) the
                 // budget can be spent before the first read starts, and a frame that holds
                 // nothing but the badge would then never be read at all.
-                let until = (tried.len() > 1).then_some(deadline);
+                let until = (tried.len() > 1).then_some(started);
                 if let Some(read) = sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, until)
                 {
                     return Some(Decoded {
@@ -276,7 +277,7 @@ impl Decoder {
                         region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
                     });
                 }
-                if started.elapsed() > self.options.budget {
+                if started.spent() {
                     return None;
                 }
             }
@@ -286,7 +287,7 @@ impl Decoder {
         // every candidate.
         let tries = if self.options.exhaustive {
             usize::MAX
-        } else if started.elapsed() < self.options.budget / 5 {
+        } else if started.young(5) {
             1
         } else {
             0
@@ -334,7 +335,7 @@ impl Decoder {
                     );
                     return Some(Decoded { text, region: r });
                 }
-                if started.elapsed() > self.options.budget {
+                if started.spent() {
                     return None;
                 }
             }

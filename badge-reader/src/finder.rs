@@ -39,11 +39,15 @@ fn ratio_ok(runs: &[u32; 5]) -> Option<f32> {
 }
 
 /// Runs of equal colour along a line through the bitmap; `get(i)` is the pixel at position i.
+/// The walk gives up once the five runs exceed `max_total` pixels: a pattern that long is not
+/// the one the scan line saw, and without the limit the outer runs can follow a dark shelf or
+/// a light wall across half the frame for every look-alike in a busy scene.
 fn cross_check(
     len: usize,
     centre: usize,
     get: impl Fn(usize) -> bool,
     dark: bool,
+    max_total: u32,
 ) -> Option<(f32, f32)> {
     // From the centre (which must be the pattern's colour) count the centre run, then two
     // runs either way.
@@ -57,6 +61,9 @@ fn cross_check(
         while i >= 0 && get(i as usize) == colour {
             runs[slot] += 1;
             i -= 1;
+            if runs[0] + runs[1] + runs[2] > max_total {
+                return None;
+            }
         }
         if runs[slot] == 0 {
             return None;
@@ -68,6 +75,9 @@ fn cross_check(
         while j < len && get(j) == colour {
             runs[slot] += 1;
             j += 1;
+            if runs.iter().sum::<u32>() > max_total {
+                return None;
+            }
         }
         if slot != 2 && runs[slot] == 0 {
             return None;
@@ -86,9 +96,13 @@ fn cross_check(
 /// agree.
 ///
 /// Finder patterns found by the row scan alone (cheaper; enough for a sharp code), and the
-/// state to add the column scan to later with [`add_columns`].
-pub fn find_rows(bits: &[bool], w: usize, h: usize) -> (Vec<Finder>, Found) {
+/// state to add the column scan to later with [`add_columns`]. With `diagonals`, each pattern
+/// must also show along a diagonal ([`diagonal_ok`]): cheaper frames in cluttered scenes, for
+/// a stream where the next frame comes a moment later; single photographs leave it out, since
+/// blur there can spoil the diagonal of a finder that the decoder could still read.
+pub fn find_rows(bits: &[bool], w: usize, h: usize, diagonals: bool) -> (Vec<Finder>, Found) {
     let mut found = Found::new(w, h);
+    found.diagonals = diagonals;
     scan(&mut found, bits, w, h, Axis::Rows);
     (found.clone().keep(), found)
 }
@@ -130,13 +144,20 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
                     let dark = runs[k].0;
                     if ratio_ok(&window).is_some() {
                         let c = pos + (window[0] + window[1]) as usize + window[2] as usize / 2;
+                        // Across the scan line the pattern may be up to three times as long
+                        // (perspective, a code tipped away) but not more.
+                        let max_total = window.iter().sum::<u32>() * 3 + 6;
                         match pass {
                             Axis::Rows => {
                                 let (cx, y) = (c, l);
-                                if let Some((cy, m1)) = cross_check(h, y, |i| at(cx, i), dark) {
+                                if let Some((cy, m1)) =
+                                    cross_check(h, y, |i| at(cx, i), dark, max_total)
+                                {
                                     let cyi = (cy as usize).min(h - 1);
                                     if let Some((cx2, m2)) =
-                                        cross_check(w, cx, |i| at(i, cyi), dark)
+                                        cross_check(w, cx, |i| at(i, cyi), dark, max_total)
+                                        && (!found.diagonals
+                                            || diagonal_ok(bits, w, h, (cx2, cy), m1.max(m2), dark))
                                     {
                                         found.add(cx2, cy, (m1 + m2) / 2.0, !dark, false);
                                     }
@@ -156,7 +177,18 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
                                     pos += runs[k].1 as usize;
                                     continue;
                                 }
-                                if let Some((cy2, m1)) = cross_check(h, cy, |i| at(x, i), dark) {
+                                if let Some((cy2, m1)) =
+                                    cross_check(h, cy, |i| at(x, i), dark, max_total)
+                                    && (!found.diagonals
+                                        || diagonal_ok(
+                                            bits,
+                                            w,
+                                            h,
+                                            (x as f32, cy2),
+                                            m1.max(m),
+                                            dark,
+                                        ))
+                                {
                                     found.add(x as f32 + 0.5, cy2, m1.max(m), !dark, true);
                                 }
                             }
@@ -167,6 +199,46 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
             }
         }
     }
+}
+
+/// Whether a 1:1:3:1:1 pattern also crosses `centre` along one of the two diagonals, as it
+/// does through a real finder pattern however it is rotated or foreshortened (an affine view
+/// keeps the ratios along any line through the centre). Text, shelves and other clutter with
+/// horizontal and vertical edges mostly fail it, which saves the costly triple reads later.
+/// Modules under two pixels are too coarse to judge along a diagonal: they pass.
+fn diagonal_ok(
+    bits: &[bool],
+    w: usize,
+    h: usize,
+    centre: (f32, f32),
+    module: f32,
+    dark: bool,
+) -> bool {
+    if module < 2.0 {
+        return true;
+    }
+    let (cx, cy) = (centre.0 as isize, centre.1 as isize);
+    if cx < 0 || cy < 0 || cx >= w as isize || cy >= h as isize {
+        return false;
+    }
+    // Far enough for the whole pattern at the steepest foreshortening the triples allow.
+    let reach = (module * 9.0).ceil() as isize;
+    let mut line = Vec::with_capacity(2 * reach as usize + 1);
+    [1isize, -1].iter().any(|&slope| {
+        line.clear();
+        let mut centre_index = 0;
+        for t in -reach..=reach {
+            let (x, y) = (cx + t, cy + slope * t);
+            if x < 0 || y < 0 || x >= w as isize || y >= h as isize {
+                continue;
+            }
+            if t == 0 {
+                centre_index = line.len();
+            }
+            line.push(bits[y as usize * w + x as usize]);
+        }
+        cross_check(line.len(), centre_index, |i| line[i], dark, u32::MAX).is_some()
+    })
 }
 
 /// The bitmap's columns as rows (cache-friendly column scans), in 64-pixel tiles.
@@ -231,6 +303,8 @@ pub struct Found {
     cols: usize,
     rows: usize,
     largest: f32,
+    /// Whether hits must pass [`diagonal_ok`] too.
+    diagonals: bool,
 }
 
 const CELL: f32 = 16.0;
@@ -258,6 +332,7 @@ impl Found {
             cols,
             rows,
             largest: 0.0,
+            diagonals: false,
         }
     }
 
@@ -268,9 +343,18 @@ impl Found {
         )
     }
 
+    /// Cells to search either way for a pattern a hit of `module` may belong to: the largest
+    /// pattern so far can have pulled its hits from 2.5 of its modules away, but only up to
+    /// twice the hit's own module size (a finder's hits agree on the size that closely);
+    /// otherwise one large look-alike in clutter makes every later lookup search half the
+    /// frame.
+    fn reach(&self, module: f32) -> usize {
+        (module.max(self.largest.min(module * 2.0)) * 2.5 / CELL).ceil() as usize + 1
+    }
+
     /// Patterns whose centre may lie within 2.5 module sizes of (x, y).
     fn near(&self, x: f32, y: f32, module: f32) -> impl Iterator<Item = &Finder> {
-        let reach = (module.max(self.largest) * 2.5 / CELL).ceil() as usize + 1;
+        let reach = self.reach(module);
         let (cx, cy) = self.cell(x, y);
         let (x0, x1) = (cx.saturating_sub(reach), (cx + reach).min(self.cols - 1));
         let (y0, y1) = (cy.saturating_sub(reach), (cy + reach).min(self.rows - 1));
@@ -281,7 +365,7 @@ impl Found {
     }
 
     fn add(&mut self, x: f32, y: f32, module: f32, inverted: bool, column: bool) {
-        let reach = (module.max(self.largest) * 2.5 / CELL).ceil() as usize + 1;
+        let reach = self.reach(module);
         let (cx, cy) = self.cell(x, y);
         let (x0, x1) = (cx.saturating_sub(reach), (cx + reach).min(self.cols - 1));
         let (y0, y1) = (cy.saturating_sub(reach), (cy + reach).min(self.rows - 1));
@@ -392,8 +476,9 @@ fn similar(a: &Finder, b: &Finder) -> bool {
 }
 
 /// How far a triple of finders is from three corners of a square, or `None` when it cannot
-/// be one code: sizes too different, legs more than 2.2 : 1 apart (a badge seen at 70° still
-/// passes), an angle outside 45°–135° or an impossible module count. Smaller is better.
+/// be one code: sizes too different, legs more than 3.2 : 1 apart (a badge tipped 70° on a
+/// lanyard still passes), an angle outside 45°–135° or an impossible module count. Smaller is
+/// better.
 fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     let close = |p: &Finder, q: &Finder| {
         p.inverted == q.inverted && (p.module / q.module).max(q.module / p.module) < 2.0
@@ -407,7 +492,7 @@ fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     let (l1, l2, hyp) = (sides[0], sides[1], sides[2]);
     let module = (a.module + b.module + c.module) / 3.0;
     let count = (l1 + l2) / (2.0 * module) + 7.0;
-    if !(18.0..=260.0).contains(&count) || l2 > 2.2 * l1 {
+    if !(18.0..=260.0).contains(&count) || l2 > 3.2 * l1 {
         return None;
     }
     let cos = (l1 * l1 + l2 * l2 - hyp * hyp) / (2.0 * l1 * l2);
@@ -512,7 +597,7 @@ mod tests {
                 bits[(26 + y) * w + 26 + x] = ring != 1;
             }
         }
-        let find = |bits: &[bool]| add_columns(find_rows(bits, w, h).1, bits, w, h);
+        let find = |bits: &[bool]| add_columns(find_rows(bits, w, h, true).1, bits, w, h);
         let f = find(&bits);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(

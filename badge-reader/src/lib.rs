@@ -6,6 +6,7 @@
 //! reports each badge once. It never touches the network and never panics on an image.
 
 mod binarize;
+mod budget;
 pub mod debounce;
 pub mod decode;
 mod finder;

@@ -15,11 +15,10 @@
 //! grey is what its neighbours leaked into it plus its own share, so the neighbours' guessed
 //! colours are subtracted before judging it (motion blur along either axis, defocus).
 
-use std::time::Instant;
-
 use image::GrayImage;
 use rqrr::BitGrid;
 
+use crate::budget::Budget;
 use crate::finder::Finder;
 use crate::geometry::{apply, homography};
 
@@ -255,12 +254,12 @@ pub struct Read {
 
 /// Try to read the code whose finder patterns are `finders` in `pic`. `thorough` adds the
 /// blur-undoing thresholds (worth it for the likeliest triple, too slow for every stray one);
-/// nothing new starts after `deadline` (`None`: the read runs to its end).
+/// nothing new starts once `deadline` is spent (`None`: the read runs to its end).
 pub fn read(
     finders: [&Finder; 3],
     pic: &Picture,
     thorough: bool,
-    deadline: Option<Instant>,
+    deadline: Option<&Budget>,
 ) -> Option<Read> {
     let (tl, tr, bl) = orient(finders);
     let fallback = f64::from(finders.iter().map(|f| f.module).sum::<f32>() / 3.0);
@@ -334,7 +333,7 @@ pub fn read(
         }
         maps.push(affine);
         for (k, m) in maps.into_iter().enumerate() {
-            if deadline.is_some_and(|d| Instant::now() > d) {
+            if deadline.is_some_and(Budget::spent) {
                 return None;
             }
             // Blur is undone on the best-founded map only, and only for codes of the size a
