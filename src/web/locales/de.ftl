@@ -488,3 +488,13 @@ action-make-backups = Sicherungen erstellen
 action-export-the-matrix = die Matrix exportieren
 action-export-the-audit-log = das Prüfprotokoll exportieren
 action-download-backups = Sicherungen herunterladen
+
+coverage-title = Wer welche Station jetzt bedienen darf
+coverage-explain = Gezählt nach denselben Regeln wie die Kioske. Eine Station mit weniger als { $minimum } qualifizierten Personen steht bei einem Ausfall still; „läuft ab“ sind jetzt qualifiziert, in { $days } Tagen aber nicht mehr; „gesperrt“ sind Personen der Linie der Station, die jetzt abgewiesen würden.
+coverage-qualified = Jetzt qualifiziert
+coverage-lapsing = Läuft bald ab
+coverage-blocked = Gesperrt auf ihrer Linie
+coverage-below-minimum = Unter dem Minimum
+coverage-stations = Stationen
+coverage-lowest = Niedrigste Abdeckung
+stations-keys = Stationsschlüssel

@@ -488,3 +488,13 @@ action-make-backups = make backups
 action-export-the-matrix = export the matrix
 action-export-the-audit-log = export the audit log
 action-download-backups = download backups
+
+coverage-title = Who may run each station now
+coverage-explain = Counted with the kiosks' own rules. A station with fewer than { $minimum } qualified people is one absence away from stopping; "lapsing" are qualified now but not in { $days } days; "blocked" are people on the station's line who would be refused now.
+coverage-qualified = Qualified now
+coverage-lapsing = Lapsing soon
+coverage-blocked = Blocked on its line
+coverage-below-minimum = Below minimum
+coverage-stations = Stations
+coverage-lowest = Lowest coverage
+stations-keys = Station keys

@@ -488,3 +488,13 @@ action-make-backups = hacer copias de seguridad
 action-export-the-matrix = exportar la matriz
 action-export-the-audit-log = exportar el registro de auditoría
 action-download-backups = descargar copias de seguridad
+
+coverage-title = Quién puede operar cada estación ahora
+coverage-explain = Calculado con las mismas reglas que los quioscos. Una estación con menos de { $minimum } personas cualificadas está a una ausencia de pararse; «por caducar» están cualificados ahora pero no dentro de { $days } días; «bloqueados» son personas de la línea de la estación que serían rechazadas ahora.
+coverage-qualified = Cualificados ahora
+coverage-lapsing = Por caducar
+coverage-blocked = Bloqueados en su línea
+coverage-below-minimum = Bajo el mínimo
+coverage-stations = Estaciones
+coverage-lowest = Cobertura mínima
+stations-keys = Claves de estación

@@ -499,3 +499,13 @@ action-make-backups = tworzyć kopii zapasowych
 action-export-the-matrix = eksportować macierzy
 action-export-the-audit-log = eksportować dziennika audytu
 action-download-backups = pobierać kopii zapasowych
+
+coverage-title = Kto może teraz obsługiwać każde stanowisko
+coverage-explain = Liczone według tych samych zasad co kioski. Stanowisko z mniej niż { $minimum } osobami z uprawnieniami stanie przy jednej nieobecności; „wygasające” mają uprawnienia teraz, ale nie za { $days } dni; „zablokowani” to osoby z linii stanowiska, które zostałyby teraz odrzucone.
+coverage-qualified = Uprawnieni teraz
+coverage-lapsing = Wkrótce wygasa
+coverage-blocked = Zablokowani na swojej linii
+coverage-below-minimum = Poniżej minimum
+coverage-stations = Stanowiska
+coverage-lowest = Najniższe pokrycie
+stations-keys = Klucze stanowisk

@@ -202,14 +202,51 @@ pub async fn update_user(
 
 /// `GET /stations`
 pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
-    user.require(user.role().can_manage_catalog(), "manage stations")?;
+    // Coverage is for everyone who plans a shift; keys and new stations for catalog managers.
+    let manage = user.role().can_manage_catalog();
     let c = st.store.catalog();
     let list: Vec<&Station> = live_by_name(&c.stations, |s| &s.name);
     let projects = live_by_name(&c.projects, |p| &p.name);
     let skills = live_by_name(&c.skills, |s| &s.name);
+    let store = st.store.clone();
+    let coverage = super::heavy(move || {
+        service::coverage(
+            &store,
+            None,
+            service::DEFAULT_MIN_COVERAGE,
+            jiff::Timestamp::now(),
+        )
+    })
+    .await?;
     // A fresh address each time the page is drawn, so no cache can show an older screen.
     let now = jiff::Timestamp::now().as_millisecond();
+    let names = |people: &[service::CoveredPerson]| {
+        html! { ul { @for p in people { li { a href={"/employees/" (p.employee_id)} { (p.name) } " (" (p.number) ")"
+        @for r in &p.reasons { " — " (layout::reason_text(r)) } } } } }
+    };
     let body = html! {
+        h2 { (tr!("coverage-title")) }
+        p.muted { (tr!("coverage-explain", minimum = coverage.minimum as u64, days = service::LAPSE_WINDOW_DAYS)) }
+        table #coverage {
+            thead { tr { th { (tr!("col-station")) } th { (tr!("col-project")) } th { (tr!("coverage-qualified")) } th { (tr!("coverage-lapsing")) } th { (tr!("coverage-blocked")) } } }
+            tbody {
+                @for s in &coverage.stations {
+                    tr.below-minimum[s.below_minimum] {
+                        td { (s.station) @if s.below_minimum { " " span.badge.red { (tr!("coverage-below-minimum")) } } }
+                        td { (s.line.as_deref().unwrap_or("—")) }
+                        td { details { summary { (s.coverage) } (names(&s.qualified)) } }
+                        td { @if s.lapsing.is_empty() { "0" } @else { details { summary { (s.lapsing.len()) } (names(&s.lapsing)) } } }
+                        td { @if s.blocked.is_empty() { "0" } @else { details { summary { (s.blocked.len()) } (names(&s.blocked)) } } }
+                    }
+                }
+            }
+        }
+        table #line-coverage {
+            thead { tr { th { (tr!("col-project")) } th { (tr!("coverage-stations")) } th { (tr!("coverage-lowest")) } th { (tr!("coverage-below-minimum")) } } }
+            tbody { @for l in &coverage.lines { tr { td { (l.line) } td { (l.stations) } td { (l.lowest) } td { (l.below_minimum) } } } }
+        }
+        @if manage {
+        h2 { (tr!("stations-keys")) }
         table {
             thead { tr { th { (tr!("col-station")) } th { (tr!("col-project")) } th { (tr!("stations-extra-skills")) } th { (tr!("stations-screen-now")) } th { (tr!("stations-key")) } } }
             tbody {
@@ -231,6 +268,7 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
             div { label for="project" { (tr!("col-project")) } select #project name="project_id" { option value="" { "—" } @for p in &projects { option value=(p.id) { (p.name) } } } }
             div { label for="extra" { (tr!("stations-extra-skill")) } select #extra name="extra_skill" { option value="" { "—" } @for s in &skills { option value=(s.id) { (s.name) } } } }
             div { button.primary type="submit" { (tr!("stations-create")) } }
+        }
         }
     };
     Ok(layout::page(&user, &tr!("nav-stations"), body))
