@@ -47,7 +47,7 @@ diagnose() {
 		tail -n 20 "$out/qemu.stderr"
 	fi
 	[[ -f $out/console.log ]] || return 0
-	echo "--- kernel boots on the console: $(grep -c 'Linux version' "$out/console.log" || true)"
+	echo "--- boots on the console (GRUB): $(grep -c 'Booting .Caliber slot' "$out/console.log" || true)"
 	echo "--- last console lines ---"
 	tail -n 60 "$out/console.log"
 	[[ -S $out/qga.sock ]] || return 0
@@ -223,12 +223,11 @@ wait_healthz "$boot_wait" "v1 first boot"
 boot_to_ready=$((SECONDS - boot_start))
 echo "qemu.sh: v1 boot-to-ready ${boot_to_ready} s (QEMU start to /healthz)"
 guest_wait "v1 first boot"
-boot_times() { # where the boot's time went (kernel, initrd, userspace; the slowest units)
+boot_times() { # where the boot's time went (kernel, initrd, userspace; the slowest units), once it has finished
 	guest run --timeout 60 'systemd-analyze time; systemd-analyze blame --no-pager | head -n 8
 		journalctl -b -o cat --no-pager | grep -i -m 3 watchdog' 2>&1 |
 		sed 's/^/qemu.sh:   /' || true
 }
-boot_times
 wait_marked_good() { # slot: caliber-boot-health ran `rauc status mark-good` (GRUB's <slot>_TRY=0)
 	local deadline=$((SECONDS + good_wait)) start=$SECONDS env=""
 	while ((SECONDS < deadline)); do
@@ -259,6 +258,7 @@ data_mb=$(guest run 'df -m --output=size /var | tail -1' | tr -d ' ')
 ((data_mb > 1500)) || fail "data partition was not grown on first boot (${data_mb} MB)"
 echo "qemu.sh: data partition grown to ${data_mb} MB on first boot"
 wait_marked_good A
+boot_times
 # every unit passes systemd-analyze verify; the hardening scores of the two services
 # shellcheck disable=SC2016 # expanded by the guest's shell
 verify_out=$(guest run 'cd /usr/lib/systemd/system && for u in caliber*; do
@@ -317,10 +317,10 @@ guest run --timeout "$install_wait" 'rauc install /run/updates/v2.raucb' >"$out/
 reboot_guest
 wait_healthz "$boot_wait" "v2 on slot B after the reboot"
 guest_wait "v2 on slot B"
-boot_times
 [[ $(slot_version) == "2.0.0 B" ]] || fail "v2 is not running on slot B: $(slot_version)"
 check_data "after update to v2"
 wait_marked_good B
+boot_times
 stage "rauc install v2, reboot into slot B"
 
 # --- 5. a broken v3 falls back to v2 --------------------------------------------------------
@@ -335,8 +335,10 @@ wait_healthz "$((boot_wait * 3))" "the fallback to v2 after the broken v3 (v3's 
 guest_wait "the fallback to v2"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "not back on v2 in slot B: $(slot_version)"
 tries=$(($(grep -c 'caliber-boot-health: rebooting' "$out/console.log") - tries_before))
-grep -q 'broken on purpose' "$out/console.log" || guest run 'journalctl -b -1 -u caliber -n 5' || true
 ((tries >= 1)) || fail "v3 never tried to boot"
+# The journal is volatile: the console (boot-health writes there too) tells why v3 rebooted.
+grep -q 'caliber-boot-health: Caliber did not come up on slot A' "$out/console.log" ||
+	fail "the console does not show caliber-boot-health giving up on v3 in slot A"
 echo "qemu.sh: v3 failed $tries boots, GRUB fell back to v2"
 # The fallback boot counts a try on B too; it must be confirmed before the next stage compares
 # the boot state.
