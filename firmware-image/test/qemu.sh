@@ -30,11 +30,33 @@ stage() {
 }
 fail() {
 	echo "qemu.sh: FAIL: $*" >&2
-	if [[ -f $out/console.log ]]; then
-		echo "--- last console lines ---" >&2
-		tail -n 60 "$out/console.log" >&2
-	fi
+	diagnose >&2 || true
 	exit 1
+}
+# What a failure in CI needs to say why: whether QEMU still runs, how often the guest booted,
+# the console's last lines, and (when the agent answers) the boot state and the journal of
+# Caliber, its boot-health check and RAUC.
+diagnose() {
+	if [[ -f $out/qemu.pid ]] && kill -0 "$(cat "$out/qemu.pid")" 2>/dev/null; then
+		echo "--- QEMU is running (pid $(cat "$out/qemu.pid"))"
+	elif [[ -f $out/qemu.pid ]]; then
+		echo "--- QEMU has exited"
+	fi
+	if [[ -s $out/qemu.stderr ]]; then
+		echo "--- QEMU's messages ---"
+		tail -n 20 "$out/qemu.stderr"
+	fi
+	[[ -f $out/console.log ]] || return 0
+	echo "--- boots on the console (GRUB): $(grep -c 'Booting .Caliber slot' "$out/console.log" || true)"
+	echo "--- last console lines ---"
+	tail -n 60 "$out/console.log"
+	[[ -S $out/qga.sock ]] || return 0
+	echo "--- guest state (guest agent, 60 s at most) ---"
+	python3 "$here/guest.py" "$out/qga.sock" run --timeout 60 'uptime; cat /proc/cmdline
+		grub-editenv /boot/efi/EFI/BOOT/grubenv list; systemctl --failed --no-pager
+		systemctl status --no-pager --lines=0 caliber.service caliber-boot-health.service
+		journalctl -b --no-pager -n 80 -u caliber -u caliber-boot-health -u rauc -u systemd-repart' ||
+		echo "(the guest agent did not answer)"
 }
 
 # --- 0. packages --------------------------------------------------------------------------
@@ -152,7 +174,7 @@ disk="$out/disk.img"
 cp --sparse=always "$out/image/caliber-x86_64.img" "$disk"
 truncate -s 3G "$disk" # the box's disk is bigger than the image: first boot grows /var
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$out/OVMF_VARS.fd"
-rm -f "$out/console.log" "$out/qga.sock" "$out/qemu.pid"
+rm -f "$out/console.log" "$out/qga.sock" "$out/qemu.pid" "$out/qemu.stderr"
 guest() { python3 "$here/guest.py" "$out/qga.sock" "$@"; }
 stop_qemu() {
 	if [[ -f $out/qemu.pid ]]; then
@@ -161,8 +183,15 @@ stop_qemu() {
 	fi
 }
 trap stop_qemu EXIT
-boot_wait=${CALIBER_BOOT_WAIT:-600}
+# Bounds of every wait (seconds). Generous: under TCG on a loaded machine a boot takes minutes.
+boot_wait=${CALIBER_BOOT_WAIT:-900}    # QEMU start or reboot to /healthz
+agent_wait=${CALIBER_AGENT_WAIT:-300}  # /healthz to the guest agent answering
+good_wait=${CALIBER_GOOD_WAIT:-600}    # /healthz to the slot marked good by caliber-boot-health
+down_wait=${CALIBER_DOWN_WAIT:-300}    # a reboot request to the old system going away
+install_wait=${CALIBER_INSTALL_WAIT:-900} # one `rauc install`
 boot_start=$SECONDS
+# In the background rather than -daemonize, so QEMU's own messages (a watchdog that fired, a
+# crash) land in qemu.stderr and a dead QEMU is noticed at once.
 qemu-system-x86_64 "${accel[@]}" -machine q35 -nodefaults -smp 2 -m 1024 \
 	-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
 	-drive if=pflash,format=raw,file="$out/OVMF_VARS.fd" \
@@ -173,35 +202,50 @@ qemu-system-x86_64 "${accel[@]}" -machine q35 -nodefaults -smp 2 -m 1024 \
 	-chardev "socket,id=qga0,path=$out/qga.sock,server=on,wait=off" \
 	-device virtio-serial -device virtserialport,chardev=qga0,name=org.qemu.guest_agent.0 \
 	-serial "file:$out/console.log" -display none -monitor none \
-	-daemonize -pidfile "$out/qemu.pid"
+	</dev/null >"$out/qemu.stderr" 2>&1 &
+echo $! >"$out/qemu.pid"
 
 api="http://127.0.0.1:$port"
-wait_healthz() { # seconds
-	local deadline=$((SECONDS + $1))
+qemu_alive() { kill -0 "$(cat "$out/qemu.pid")" 2>/dev/null; }
+wait_healthz() { # seconds what
+	local deadline=$((SECONDS + $1)) start=$SECONDS
 	while ((SECONDS < deadline)); do
-		curl -fsS --max-time 2 "$api/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.5
+		curl -fsS --max-time 5 "$api/healthz" >/dev/null 2>&1 && return 0
+		qemu_alive || fail "QEMU exited while waiting for $2"
+		sleep 1
 	done
-	return 1
+	fail "$2: no answer on $api/healthz within $1 s (waited $((SECONDS - start)) s)"
 }
-wait_healthz "$boot_wait" || fail "v1 did not answer /healthz"
+guest_wait() { # what
+	guest wait --timeout "$agent_wait" || fail "$1: the guest agent did not answer within $agent_wait s"
+}
+wait_healthz "$boot_wait" "v1 first boot"
 boot_to_ready=$((SECONDS - boot_start))
 echo "qemu.sh: v1 boot-to-ready ${boot_to_ready} s (QEMU start to /healthz)"
-guest wait --timeout 300 || fail "guest agent"
-wait_marked_good() { # slot: caliber-boot-health ran `rauc status mark-good`
-	for _ in $(seq 120); do
-		guest run 'grub-editenv /boot/efi/EFI/BOOT/grubenv list' | grep -q "^$1_TRY=0" && return 0
-		sleep 2
+guest_wait "v1 first boot"
+boot_times() { # where the boot's time went (kernel, initrd, userspace; the slowest units), once it has finished
+	guest run --timeout 60 'systemd-analyze time; systemd-analyze blame --no-pager | head -n 8
+		journalctl -b -o cat --no-pager | grep -i -m 3 watchdog' 2>&1 |
+		sed 's/^/qemu.sh:   /' || true
+}
+wait_marked_good() { # slot: caliber-boot-health ran `rauc status mark-good` (GRUB's <slot>_TRY=0)
+	local deadline=$((SECONDS + good_wait)) start=$SECONDS env=""
+	while ((SECONDS < deadline)); do
+		env=$(guest run --timeout 30 'grub-editenv /boot/efi/EFI/BOOT/grubenv list' 2>&1) || true
+		grep -q "^$1_TRY=0" <<<"$env" && return 0
+		qemu_alive || fail "QEMU exited while waiting for slot $1 to be marked good"
+		sleep 3
 	done
-	return 1
+	fail "slot $1 was not marked good within $good_wait s (waited $((SECONDS - start)) s); grubenv: $(tr '\n' ' ' <<<"$env")"
 }
 # Reboot and wait until the old system stops answering: under TCG its shutdown takes longer
 # than any fixed pause, and /healthz of the old slot must not count as the new one.
 reboot_guest() {
-	guest run 'systemd-run --on-active=1 systemctl reboot' >/dev/null
-	local deadline=$((SECONDS + 300))
+	guest run --timeout 60 'systemd-run --on-active=1 systemctl reboot' >/dev/null ||
+		fail "the guest agent did not take the reboot request"
+	local deadline=$((SECONDS + down_wait))
 	while curl -fsS --max-time 2 "$api/healthz" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || fail "the guest did not go down for the reboot"
+		((SECONDS < deadline)) || fail "the guest still answered /healthz $down_wait s after the reboot request"
 		sleep 0.5
 	done
 }
@@ -213,7 +257,8 @@ guest run 'findmnt -n -o FSTYPE,OPTIONS / | grep -q "^squashfs ro"' || fail "roo
 data_mb=$(guest run 'df -m --output=size /var | tail -1' | tr -d ' ')
 ((data_mb > 1500)) || fail "data partition was not grown on first boot (${data_mb} MB)"
 echo "qemu.sh: data partition grown to ${data_mb} MB on first boot"
-wait_marked_good A || fail "slot A was not marked good"
+wait_marked_good A
+boot_times
 # every unit passes systemd-analyze verify; the hardening scores of the two services
 # shellcheck disable=SC2016 # expanded by the guest's shell
 verify_out=$(guest run 'cd /usr/lib/systemd/system && for u in caliber*; do
@@ -267,31 +312,37 @@ stage "setup and seed data over the API"
 
 # --- 4. update to v2 ------------------------------------------------------------------------
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
-guest run --timeout 300 'rauc install /run/updates/v2.raucb' >"$out/install-v2.log" 2>&1 ||
+guest run --timeout "$install_wait" 'rauc install /run/updates/v2.raucb' >"$out/install-v2.log" 2>&1 ||
 	{ cat "$out/install-v2.log"; fail "rauc install v2"; }
 reboot_guest
-wait_healthz "$boot_wait" || fail "v2 did not answer /healthz"
-guest wait --timeout 300 || fail "guest agent after v2"
+wait_healthz "$boot_wait" "v2 on slot B after the reboot"
+guest_wait "v2 on slot B"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "v2 is not running on slot B: $(slot_version)"
 check_data "after update to v2"
-wait_marked_good B || fail "slot B was not marked good"
+wait_marked_good B
+boot_times
 stage "rauc install v2, reboot into slot B"
 
 # --- 5. a broken v3 falls back to v2 --------------------------------------------------------
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
-guest run --timeout 300 'rauc install /run/updates/v3.raucb' >"$out/install-v3.log" 2>&1 ||
+guest run --timeout "$install_wait" 'rauc install /run/updates/v3.raucb' >"$out/install-v3.log" 2>&1 ||
 	{ cat "$out/install-v3.log"; fail "rauc install v3"; }
 tries_before=$(grep -c 'caliber-boot-health: rebooting' "$out/console.log" || true)
 reboot_guest
 # v3 boots on slot A, caliber.service fails, the box reboots; after GRUB's last try it
 # boots slot B (v2) again.
-wait_healthz "$((boot_wait * 4))" || fail "the box did not come back on v2 after the broken v3"
-guest wait --timeout 300 || fail "guest agent after fallback"
+wait_healthz "$((boot_wait * 3))" "the fallback to v2 after the broken v3 (v3's failed boot, then v2's)"
+guest_wait "the fallback to v2"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "not back on v2 in slot B: $(slot_version)"
 tries=$(($(grep -c 'caliber-boot-health: rebooting' "$out/console.log") - tries_before))
-grep -q 'broken on purpose' "$out/console.log" || guest run 'journalctl -b -1 -u caliber -n 5' || true
 ((tries >= 1)) || fail "v3 never tried to boot"
+# The journal is volatile: the console (boot-health writes there too) tells why v3 rebooted.
+grep -q 'caliber-boot-health: Caliber did not come up on slot A' "$out/console.log" ||
+	fail "the console does not show caliber-boot-health giving up on v3 in slot A"
 echo "qemu.sh: v3 failed $tries boots, GRUB fell back to v2"
+# The fallback boot counts a try on B too; it must be confirmed before the next stage compares
+# the boot state.
+wait_marked_good B
 check_data "after the fallback from v3"
 stage "broken v3 falls back to v2 by itself"
 
@@ -299,7 +350,7 @@ stage "broken v3 falls back to v2 by itself"
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
 env_before=$(guest run 'grub-editenv /boot/efi/EFI/BOOT/grubenv list')
 for bad in other-key truncated; do
-	if guest run --timeout 120 "rauc install /run/updates/$bad.raucb" >"$out/install-$bad.log" 2>&1; then
+	if guest run --timeout "$install_wait" "rauc install /run/updates/$bad.raucb" >"$out/install-$bad.log" 2>&1; then
 		cat "$out/install-$bad.log"
 		fail "rauc installed the $bad bundle"
 	fi
