@@ -4,6 +4,7 @@
 mod archive;
 mod config;
 pub mod control;
+mod digest;
 mod listener;
 mod serve;
 pub mod tls;
@@ -154,6 +155,11 @@ pub enum Command {
         /// store lacks (instead of rejecting those rows).
         #[arg(long)]
         create_missing: bool,
+    },
+    /// Daily expiry digests by e-mail: preview them, or send now.
+    Digest {
+        #[command(subcommand)]
+        command: digest::DigestCommand,
     },
     /// Export employees or certifications as CSV, in the shape `import` reads.
     Export {
@@ -370,6 +376,11 @@ impl Resolved {
             .with_context(|| format!("cannot open the store in {}", dir.display()))
     }
 
+    /// Expiry digest settings, from the configuration file.
+    fn digest(&self) -> anyhow::Result<service::DigestSettings> {
+        self.file.digest_settings()
+    }
+
     /// Backup settings for the store in `dir`, from the configuration file.
     fn backup(&self, dir: &Path) -> anyhow::Result<service::BackupSettings> {
         self.file.backup_settings(dir)
@@ -419,6 +430,7 @@ impl Command {
             }
             | Command::Import { data, .. }
             | Command::Export { data, .. } => Some((data, SYSTEM_DATA_DIR)),
+            Command::Digest { command } => Some((command.data(), SYSTEM_DATA_DIR)),
             Command::Backup {
                 command: BackupCommand::Verify { .. } | BackupCommand::Restore { .. },
             } => None,
@@ -472,6 +484,20 @@ impl Command {
                     .chain(create_missing.then(|| "--create-missing".to_owned()))
                     .collect(),
             ),
+            Command::Digest { command } => {
+                let mut args: Vec<String> = vec!["caliber".into(), "digest".into()];
+                match command {
+                    digest::DigestCommand::Preview { date, .. } => {
+                        args.push("preview".into());
+                        if let Some(d) = date {
+                            args.extend(["--date".to_owned(), d.to_string()]);
+                        }
+                    }
+                    digest::DigestCommand::Send { .. } => args.push("send".into()),
+                }
+                args.extend(data);
+                Some(args)
+            }
             Command::Export {
                 kind,
                 out: Some(out),
@@ -546,7 +572,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         io = io.with_stdin(s);
     }
     let backup = cfg.backup(&dir)?;
-    let code = on_store(cli.command, &dir, &store, &mut io, &backup)?;
+    let digest = cfg.digest()?;
+    let code = on_store(cli.command, &dir, &store, &mut io, &backup, &digest)?;
     Ok(ExitCode::from(code))
 }
 
@@ -558,6 +585,7 @@ pub fn run_forwarded(
     store: &Store,
     io: &mut CommandIo,
     backup: &service::BackupSettings,
+    digest: &service::DigestSettings,
 ) -> u8 {
     use std::io::Write;
     let cli = match Cli::try_parse_from(args) {
@@ -575,7 +603,7 @@ pub fn run_forwarded(
         .data_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(default));
-    match on_store(cli.command, &dir, store, io, backup) {
+    match on_store(cli.command, &dir, store, io, backup, digest) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io.err, "error: {e:#}");
@@ -599,6 +627,7 @@ fn run_server(
         Arc::new(store),
         cfg.web(),
         cfg.backup(&dir)?,
+        cfg.digest()?,
         cfg.listen(listen)?,
         cfg.tls()?,
         banner,
@@ -699,6 +728,7 @@ fn on_store(
     store: &Store,
     io: &mut CommandIo,
     backup: &service::BackupSettings,
+    digest: &service::DigestSettings,
 ) -> anyhow::Result<u8> {
     use std::io::Write;
     let cli_actor = Actor::named("cli");
@@ -887,6 +917,7 @@ fn on_store(
             create_missing,
             ..
         } => return import(store, kind, &file, dry_run, create_missing, io),
+        Command::Digest { command } => return digest::run(command, store, digest, io),
         Command::Export { kind, out, .. } => {
             let bytes = match kind {
                 service::ImportKind::Employees => service::export_employees(store)?,

@@ -6,6 +6,7 @@ mod audit;
 mod backups;
 mod catalog;
 mod certify;
+mod digest;
 mod due;
 mod edit;
 mod import;
@@ -39,6 +40,12 @@ pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
     approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
     revoke_preview,
+};
+pub use digest::{
+    AddressRefusal, DEFAULT_THRESHOLDS, DIGEST_FIRST_RETRY, DIGEST_MAX_RETRY, DeliveryReport,
+    DigestItem, DigestPlan, DigestSettings, PlannedDigest, RelayBackoff, RelayError, RelayPassword,
+    RelaySecurity, RelaySettings, Subscriber, address_problem, blocked_stations, deliver_queued,
+    plan_digests, queue_digests, reached_threshold,
 };
 pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
