@@ -10,6 +10,8 @@ use crate::app::app;
 use crate::store::Store;
 
 /// Serve the API until a shutdown signal; prints `banner` and the URL once listening.
+// One caller (`cli::run_server`), which passes each resolved setting by name.
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     store: Arc<Store>,
     web: crate::web::WebSettings,

@@ -493,7 +493,7 @@ mod tests {
                 assert!(t <= last, "{t} after {last} at {now}");
                 last = t;
             }
-            now = now + SignedDuration::from_hours(7);
+            now += SignedDuration::from_hours(7);
         }
         assert_eq!(last, 0);
     }
