@@ -894,6 +894,45 @@ fn build_fixture(dir: &Path) -> Store {
     };
     store.write(&actor, |w| w.record_scan(&scan)).expect("scan");
 
+    // Expiry digests: one delivered (its notice remembered), one still queued.
+    let digest = |n: u128, to: &str, cert: Uuid, days: u32| DigestMessage {
+        id: id(n),
+        to: to.into(),
+        to_name: "Fixture Supervisor".into(),
+        subject: "Caliber: 1 certification expiring".into(),
+        body: format!("- fixture line, {days} days\n"),
+        notices: vec![DigestNotice {
+            certification_id: cert,
+            threshold_days: days,
+        }],
+        queued_at: at("2026-02-08T06:00:00.100Z"),
+    };
+    let delivered = digest(0xf01, "boss@plant.example", cert.id, 60);
+    let waiting = digest(0xf02, "qa@plant.example", cert.id, 30);
+    store
+        .write(&actor, |w| -> Result<(), StoreError> {
+            for m in [&delivered, &waiting] {
+                w.queue_digest(m)?;
+                w.audit(
+                    "digest.queue",
+                    "digest_message",
+                    Some(m.id),
+                    None::<&()>,
+                    Some(&m.to),
+                )?;
+            }
+            w.digest_accepted(delivered.id, at("2026-02-08T06:00:05.200Z"))?;
+            w.audit(
+                "digest.send",
+                "digest_message",
+                Some(delivered.id),
+                None::<&()>,
+                Some(&delivered.to),
+            )?;
+            Ok(())
+        })
+        .expect("digests");
+
     let session = Session {
         user_id: users[2].id,
         csrf: "fixture-csrf-token".into(),
@@ -954,6 +993,8 @@ fn rewrite_clean(from: &Path, to: &Path) {
     for t in [tables::META, tables::ATTACHMENTS, tables::SESSIONS] {
         copied.push(copy_table(&src, &dst, t));
     }
+    copied.push(copy_table(&src, &dst, tables::DIGEST_OUTBOX));
+    copied.push(copy_table(&src, &dst, tables::DIGEST_SENT));
     for t in [
         tables::SITES,
         tables::DEPARTMENTS,
