@@ -5,6 +5,7 @@ mod archive;
 mod config;
 mod connections;
 pub mod control;
+mod digest;
 mod listener;
 mod serve;
 pub mod tls;
@@ -155,6 +156,11 @@ pub enum Command {
         /// store lacks (instead of rejecting those rows).
         #[arg(long)]
         create_missing: bool,
+    },
+    /// Daily expiry digests by e-mail: preview them, or send now.
+    Digest {
+        #[command(subcommand)]
+        command: digest::DigestCommand,
     },
     /// Export employees or certifications as CSV, in the shape `import` reads.
     Export {
@@ -371,6 +377,11 @@ impl Resolved {
             .with_context(|| format!("cannot open the store in {}", dir.display()))
     }
 
+    /// Expiry digest settings, from the configuration file.
+    fn digest(&self) -> anyhow::Result<service::DigestSettings> {
+        self.file.digest_settings()
+    }
+
     /// Backup settings for the store in `dir`, from the configuration file.
     fn backup(&self, dir: &Path) -> anyhow::Result<service::BackupSettings> {
         self.file.backup_settings(dir)
@@ -420,6 +431,7 @@ impl Command {
             }
             | Command::Import { data, .. }
             | Command::Export { data, .. } => Some((data, SYSTEM_DATA_DIR)),
+            Command::Digest { command } => Some((command.data(), SYSTEM_DATA_DIR)),
             Command::Backup {
                 command: BackupCommand::Verify { .. } | BackupCommand::Restore { .. },
             } => None,
@@ -473,6 +485,20 @@ impl Command {
                     .chain(create_missing.then(|| "--create-missing".to_owned()))
                     .collect(),
             ),
+            Command::Digest { command } => {
+                let mut args: Vec<String> = vec!["caliber".into(), "digest".into()];
+                match command {
+                    digest::DigestCommand::Preview { date, .. } => {
+                        args.push("preview".into());
+                        if let Some(d) = date {
+                            args.extend(["--date".to_owned(), d.to_string()]);
+                        }
+                    }
+                    digest::DigestCommand::Send { .. } => args.push("send".into()),
+                }
+                args.extend(data);
+                Some(args)
+            }
             Command::Export {
                 kind,
                 out: Some(out),
@@ -547,7 +573,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         io = io.with_stdin(s);
     }
     let backup = cfg.backup(&dir)?;
-    let code = on_store(cli.command, &dir, &store, &mut io, &backup)?;
+    let digest = cfg.digest()?;
+    let code = on_store(cli.command, &dir, &store, &mut io, &backup, &digest)?;
     Ok(ExitCode::from(code))
 }
 
@@ -559,6 +586,7 @@ pub fn run_forwarded(
     store: &Store,
     io: &mut CommandIo,
     backup: &service::BackupSettings,
+    digest: &service::DigestSettings,
 ) -> u8 {
     use std::io::Write;
     let cli = match Cli::try_parse_from(args) {
@@ -576,7 +604,7 @@ pub fn run_forwarded(
         .data_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(default));
-    match on_store(cli.command, &dir, store, io, backup) {
+    match on_store(cli.command, &dir, store, io, backup, digest) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io.err, "error: {e:#}");
@@ -600,6 +628,7 @@ fn run_server(
         Arc::new(store),
         cfg.web(),
         cfg.backup(&dir)?,
+        cfg.digest()?,
         cfg.listen(listen)?,
         cfg.tls()?,
         banner,
@@ -700,6 +729,7 @@ fn on_store(
     store: &Store,
     io: &mut CommandIo,
     backup: &service::BackupSettings,
+    digest: &service::DigestSettings,
 ) -> anyhow::Result<u8> {
     use std::io::Write;
     let cli_actor = Actor::named("cli");
@@ -888,6 +918,7 @@ fn on_store(
             create_missing,
             ..
         } => return import(store, kind, &file, dry_run, create_missing, io),
+        Command::Digest { command } => return digest::run(command, store, digest, io),
         Command::Export { kind, out, .. } => {
             let bytes = match kind {
                 service::ImportKind::Employees => service::export_employees(store)?,

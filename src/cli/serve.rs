@@ -10,10 +10,13 @@ use crate::app::app;
 use crate::store::Store;
 
 /// Serve the API until a shutdown signal; prints `banner` and the URL once listening.
+// One caller (`cli::run_server`), which passes each resolved setting by name.
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     store: Arc<Store>,
     web: crate::web::WebSettings,
     backup: crate::service::BackupSettings,
+    digest: crate::service::DigestSettings,
     listen: SocketAddr,
     tls: Option<super::tls::TlsSource>,
     banner: Option<String>,
@@ -36,8 +39,10 @@ pub fn serve(
             let store = store.clone();
             // Bind before saying ready, so a CLI started right after finds the socket.
             let settings = backup.clone();
-            let run: super::control::Runner =
-                Arc::new(move |args, store, io| super::run_forwarded(args, store, io, &settings));
+            let digest = digest.clone();
+            let run: super::control::Runner = Arc::new(move |args, store, io| {
+                super::run_forwarded(args, store, io, &settings, &digest)
+            });
             let serve_control = super::control::listen(socket, data_dir, store, run);
             tokio::spawn(async move {
                 if let Err(e) = serve_control.await {
@@ -91,6 +96,9 @@ pub fn serve(
         if let Some(every) = backup.every {
             tokio::spawn(backup_schedule(store.clone(), backup.clone(), every));
         }
+        if digest.relay.is_some() {
+            tokio::spawn(digest_schedule(store.clone(), digest));
+        }
         let app = app(AppState::new(store).with_web(web).with_backup(backup));
         let listener = super::listener::CappedListener::new(
             listener,
@@ -141,6 +149,73 @@ async fn backup_schedule(
             Err(e) => tracing::error!("scheduled backup stopped: {e}"),
         }
     }
+}
+
+/// The server's expiry digest schedule: once a minute, plan and queue the day's digest once
+/// the box's clock passes `send_at` (once per day), then hand the queued messages whose next
+/// try is due to the relay. A relay that is down leaves them queued; each message waits
+/// longer after each failure (`RelayBackoff`), up to an hour.
+async fn digest_schedule(store: Arc<Store>, settings: crate::service::DigestSettings) {
+    let mut backoff = Some(crate::service::RelayBackoff::default());
+    let mut planned_on: Option<jiff::civil::Date> = None;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = jiff::Timestamp::now();
+        let local = now.to_zoned(jiff::tz::TimeZone::system());
+        let plan_today = planned_on != Some(local.date()) && local.time() >= settings.send_at;
+        let (s, settings_now) = (store.clone(), settings.clone());
+        let mut b = backoff.take().unwrap_or_default();
+        let day = local.date();
+        let run = tokio::task::spawn_blocking(move || {
+            let result = digest_run(&s, &settings_now, &mut b, day, plan_today, now);
+            (b, result)
+        })
+        .await;
+        match run {
+            Ok((b, result)) => {
+                backoff = Some(b);
+                match result {
+                    Ok(()) if plan_today => planned_on = Some(day),
+                    Ok(()) => {}
+                    Err(e) => tracing::error!("expiry digest: {e}"),
+                }
+            }
+            Err(e) => tracing::error!("expiry digest stopped: {e}"),
+        }
+    }
+}
+
+/// One scheduled digest step on a blocking thread: plan and queue when due, then deliver.
+fn digest_run(
+    store: &Store,
+    settings: &crate::service::DigestSettings,
+    backoff: &mut crate::service::RelayBackoff,
+    day: jiff::civil::Date,
+    plan: bool,
+    now: jiff::Timestamp,
+) -> Result<(), crate::service::ServiceError> {
+    let Some(relay) = &settings.relay else {
+        return Ok(());
+    };
+    let _running = settings.running.lock().unwrap_or_else(|p| p.into_inner());
+    let actor = crate::store::Actor::named("digest");
+    if plan {
+        let (plan, queued) =
+            crate::service::queue_digests(store, &actor, settings, &day.to_string(), now)?;
+        for r in &plan.refused {
+            tracing::warn!(who = %r.who, reason = %r.reason, "digest recipient refused");
+        }
+        if !plan.unrouted.is_empty() {
+            tracing::warn!(
+                items = plan.unrouted.len(),
+                "expiring certifications with nobody to tell (no supervisor e-mail, no subscriber)"
+            );
+        }
+        tracing::info!(messages = queued.len(), "expiry digest queued");
+    }
+    crate::service::deliver_queued(store, &actor, relay, backoff, now, false)?;
+    Ok(())
 }
 
 async fn shutdown() {

@@ -6,6 +6,7 @@
 mod badge;
 mod catalog;
 mod certification;
+mod digest;
 mod events;
 mod org;
 mod people;
@@ -15,6 +16,7 @@ mod timestamp;
 pub use badge::{BADGE_TOKEN_LEN, BadgeToken, BadgeTokenError, MAX_PAYLOAD_LEN, PayloadError};
 pub use catalog::{Requirement, RevisionStatus, Skill, SkillRevision};
 pub use certification::{Approval, Certification, Revocation};
+pub use digest::{DigestDelivery, DigestMessage, DigestNotice};
 pub use events::{Attachment, AuditEvent, ScanEvent};
 pub use org::{DEFAULT_WARNING_DAYS, Department, Project, Role, Site};
 pub use people::{ApiToken, AppRole, Employee, EmployeeStatus, UI_LANGUAGES, User};

@@ -7,6 +7,7 @@ mod backups;
 mod catalog;
 pub(crate) mod certify;
 mod coverage;
+mod digest;
 mod due;
 mod edit;
 mod import;
@@ -44,6 +45,12 @@ pub use certify::{
 pub use coverage::{
     Coverage, CoveredPerson, DEFAULT_MIN_COVERAGE, LAPSE_WINDOW_DAYS, LineCoverage,
     StationCoverage, coverage,
+};
+pub use digest::{
+    AddressRefusal, DEFAULT_THRESHOLDS, DIGEST_FIRST_RETRY, DIGEST_MAX_RETRY, DeliveryReport,
+    DigestItem, DigestPlan, DigestSettings, PlannedDigest, RelayBackoff, RelayError, RelayPassword,
+    RelaySecurity, RelaySettings, Subscriber, address_problem, blocked_stations, deliver_queued,
+    plan_digests, queue_digests, reached_threshold,
 };
 pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};

@@ -80,6 +80,8 @@ impl Reader {
             self.pair_rows(REQUIREMENTS_BY_SKILL)?,
             self.pair_rows(REVISIONS_BY_SKILL)?,
             self.text_keyed_rows::<Session>(SESSIONS, "session")?,
+            self.digest_outbox_rows()?,
+            self.digest_sent_rows()?,
         ])
     }
 
@@ -190,6 +192,41 @@ impl Reader {
         }
         Ok(TableRows {
             table: table.name().to_owned(),
+            rows,
+        })
+    }
+
+    fn digest_outbox_rows(&self) -> Result<TableRows, StoreError> {
+        let t = self.tx.open_table(DIGEST_OUTBOX)?;
+        let mut rows = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            let m: DigestMessage = decode("digest message", v.value())?;
+            rows.push(StoredRow {
+                key: Uuid::from_u128(k.value()).to_string(),
+                value: json("digest message", &m)?,
+            });
+        }
+        Ok(TableRows {
+            table: DIGEST_OUTBOX.name().to_owned(),
+            rows,
+        })
+    }
+
+    fn digest_sent_rows(&self) -> Result<TableRows, StoreError> {
+        let t = self.tx.open_table(DIGEST_SENT)?;
+        let mut rows = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            let (cert, days) = k.value();
+            let d: DigestDelivery = decode("digest delivery", v.value())?;
+            rows.push(StoredRow {
+                key: format!("({}, {days})", Uuid::from_u128(cert)),
+                value: json("digest delivery", &d)?,
+            });
+        }
+        Ok(TableRows {
+            table: DIGEST_SENT.name().to_owned(),
             rows,
         })
     }

@@ -7,6 +7,7 @@
 mod audit;
 mod bundle;
 mod catalog;
+mod digest;
 mod error;
 mod inspect;
 mod record;

@@ -62,6 +62,8 @@ pub fn create_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(UNIQUE)?;
     tx.open_table(RETIRED_BADGES)?;
     tx.open_table(SESSIONS)?;
+    tx.open_table(DIGEST_OUTBOX)?;
+    tx.open_table(DIGEST_SENT)?;
     for t in [
         CERTS_BY_EMPLOYEE,
         CERTS_BY_SKILL,

@@ -50,3 +50,10 @@ pub const REVISIONS_BY_SKILL: PairIndex = TableDefinition::new("revisions_by_ski
 
 /// Web sessions: SHA-256 (hex) of the session id → postcard [`crate::store::Session`].
 pub const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
+
+/// Expiry digest e-mails waiting for the SMTP relay: message id → postcard
+/// [`crate::domain::DigestMessage`].
+pub const DIGEST_OUTBOX: TableDefinition<u128, &[u8]> = TableDefinition::new("digest_outbox");
+/// Expiry notices the relay accepted: (certification id, threshold days) → postcard
+/// [`crate::domain::DigestDelivery`]. A row here means "never announce this again".
+pub const DIGEST_SENT: TableDefinition<(u128, u32), &[u8]> = TableDefinition::new("digest_sent");
