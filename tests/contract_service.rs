@@ -272,6 +272,7 @@ fn one_month_skill(dir: &std::path::Path, timezone: &str) -> (Store, Employee, S
             project_ids: vec![],
             status: None,
             user_id: None,
+            language: None,
         },
     )
     .expect("employee");

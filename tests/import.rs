@@ -340,7 +340,7 @@ fn export_edit_import_round_trips() {
     // Edited as in a spreadsheet: one renamed, one added.
     let text = String::from_utf8(employees).expect("utf8");
     let edited = text.replace("Maria Gonzalez", "Maria Gonzalez-Ruiz")
-        + "E7777,New Starter,DTR-01,Logistics,Forklift Driver,DTR-WH,active,2026-11-02,E1001,new.starter@plant.example\n";
+        + "E7777,New Starter,DTR-01,Logistics,Forklift Driver,DTR-WH,active,2026-11-02,E1001,new.starter@plant.example,\n";
     let r = run(
         &store,
         ImportKind::Employees,
@@ -601,4 +601,53 @@ fn imported_certifications_in_a_four_eyes_skill_wait_for_approval() {
     assert!(!imported.counts(), "a pending certification does not count");
     let pending = service::pending_approvals(&store).expect("pending");
     assert!(pending.iter().any(|c| c.id == imported.id));
+}
+
+/// An employee's kiosk language comes in with the import (and goes out with the export);
+/// a language Caliber does not speak is a rejected row with the reason.
+#[test]
+fn employee_language_is_imported_checked_and_exported() {
+    let (_d, store) = demo();
+    let file = "employee_number,name,site,preferred language\nE9101,José Peña,ATX-01,ES\nE9102,Ana Bad,ATX-01,xx\n";
+    let preview =
+        run(&store, ImportKind::Employees, file.as_bytes(), true, false).expect("preview");
+    assert_eq!(
+        outcomes(&preview),
+        vec![(2, RowOutcome::Created), (3, RowOutcome::Rejected)]
+    );
+    assert!(
+        preview.rows[1].detail.contains("not a language"),
+        "{}",
+        preview.rows[1].detail
+    );
+    let good: String = file.lines().take(2).collect::<Vec<_>>().join("\n");
+    run(&store, ImportKind::Employees, good.as_bytes(), false, false).expect("commit");
+    let jose = employee(&store, "E9101").expect("imported");
+    assert_eq!(jose.language.as_deref(), Some("es"));
+    let csv = String::from_utf8(service::export_employees(&store).expect("export")).expect("utf8");
+    assert!(
+        csv.lines().next().expect("header").ends_with(",language"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("E9101,") && l.ends_with(",es")),
+        "{csv}"
+    );
+    // A file without the column leaves it as it is.
+    run(
+        &store,
+        ImportKind::Employees,
+        b"employee_number,name,site\nE9101,Jos\xc3\xa9 Pe\xc3\xb1a,ATX-01\n",
+        false,
+        false,
+    )
+    .expect("again");
+    assert_eq!(
+        employee(&store, "E9101")
+            .expect("still")
+            .language
+            .as_deref(),
+        Some("es")
+    );
 }

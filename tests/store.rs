@@ -36,6 +36,7 @@ fn populated(dir: &std::path::Path) -> (Store, Employee, Vec<Skill>) {
             project_ids: vec![],
             status: None,
             user_id: None,
+            language: None,
         },
     )
     .expect("employee");

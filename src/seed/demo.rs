@@ -474,6 +474,7 @@ pub fn seed_demo(store: &Store, now: Timestamp) -> Result<DemoSummary> {
                 project_ids: p.projects.clone(),
                 status: Some(EmployeeStatus::Active),
                 user_id: None,
+                language: None,
             },
         )?;
         emp.push(e);
@@ -646,6 +647,7 @@ pub fn seed_demo(store: &Store, now: Timestamp) -> Result<DemoSummary> {
                 project_ids: e.project_ids.clone(),
                 status: Some(status),
                 user_id: e.user_id,
+                language: None,
             },
         )?;
     }

@@ -38,6 +38,10 @@ pub struct EmployeeInput {
     /// Linked login.
     #[serde(default)]
     pub user_id: Option<Uuid>,
+    /// The language the kiosk speaks to this person (`en`, `es`, `de`, `pl`); `""` clears it
+    /// (the station's language then), omit to keep it.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 impl Editable for Employee {
@@ -73,6 +77,10 @@ impl Editable for Employee {
         {
             return Err(missing("user_id", "user", u));
         }
+        let language = match i.language {
+            None => existing.and_then(|e| e.language.clone()),
+            Some(l) => employee_language(&l)?,
+        };
         Ok(Employee {
             id,
             number,
@@ -92,7 +100,7 @@ impl Editable for Employee {
             email: existing.and_then(|e| e.email.clone()),
             start_date: existing.and_then(|e| e.start_date),
             supervisor_id: existing.and_then(|e| e.supervisor_id),
-            language: existing.and_then(|e| e.language.clone()),
+            language,
         })
     }
 }
@@ -275,6 +283,26 @@ pub fn update_user(store: &Store, actor: &Actor, id: Uuid, change: UserUpdate) -
         }
         Ok(new)
     })
+}
+
+/// An employee's language as typed (`"es"`, `" PL "`, `""` for none), checked against the
+/// languages the kiosk and the UI speak.
+pub fn employee_language(typed: &str) -> Result<Option<String>> {
+    let code = typed.trim().to_ascii_lowercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if !UI_LANGUAGES.contains(&code.as_str()) {
+        return Err(ServiceError::invalid(
+            "language",
+            format!(
+                "'{}' is not a language Caliber speaks (choose one of {})",
+                typed.trim(),
+                UI_LANGUAGES.join(", ")
+            ),
+        ));
+    }
+    Ok(Some(code))
 }
 
 /// Set the web UI language of user `id` (`None`: follow the browser). Only a language the UI

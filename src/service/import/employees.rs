@@ -95,6 +95,18 @@ pub(super) const COLUMNS: &[Column] = &[
         synonyms: &["e-mail", "email address", "mail", "work email"],
         required: false,
     },
+    Column {
+        name: "language",
+        synonyms: &[
+            "preferred language",
+            "lang",
+            "idioma",
+            "sprache",
+            "język",
+            "jezyk",
+        ],
+        required: false,
+    },
 ];
 
 const NUMBER: usize = 0;
@@ -107,6 +119,7 @@ const STATUS: usize = 6;
 const START: usize = 7;
 const SUPERVISOR: usize = 8;
 const EMAIL: usize = 9;
+const LANGUAGE: usize = 10;
 
 /// Split a list cell (`LINE-1; LINE-2`, commas and bars work too).
 pub(super) fn split_list(cell: &str) -> impl Iterator<Item = &str> {
@@ -287,6 +300,10 @@ fn import_row(
         project_ids,
         status,
         user_id: existing.as_ref().and_then(|e| e.user_id),
+        // Only a file with the column changes it.
+        language: map
+            .has(LANGUAGE)
+            .then(|| map.cell(cells, LANGUAGE).to_owned()),
     };
     let id = existing.as_ref().map_or_else(new_id, |e| e.id);
     let mut rec = Employee::build(w, id, input, existing.as_ref()).map_err(|e| e.to_string())?;
@@ -384,6 +401,9 @@ fn changed_fields(old: &Employee, new: &Employee) -> String {
     }
     if old.supervisor_id != new.supervisor_id {
         changed.push("supervisor");
+    }
+    if old.language != new.language {
+        changed.push("language");
     }
     if old.email != new.email {
         changed.push("email");

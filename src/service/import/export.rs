@@ -73,6 +73,7 @@ pub fn export_employees(store: &Store) -> Result<Vec<u8>> {
             start.as_str(),
             supervisor,
             e.email.as_deref().unwrap_or_default(),
+            e.language.as_deref().unwrap_or_default(),
         ])
         .map_err(csv_error)?;
     }

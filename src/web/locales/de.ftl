@@ -498,3 +498,5 @@ coverage-below-minimum = Unter dem Minimum
 coverage-stations = Stationen
 coverage-lowest = Niedrigste Abdeckung
 stations-keys = Stationsschlüssel
+emp-language = Kiosk-Sprache
+emp-language-station = Wie die Station spricht

@@ -498,3 +498,5 @@ coverage-below-minimum = Below minimum
 coverage-stations = Stations
 coverage-lowest = Lowest coverage
 stations-keys = Station keys
+emp-language = Kiosk language
+emp-language-station = As the station speaks

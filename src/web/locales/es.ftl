@@ -498,3 +498,5 @@ coverage-below-minimum = Bajo el mínimo
 coverage-stations = Estaciones
 coverage-lowest = Cobertura mínima
 stations-keys = Claves de estación
+emp-language = Idioma del quiosco
+emp-language-station = El de la estación

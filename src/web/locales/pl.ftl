@@ -509,3 +509,5 @@ coverage-below-minimum = Poniżej minimum
 coverage-stations = Stanowiska
 coverage-lowest = Najniższe pokrycie
 stations-keys = Klucze stanowisk
+emp-language = Język kiosku
+emp-language-station = Jak mówi stanowisko

@@ -182,6 +182,8 @@ pub struct EmployeeForm {
     project_ids: Vec<String>,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    language: String,
 }
 
 fn employee_form(
@@ -215,6 +217,14 @@ fn employee_form(
                 select #status name="status" {
                     @for s in ["active", "leave", "terminated"] { option value=(s) selected[f.status == s] { (employee_status(s)) } }
                 } }
+            div { label for="language" { (tr!("emp-language")) }
+                select #language name="language" {
+                    option value="" selected[f.language.is_empty()] { (tr!("emp-language-station")) }
+                    @for l in crate::web::locale::Lang::ALL {
+                        option value=(l.code()) lang=(l.code()) selected[f.language == l.code()] { (l.name()) }
+                    }
+                }
+                (err("language")) }
             fieldset {
                 legend { (tr!("emp-projects")) }
                 @for (id, n) in &projects {
@@ -262,6 +272,7 @@ fn input_of(f: &EmployeeForm) -> Result<EmployeeInput, WebError> {
             _ => Some(EmployeeStatus::Active),
         },
         user_id: None,
+        language: Some(f.language.clone()),
     })
 }
 
@@ -343,6 +354,7 @@ pub async fn edit_employee(
         role_id: e.role_id.map(|x| x.to_string()).unwrap_or_default(),
         project_ids: e.project_ids.iter().map(Uuid::to_string).collect(),
         status: e.status.as_str().into(),
+        language: e.language.clone().unwrap_or_default(),
     };
     let action = format!("/employees/{id}");
     Ok(layout::page(
