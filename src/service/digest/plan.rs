@@ -213,63 +213,56 @@ fn resolve_scopes<'a>(catalog: &Catalog, subscribers: &'a [Subscriber]) -> Resul
     let mut out = Vec::new();
     for s in subscribers {
         let mut label = Vec::new();
-        let site = match &s.site {
-            Some(code) => {
-                label.push(format!("site {code}"));
-                Some(
-                    catalog
-                        .sites
-                        .values()
-                        .find(|x| x.deleted_at.is_none() && x.code.eq_ignore_ascii_case(code))
-                        .map(|x| x.id)
-                        .ok_or_else(|| {
-                            ServiceError::invalid(
-                                "digest.subscribers",
-                                format!("subscriber {}: no site has the code '{code}'", s.email),
-                            )
-                        })?,
-                )
-            }
-            None => None,
+        // One scope part: the live record whose key matches `wanted`, or a refusal naming
+        // the subscriber and what was not found.
+        let mut part = |wanted: &Option<String>,
+                        kind: &str,
+                        missing: &str,
+                        ids: &mut dyn Iterator<Item = (Uuid, &str)>|
+         -> Result<Option<Uuid>> {
+            let Some(wanted) = wanted else {
+                return Ok(None);
+            };
+            label.push(format!("{kind} {wanted}"));
+            Iterator::find(&mut &mut *ids, |(_, key)| key.eq_ignore_ascii_case(wanted))
+                .map(|(id, _)| Some(id))
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "digest.subscribers",
+                        format!("subscriber {}: no {kind} {missing} '{wanted}'", s.email),
+                    )
+                })
         };
-        let department = match &s.department {
-            Some(name) => {
-                label.push(format!("department {name}"));
-                Some(
-                    catalog
-                        .departments
-                        .values()
-                        .find(|x| x.deleted_at.is_none() && x.name.eq_ignore_ascii_case(name))
-                        .map(|x| x.id)
-                        .ok_or_else(|| {
-                            ServiceError::invalid(
-                                "digest.subscribers",
-                                format!("subscriber {}: no department is named '{name}'", s.email),
-                            )
-                        })?,
-                )
-            }
-            None => None,
-        };
-        let skill = match &s.skill {
-            Some(code) => {
-                label.push(format!("skill {code}"));
-                Some(
-                    catalog
-                        .skills
-                        .values()
-                        .find(|x| x.deleted_at.is_none() && x.code.eq_ignore_ascii_case(code))
-                        .map(|x| x.id)
-                        .ok_or_else(|| {
-                            ServiceError::invalid(
-                                "digest.subscribers",
-                                format!("subscriber {}: no skill has the code '{code}'", s.email),
-                            )
-                        })?,
-                )
-            }
-            None => None,
-        };
+        let site = part(
+            &s.site,
+            "site",
+            "has the code",
+            &mut catalog
+                .sites
+                .values()
+                .filter(|x| x.deleted_at.is_none())
+                .map(|x| (x.id, x.code.as_str())),
+        )?;
+        let department = part(
+            &s.department,
+            "department",
+            "is named",
+            &mut catalog
+                .departments
+                .values()
+                .filter(|x| x.deleted_at.is_none())
+                .map(|x| (x.id, x.name.as_str())),
+        )?;
+        let skill = part(
+            &s.skill,
+            "skill",
+            "has the code",
+            &mut catalog
+                .skills
+                .values()
+                .filter(|x| x.deleted_at.is_none())
+                .map(|x| (x.id, x.code.as_str())),
+        )?;
         let label = if label.is_empty() {
             "subscriber (every site)".to_owned()
         } else {
