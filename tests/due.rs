@@ -20,24 +20,7 @@ fn agent() -> ureq::Agent {
 
 /// Log in through the form; returns the session cookie.
 fn login(agent: &ureq::Agent, base: &str, email: &str, password: &str) -> String {
-    let mut r = agent
-        .get(&format!("{base}/login"))
-        .call()
-        .expect("login page");
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("cookie")
-        .to_owned();
-    let page = r.body_mut().read_to_string().expect("page");
-    let token = page
-        .split("name=\"login_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("token")
-        .to_owned();
+    let (cookie, token) = common::login_token(agent, base);
     let r = agent
         .post(&format!("{base}/login"))
         .header("cookie", &cookie)

@@ -91,7 +91,7 @@ impl Web {
 
     /// What a browser gets from `GET /login`: the pre-session cookie and the form's token.
     fn login_token(&self) -> (String, String) {
-        login_token(&self.agent, &self.base)
+        common::login_token(&self.agent, &self.base)
     }
 
     fn login(&self, email: &str, password: &str) -> Result<Browser, (u16, String)> {
@@ -144,30 +144,6 @@ impl Web {
         self.login(&l.email, &l.password)
             .unwrap_or_else(|e| panic!("login {role}: {e:?}"))
     }
-}
-
-/// `GET /login` as a browser sees it: the `caliber_login` cookie (as a `Cookie` header
-/// value) and the `login_csrf` token of the form.
-fn login_token(agent: &ureq::Agent, base: &str) -> (String, String) {
-    let mut r = agent
-        .get(&format!("{base}/login"))
-        .call()
-        .expect("login page");
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("login cookie")
-        .to_owned();
-    let page = r.body_mut().read_to_string().expect("page");
-    let token = page
-        .split("name=\"login_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("login token in the form")
-        .to_owned();
-    (cookie, token)
 }
 
 /// A state-changing route: path, form fields, roles allowed.

@@ -179,3 +179,27 @@ pub fn free_port() -> u16 {
         .expect("addr")
         .port()
 }
+
+/// `GET /login` as a browser sees it: the `caliber_login` cookie (as a `Cookie` header
+/// value) and the `login_csrf` token of the form.
+pub fn login_token(agent: &ureq::Agent, base: &str) -> (String, String) {
+    let mut r = agent
+        .get(&format!("{base}/login"))
+        .call()
+        .expect("login page");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("login cookie")
+        .to_owned();
+    let page = r.body_mut().read_to_string().expect("page");
+    let token = page
+        .split("name=\"login_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("login token in the form")
+        .to_owned();
+    (cookie, token)
+}
