@@ -104,7 +104,8 @@ pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
-/// A page without navigation (login, errors, the public badge page).
+/// A page without navigation (login, errors, the public badge page); also the document
+/// around every page with navigation, so the two cannot drift apart.
 pub fn bare(title: &str, body: Markup) -> Html<String> {
     Html(
         html! {
@@ -142,35 +143,24 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/me", tr!("nav-me"), true),
         ("/account", tr!("nav-account"), true),
     ];
-    Html(
+    bare(
+        title,
         html! {
-            (DOCTYPE)
-            html lang=(locale::current().code()) {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (title) " · Caliber" }
-                    link rel="stylesheet" href="/style.css";
-                }
-                body {
-                    header.top {
-                        a.brand href="/" { "Caliber" }
-                        nav aria-label=(tr!("nav-main")) {
-                            @for (href, label, ok) in &nav {
-                                @if *ok { a href=(href) { (label) } }
-                            }
-                        }
-                        form.logout method="post" action="/logout" {
-                            span.who { (user.user.email) " · " (role_name(user.role())) }
-                            (csrf(user))
-                            button type="submit" { (tr!("log-out")) }
-                        }
+            header.top {
+                a.brand href="/" { "Caliber" }
+                nav aria-label=(tr!("nav-main")) {
+                    @for (href, label, ok) in &nav {
+                        @if *ok { a href=(href) { (label) } }
                     }
-                    main { h1 { (title) } (body) }
+                }
+                form.logout method="post" action="/logout" {
+                    span.who { (user.user.email) " · " (role_name(user.role())) }
+                    (csrf(user))
+                    button type="submit" { (tr!("log-out")) }
                 }
             }
-        }
-        .into_string(),
+            main { h1 { (title) } (body) }
+        },
     )
     .into_response()
 }
