@@ -292,16 +292,7 @@ impl Store {
         f: impl FnOnce(&mut Writer) -> Result<T, E>,
     ) -> Result<T, E> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = self.db.begin_write().map_err(StoreError::from)?;
-        let mut w = Writer {
-            tx,
-            actor: actor.clone(),
-            now: Timestamp::now(),
-            catalog_dirty: false,
-            certifications: Vec::new(),
-            unaudited: false,
-            audit_key: self.audit_key.clone(),
-        };
+        let mut w = self.begin_write(actor.clone())?;
         let out = f(&mut w)?;
         if w.unaudited {
             // Dropping the transaction rolls it back.
@@ -309,6 +300,19 @@ impl Store {
         }
         self.commit(w).map_err(E::from)?;
         Ok(out)
+    }
+
+    /// A fresh write transaction for `actor`; the caller holds the write lock.
+    fn begin_write(&self, actor: Actor) -> Result<Writer, StoreError> {
+        Ok(Writer {
+            tx: self.db.begin_write()?,
+            actor,
+            now: Timestamp::now(),
+            catalog_dirty: false,
+            certifications: Vec::new(),
+            unaudited: false,
+            audit_key: self.audit_key.clone(),
+        })
     }
 
     /// Commit `w`, then bring the in-memory caches up to date. The commit is what counts:
@@ -453,16 +457,7 @@ impl Store {
         f: impl FnOnce(&mut Writer) -> Result<T, E>,
     ) -> Result<T, E> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = self.db.begin_write().map_err(StoreError::from)?;
-        let mut w = Writer {
-            tx,
-            actor: Actor::named("preview"),
-            now: Timestamp::now(),
-            catalog_dirty: false,
-            certifications: Vec::new(),
-            unaudited: false,
-            audit_key: self.audit_key.clone(),
-        };
+        let mut w = self.begin_write(Actor::named("preview"))?;
         let out = f(&mut w);
         w.tx.abort().map_err(StoreError::from)?;
         out
@@ -559,6 +554,18 @@ macro_rules! read_ops {
                     out.push(decode(R::ENTITY, v.value())?);
                 }
                 Ok(out)
+            }
+
+            /// Every live record of a kind (see [`Record::is_live`]) by id.
+            pub fn live_by_id<R: Record>(
+                &self,
+            ) -> Result<std::collections::HashMap<Uuid, R>, StoreError> {
+                Ok(self
+                    .list::<R>()?
+                    .into_iter()
+                    .filter(Record::is_live)
+                    .map(|r| (r.id(), r))
+                    .collect())
             }
 
             /// Up to `limit` records of a kind that `keep` accepts, starting just past

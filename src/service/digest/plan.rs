@@ -299,12 +299,7 @@ pub fn plan_digests(
     let catalog = store.catalog();
     let scopes = resolve_scopes(&catalog, &settings.subscribers)?;
     let r = store.read()?;
-    let employees: HashMap<Uuid, Employee> = r
-        .list::<Employee>()?
-        .into_iter()
-        .filter(|e| e.deleted_at.is_none())
-        .map(|e| (e.id, e))
-        .collect();
+    let employees: HashMap<Uuid, Employee> = r.live_by_id()?;
     let delivered = r.digest_delivered()?;
     let waiting = r.digest_outbox()?;
     drop(r);

@@ -85,12 +85,7 @@ pub fn export_employees(store: &Store) -> Result<Vec<u8>> {
 pub fn export_certifications(store: &Store) -> Result<Vec<u8>> {
     let catalog = store.catalog();
     let r = store.read()?;
-    let employees: HashMap<Uuid, Employee> = r
-        .list::<Employee>()?
-        .into_iter()
-        .filter(|e| e.deleted_at.is_none())
-        .map(|e| (e.id, e))
-        .collect();
+    let employees: HashMap<Uuid, Employee> = r.live_by_id()?;
     let mut certs: Vec<Certification> = r
         .list::<Certification>()?
         .into_iter()
