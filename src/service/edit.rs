@@ -30,12 +30,17 @@ pub fn create<E: Editable>(store: &Store, actor: &Actor, input: E::Input) -> Res
 /// [`create`] inside an open write transaction.
 pub(crate) fn create_in<E: Editable>(w: &mut Writer, input: E::Input) -> Result<E> {
     let rec = E::build(w, crate::domain::new_id(), input, None)?;
+    put_audited(w, "create", None, rec)
+}
+
+/// Write `rec` with its audit event `<entity>.<action>` (old value `old`).
+fn put_audited<E: Editable>(w: &mut Writer, action: &str, old: Option<&E>, rec: E) -> Result<E> {
     w.put(&rec)?;
     w.audit(
-        &format!("{}.create", E::ENTITY),
+        &format!("{}.{action}", E::ENTITY),
         E::ENTITY,
         Some(rec.id()),
-        None::<&E>,
+        old,
         Some(&rec),
     )?;
     Ok(rec)
@@ -48,22 +53,12 @@ pub fn update<E: Editable>(store: &Store, actor: &Actor, id: Uuid, input: E::Inp
 
 /// [`update`] inside an open write transaction.
 pub(crate) fn update_in<E: Editable>(w: &mut Writer, id: Uuid, input: E::Input) -> Result<E> {
-    {
-        let old: E = super::live(w, id)?;
-        let rec = E::build(w, id, input, Some(&old))?;
-        if rec == old {
-            return Ok(rec);
-        }
-        w.put(&rec)?;
-        w.audit(
-            &format!("{}.update", E::ENTITY),
-            E::ENTITY,
-            Some(id),
-            Some(&old),
-            Some(&rec),
-        )?;
-        Ok(rec)
+    let old: E = super::live(w, id)?;
+    let rec = E::build(w, id, input, Some(&old))?;
+    if rec == old {
+        return Ok(rec);
     }
+    put_audited(w, "update", Some(&old), rec)
 }
 
 /// Soft-delete record `id`: it stays for the audit trail, releases its unique keys, and no
@@ -74,15 +69,7 @@ pub fn delete<E: Editable>(store: &Store, actor: &Actor, id: Uuid) -> Result<E> 
         old.check_delete(w)?;
         let mut rec = old.clone();
         rec.mark_deleted(w.now());
-        w.put(&rec)?;
-        w.audit(
-            &format!("{}.delete", E::ENTITY),
-            E::ENTITY,
-            Some(id),
-            Some(&old),
-            Some(&rec),
-        )?;
-        Ok(rec)
+        put_audited(w, "delete", Some(&old), rec)
     })
 }
 
