@@ -651,3 +651,28 @@ fn employee_language_is_imported_checked_and_exported() {
         Some("es")
     );
 }
+
+#[test]
+fn both_imports_accept_the_same_employee_number_headers() {
+    let (_d, store) = demo();
+    let employees = "Payroll Number,Name,Site\nE9101,Ada Lovelace,ATX-01\n";
+    let r = run(
+        &store,
+        ImportKind::Employees,
+        employees.as_bytes(),
+        true,
+        false,
+    )
+    .expect("employees preview");
+    assert_eq!(outcomes(&r), vec![(2, RowOutcome::Created)]);
+    let certifications = "Payroll Number,Skill,Level,Achieved on\nE1001,FORK,1,2025-01-10\n";
+    let r = run(
+        &store,
+        ImportKind::Certifications,
+        certifications.as_bytes(),
+        true,
+        false,
+    )
+    .expect("certifications preview");
+    assert_eq!(outcomes(&r), vec![(2, RowOutcome::Created)]);
+}

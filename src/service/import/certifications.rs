@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use super::table::{Column, Mapping, Sheet};
+use super::table::{Column, EMPLOYEE_NUMBER_COLUMN, Mapping, Sheet};
 use super::{ImportContext, ImportRow, RowOutcome, key, noon, parse_date};
 use crate::domain::*;
 use crate::qualify::expires_at;
@@ -15,20 +15,7 @@ use crate::store::keys::EMPLOYEE_NUMBER;
 
 /// The columns of a certifications file, in export order.
 pub(super) const COLUMNS: &[Column] = &[
-    Column {
-        name: "employee_number",
-        synonyms: &[
-            "number",
-            "employee no",
-            "emp no",
-            "employee id",
-            "emp id",
-            "personnel number",
-            "staff number",
-            "personalnummer",
-        ],
-        required: true,
-    },
+    EMPLOYEE_NUMBER_COLUMN,
     Column {
         name: "skill",
         synonyms: &[

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::table::{Column, Mapping, Sheet};
+use super::table::{Column, EMPLOYEE_NUMBER_COLUMN, Mapping, Sheet};
 use super::{ImportContext, ImportRow, RowOutcome};
 use crate::domain::*;
 use crate::service::{Editable, EmployeeInput, Result};
@@ -14,21 +14,7 @@ use crate::store::keys::EMPLOYEE_NUMBER;
 /// The columns of an employees file, in export order. Only number, name and site are
 /// required; a column the file lacks leaves that field of an existing employee as it is.
 pub(super) const COLUMNS: &[Column] = &[
-    Column {
-        name: "employee_number",
-        synonyms: &[
-            "number",
-            "employee no",
-            "emp no",
-            "employee id",
-            "emp id",
-            "personnel number",
-            "staff number",
-            "payroll number",
-            "personalnummer",
-        ],
-        required: true,
-    },
+    EMPLOYEE_NUMBER_COLUMN,
     Column {
         name: "name",
         synonyms: &["full name", "employee name", "employee"],

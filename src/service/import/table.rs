@@ -71,9 +71,7 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut headers = None;
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    let rows = reader.records().map(|record| {
         let record = record.map_err(|e| {
             let at = e
                 .position()
@@ -82,16 +80,29 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
             invalid(format!("the file is not readable as CSV{at}: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line() as usize);
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        Ok((line, record.iter().map(|c| c.trim().to_owned()).collect()))
+    });
+    sheet_of(rows)
+}
+
+/// The first row with any text is the header; every later row with any text is data.
+fn sheet_of(rows: impl Iterator<Item = Result<(usize, Vec<String>)>>) -> Result<Sheet> {
+    let mut headers = None;
+    let mut data = Vec::new();
+    for row in rows {
+        let (line, cells) = row?;
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
         if headers.is_none() {
             headers = Some(cells);
-        } else if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((line, cells));
+        } else {
+            data.push((line, cells));
         }
     }
     Ok(Sheet {
         headers: headers.unwrap_or_default(),
-        rows,
+        rows: data,
     })
 }
 
@@ -103,23 +114,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet> {
         .ok_or_else(|| invalid("the workbook has no sheet"))?
         .map_err(|e| invalid(format!("the first sheet cannot be read: {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut headers = None;
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        let line = first_row + i + 1;
-        if headers.is_none() {
-            if cells.iter().any(|c| !c.is_empty()) {
-                headers = Some(cells);
-            }
-        } else if cells.iter().any(|c| !c.is_empty()) {
-            rows.push((line, cells));
-        }
-    }
-    Ok(Sheet {
-        headers: headers.unwrap_or_default(),
-        rows,
-    })
+    sheet_of(
+        range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| Ok((first_row + i + 1, row.iter().map(cell_text).collect()))),
+    )
 }
 
 /// A cell as the text a person sees: whole numbers without `.0`, dates as `YYYY-MM-DD`.
@@ -154,6 +154,24 @@ pub struct Column {
     /// Whether every file must have it.
     pub required: bool,
 }
+
+/// The employee number column, the key of both imports: one definition, so the two files
+/// accept the same headers for it.
+pub const EMPLOYEE_NUMBER_COLUMN: Column = Column {
+    name: "employee_number",
+    synonyms: &[
+        "number",
+        "employee no",
+        "emp no",
+        "employee id",
+        "emp id",
+        "personnel number",
+        "staff number",
+        "payroll number",
+        "personalnummer",
+    ],
+    required: true,
+};
 
 /// Header text folded for comparison: lower case letters and digits only.
 fn fold(s: &str) -> String {
