@@ -214,6 +214,7 @@ pub(crate) fn record_in(w: &mut Writer, new: NewCertification) -> Result<Certifi
         } else {
             Approval::NotRequired
         },
+        assessor: None,
     };
     w.put(&cert)?;
     w.audit(
