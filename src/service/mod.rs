@@ -36,9 +36,10 @@ pub use backups::{
     backup_path, backup_state, copy_to_stick, list_backups, run_backup, start_backup,
 };
 pub use catalog::{
-    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementImpact,
-    RequirementInput, RevisionInput, SkillInput, activate_revision, activation_preview,
-    create_revision, requirement_impact, rollback_revision, set_requirement_level,
+    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementChange,
+    RequirementInput, RequirementPreview, RevisionInput, SkillInput, StatusChange,
+    activate_revision, activation_preview, create_revision, requirement_preview, rollback_revision,
+    set_requirement_level,
 };
 pub use certify::{
     BatchCertifyInput, BatchError, BatchLineError, CertifyInput, MAX_ASSESSOR_CHARS, RevokeInput,

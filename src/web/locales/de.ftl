@@ -459,11 +459,26 @@ activate-button = { $revision } aktivieren
 delete = Löschen
 req-add-title = Anforderung hinzufügen
 req-preview = Auswirkung anzeigen
-req-impact = Diese Zeile gilt für { $applies } aktive Mitarbeitende; { $gaps } davon würden sie heute nicht erfüllen.
 req-add = Anforderung hinzufügen
 req-applies-to = Gilt für
 req-required-level = Erforderliche Stufe
 req-choose-skill = Bitte eine Qualifikation wählen.
+req-give-level = Bitte die neue Stufe angeben.
+req-preview-add = { $skill } mit Stufe { $level } für { $scope } hinzufügen
+req-preview-level = { $skill } für { $scope } von Stufe { $old } auf Stufe { $level } ändern
+req-preview-delete = Die Anforderung { $skill } mit Stufe { $level } für { $scope } löschen
+req-applies = Die Zeile gilt für { $count } Mitarbeitende.
+req-impact-failing = { $count } Mitarbeitende wären in { $skill } nicht mehr qualifiziert: zuerst aufgeführt, mit den Stationen, die sie abweisen würden.
+req-impact-nobody = Bei niemandem ändert sich der Status.
+req-impact-no-failing = Niemand verliert eine Qualifikation; der Status von { $count } Mitarbeitenden ändert sich.
+req-status-now = Jetzt
+req-status-after = Danach
+req-allowed-at = Zugelassen an
+req-confirm-level = Auf Stufe { $level } ändern
+req-confirm-delete = Anforderung löschen
+req-preview-change = Änderung anzeigen…
+skills-roll-back-confirm = Diese Revision zurückziehen und die vorherige wieder aktivieren
+skills-roll-back-tick = Bitte das Kästchen ankreuzen, um das Zurücknehmen zu bestätigen.
 
 ## Ausweisbogen
 badges-title = Ausweise

@@ -459,11 +459,26 @@ activate-button = Activate { $revision }
 delete = Delete
 req-add-title = Add a requirement
 req-preview = Preview impact
-req-impact = This row applies to { $applies } active employee(s); { $gaps } of them would not meet it today.
 req-add = Add requirement
 req-applies-to = Applies to
 req-required-level = Required level
 req-choose-skill = Choose a skill.
+req-give-level = Give the new level.
+req-preview-add = Add { $skill } at level { $level } for { $scope }
+req-preview-level = Change { $skill } for { $scope } from level { $old } to level { $level }
+req-preview-delete = Delete the requirement { $skill } at level { $level } for { $scope }
+req-applies = The row applies to { $count } employee(s).
+req-impact-failing = { $count } employee(s) would no longer be qualified in { $skill }: listed first, with the stations that would refuse them.
+req-impact-nobody = Nobody's status changes.
+req-impact-no-failing = Nobody loses a qualification; the status of { $count } employee(s) changes.
+req-status-now = Now
+req-status-after = After
+req-allowed-at = Let in at
+req-confirm-level = Change to level { $level }
+req-confirm-delete = Delete the requirement
+req-preview-change = Preview change…
+skills-roll-back-confirm = Withdraw this revision and make the previous one active again
+skills-roll-back-tick = Tick the box to confirm the rollback.
 
 ## Badge sheet
 badges-title = Badges

@@ -459,11 +459,26 @@ activate-button = Activar { $revision }
 delete = Eliminar
 req-add-title = Añadir un requisito
 req-preview = Ver el impacto
-req-impact = Esta fila se aplica a { $applies } empleado(s) activo(s); { $gaps } de ellos no la cumplirían hoy.
 req-add = Añadir requisito
 req-applies-to = Se aplica a
 req-required-level = Nivel requerido
 req-choose-skill = Elija una competencia.
+req-give-level = Indique el nuevo nivel.
+req-preview-add = Añadir { $skill } con nivel { $level } para { $scope }
+req-preview-level = Cambiar { $skill } para { $scope } del nivel { $old } al nivel { $level }
+req-preview-delete = Eliminar el requisito { $skill } con nivel { $level } para { $scope }
+req-applies = La fila se aplica a { $count } empleado(s).
+req-impact-failing = { $count } empleado(s) dejarían de estar cualificados en { $skill }: aparecen primero, con las estaciones que los rechazarían.
+req-impact-nobody = El estado de nadie cambia.
+req-impact-no-failing = Nadie pierde una cualificación; cambia el estado de { $count } empleado(s).
+req-status-now = Ahora
+req-status-after = Después
+req-allowed-at = Admitido en
+req-confirm-level = Cambiar al nivel { $level }
+req-confirm-delete = Eliminar el requisito
+req-preview-change = Ver el cambio…
+skills-roll-back-confirm = Retirar esta revisión y volver a activar la anterior
+skills-roll-back-tick = Marque la casilla para confirmar la reversión.
 
 ## Hoja de tarjetas
 badges-title = Tarjetas

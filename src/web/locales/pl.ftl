@@ -469,11 +469,26 @@ activate-button = Aktywuj { $revision }
 delete = Usuń
 req-add-title = Dodaj wymaganie
 req-preview = Pokaż skutki
-req-impact = Ten wiersz dotyczy aktywnych pracowników: { $applies }; dziś nie spełniałoby go: { $gaps }.
 req-add = Dodaj wymaganie
 req-applies-to = Dotyczy
 req-required-level = Wymagany poziom
 req-choose-skill = Wybierz umiejętność.
+req-give-level = Podaj nowy poziom.
+req-preview-add = Dodaj { $skill } na poziomie { $level } dla: { $scope }
+req-preview-level = Zmień { $skill } dla: { $scope } z poziomu { $old } na poziom { $level }
+req-preview-delete = Usuń wymaganie { $skill } na poziomie { $level } dla: { $scope }
+req-applies = Wiersz dotyczy pracowników: { $count }.
+req-impact-failing = Pracownicy, którzy straciliby kwalifikację w { $skill }: { $count }. Są na początku listy, ze stanowiskami, które by ich odrzuciły.
+req-impact-nobody = Niczyj status się nie zmienia.
+req-impact-no-failing = Nikt nie traci kwalifikacji; zmienia się status pracowników: { $count }.
+req-status-now = Teraz
+req-status-after = Potem
+req-allowed-at = Wpuszczony na
+req-confirm-level = Zmień na poziom { $level }
+req-confirm-delete = Usuń wymaganie
+req-preview-change = Pokaż zmianę…
+skills-roll-back-confirm = Wycofaj tę wersję i przywróć poprzednią jako aktywną
+skills-roll-back-tick = Zaznacz pole, aby potwierdzić wycofanie.
 
 ## Arkusz identyfikatorów
 badges-title = Identyfikatory
