@@ -351,6 +351,7 @@ table.audit th:nth-child(1) { width: 9rem; } table.audit th:nth-child(3) { width
 ul.changes { margin:0; padding-left:1rem; font-size:.85rem; } ul.changes del { color:var(--bad); } ul.changes ins { color:var(--ok); text-decoration:none; }
 form.grid .wide { grid-column: 1 / -1; }
 p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
+p.muted.field { margin:0 0 .3rem; font-size:.85rem; }
 ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }
 .pager { margin: .8rem 0; display:flex; gap:1rem; }
 .badge-page { max-width: 34rem; margin: 0 auto; padding: 1rem; }

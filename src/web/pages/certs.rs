@@ -276,13 +276,13 @@ fn certify_page(
                     }
                 }
                 (field_error("revision-error", errors.field("revision_id"))) }
-            div { label for="assessor" { (tr!("certify-assessor")) }
+            div.wide { label for="assessor" { (tr!("certify-assessor")) }
+                p.muted.field #assessor-help { (tr!("certify-assessor-help")) }
                 input #assessor name="assessor" list="assessors" autocomplete="off" maxlength=(service::MAX_ASSESSOR_CHARS) value=(f.assessor)
                     placeholder=(tr!("certify-assessor-me")) aria-invalid=[invalid("assessor")] aria-describedby="assessor-help assessor-error";
                 datalist #assessors { @for a in &choices.assessors { option value=(a) {} } }
-                p.muted.field #assessor-help { (tr!("certify-assessor-help")) }
                 (field_error("assessor-error", errors.field("assessor"))) }
-            div { label for="notes" { (tr!("certify-notes")) } input #notes name="notes" value=(f.notes) aria-invalid=[invalid("notes")] aria-describedby="notes-error";
+            div.wide { label for="notes" { (tr!("certify-notes")) } input #notes name="notes" value=(f.notes) aria-invalid=[invalid("notes")] aria-describedby="notes-error";
                 (field_error("notes-error", errors.field("notes"))) }
             div.wide { label for="evidence" { (tr!("certify-evidence")) }
                 @if !kept.is_empty() {
@@ -292,9 +292,9 @@ fn certify_page(
                             input type="hidden" name="kept" value={(k.sha256()) "/" (k.name())};
                         } }
                 }
+                p.muted.field #evidence-help { (tr!("certify-evidence-help", mb = service::MAX_EVIDENCE_BYTES / (1024 * 1024))) }
                 input #evidence type="file" name="evidence" multiple accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
                     aria-invalid=[invalid("evidence")] aria-describedby="evidence-help evidence-error";
-                p.muted.field #evidence-help { (tr!("certify-evidence-help", mb = service::MAX_EVIDENCE_BYTES / (1024 * 1024))) }
                 (field_error("evidence-error", errors.field("evidence"))) }
             div { button.primary type="submit" { (tr!("nav-certify")) } }
         }
