@@ -342,6 +342,40 @@ fn activation_plan(
     Ok((activated, current, after))
 }
 
+/// Live stations, by name.
+fn live_stations(catalog: &crate::qualify::Catalog) -> Vec<&Station> {
+    let mut stations: Vec<&Station> = catalog
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    stations
+}
+
+/// The stations (by name) that let `e` work with the rules `before` and refuse them with
+/// the rules `after`, and those that refuse them before and let them work after.
+fn station_moves(
+    before: &crate::qualify::Catalog,
+    after: &crate::qualify::Catalog,
+    stations: &[&Station],
+    e: &Employee,
+    certs: &[Certification],
+    now: Timestamp,
+) -> (Vec<String>, Vec<String>) {
+    use crate::qualify::station_verdict;
+    let green = |c, st| station_verdict(c, e, certs, Some(st), now).0.is_green();
+    let (mut refused, mut allowed) = (Vec::new(), Vec::new());
+    for st in stations {
+        match (green(before, st), green(after, st)) {
+            (true, false) => refused.push(st.name.clone()),
+            (false, true) => allowed.push(st.name.clone()),
+            _ => {}
+        }
+    }
+    (refused, allowed)
+}
+
 /// Who a change of one skill's revisions turns RETRAINING_DUE or OUTDATED at `now`, and at
 /// which stations they would be refused: every live employee is judged by the engine with
 /// the catalog as it is and as it would be, as the matrix judges them.
@@ -351,19 +385,14 @@ fn revision_change_effect(
     after: Vec<SkillRevision>,
     now: Timestamp,
 ) -> Result<(Vec<PreviewEmployee>, Vec<PreviewEmployee>)> {
-    use crate::qualify::{SkillStatus, judge_skills, station_verdict};
+    use crate::qualify::{SkillStatus, judge_skills};
     let before_catalog = store.catalog();
     let mut after_catalog = (*before_catalog).clone();
     after_catalog.revisions.insert(skill_id, after);
     let people: Vec<Employee> = store.read()?.list()?;
     let certs = store.certifications_by_employee()?;
     let none = Vec::new();
-    let mut stations: Vec<&Station> = before_catalog
-        .stations
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let stations = live_stations(&before_catalog);
     let (mut due, mut outdated) = (Vec::new(), Vec::new());
     for e in people.iter().filter(|e| e.deleted_at.is_none()) {
         let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
@@ -381,18 +410,8 @@ fn revision_change_effect(
         if before == after || !matches!(after, SkillStatus::RetrainingDue | SkillStatus::Outdated) {
             continue;
         }
-        let refused_at = stations
-            .iter()
-            .filter(|st| {
-                station_verdict(&before_catalog, e, mine, Some(st), now)
-                    .0
-                    .is_green()
-                    && !station_verdict(&after_catalog, e, mine, Some(st), now)
-                        .0
-                        .is_green()
-            })
-            .map(|st| st.name.clone())
-            .collect();
+        let (refused_at, _) =
+            station_moves(&before_catalog, &after_catalog, &stations, e, mine, now);
         let person = PreviewEmployee {
             id: e.id,
             number: e.number.clone(),
@@ -652,7 +671,7 @@ pub fn requirement_preview(
     change: &RequirementChange,
     now: Timestamp,
 ) -> Result<RequirementPreview> {
-    use crate::qualify::{RequirementIndex, judge_skills, station_verdict};
+    use crate::qualify::{RequirementIndex, judge_skills};
     let (before, after) = store.dry_run(|w| requirement_plan(w, change))?;
     let Some(row) = before.as_ref().or(after.as_ref()) else {
         return Err(ServiceError::invalid("id", "nothing to change"));
@@ -671,12 +690,7 @@ pub fn requirement_preview(
     let people: Vec<Employee> = store.read()?.list()?;
     let certs = store.certifications_by_employee()?;
     let none = Vec::new();
-    let mut stations: Vec<&Station> = catalog
-        .stations
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let stations = live_stations(&catalog);
     let mut applies = 0;
     let mut changes = Vec::new();
     for e in people
@@ -698,15 +712,7 @@ pub fn requirement_preview(
             continue;
         }
         let ok = |s: Option<crate::qualify::SkillStatus>| s.is_none_or(|s| s.is_ok());
-        let green = |c, st| station_verdict(c, e, mine, Some(st), now).0.is_green();
-        let (mut refused_at, mut allowed_at) = (Vec::new(), Vec::new());
-        for st in &stations {
-            match (green(&catalog, st), green(&changed, st)) {
-                (true, false) => refused_at.push(st.name.clone()),
-                (false, true) => allowed_at.push(st.name.clone()),
-                _ => {}
-            }
-        }
+        let (refused_at, allowed_at) = station_moves(&catalog, &changed, &stations, e, mine, now);
         changes.push(StatusChange {
             id: e.id,
             number: e.number.clone(),
