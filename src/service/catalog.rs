@@ -663,9 +663,9 @@ fn applies_to(row: &Requirement, e: &Employee) -> bool {
 }
 
 /// Show what `change` would do at `now`, without doing it; refused like the change itself.
-/// Every employee who is not deleted or terminated is judged in the row's skill with the
-/// rows as they are and as they would be; for those whose status changes, every live
-/// station's verdict is compared too.
+/// Every employee the row applies to (not deleted or terminated) is judged in the row's
+/// skill with the rows as they are and as they would be; for those whose status starts or
+/// stops letting them work, every live station's verdict is compared too.
 pub fn requirement_preview(
     store: &Store,
     change: &RequirementChange,
@@ -697,9 +697,11 @@ pub fn requirement_preview(
         .iter()
         .filter(|e| e.deleted_at.is_none() && e.status != EmployeeStatus::Terminated)
     {
-        if applies_to(row, e) {
-            applies += 1;
+        // The row keeps its scope; whoever it does not apply to keeps their status.
+        if !applies_to(row, e) {
+            continue;
         }
+        applies += 1;
         let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
         let status = |c| {
             judge_skills(c, e, mine, now)
@@ -712,7 +714,14 @@ pub fn requirement_preview(
             continue;
         }
         let ok = |s: Option<crate::qualify::SkillStatus>| s.is_none_or(|s| s.is_ok());
-        let (refused_at, allowed_at) = station_moves(&catalog, &changed, &stations, e, mine, now);
+        // A station's verdict can only turn when the status in the skill starts or stops
+        // letting them work: a row whose level they meet (ok before and after) is met at
+        // every station too, whatever the station's project adds.
+        let (refused_at, allowed_at) = if ok(was) == ok(will) {
+            (Vec::new(), Vec::new())
+        } else {
+            station_moves(&catalog, &changed, &stations, e, mine, now)
+        };
         changes.push(StatusChange {
             id: e.id,
             number: e.number.clone(),
