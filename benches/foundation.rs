@@ -139,6 +139,7 @@ fn main() -> anyhow::Result<()> {
                 revision_id: None,
                 notes: String::new(),
                 attachments: vec![],
+                assessor: None,
             },
         )?;
     }

@@ -1085,6 +1085,8 @@ fn lists_in_requests_are_capped() {
             revision_id: None,
             notes: String::new(),
             attachments: Vec::new(),
+            assessor: None,
+            evidence: Vec::new(),
         },
     )
     .expect_err("over the cap");

@@ -155,8 +155,17 @@ fn supervisor_flow_in_a_real_browser() {
         c.find(Locator::Id("pick")).await.expect("picker").send_keys("E9001\u{E007}").await.expect("type");
         let lines = c.find(Locator::Id("employees")).await.expect("lines").prop("value").await.expect("value");
         assert_eq!(lines.as_deref(), Some("E9001"), "the picked employee became a line");
+        // Who assessed her, and the signed assessment sheet as evidence (a real file upload).
+        c.find(Locator::Id("assessor")).await.expect("assessor").send_keys("Dana Whitfield").await.expect("type");
+        let files = tempfile::tempdir().expect("tempdir");
+        let sheet = files.path().join("safety-assessment.pdf");
+        std::fs::write(&sheet, b"%PDF-1.4\n% signed safety assessment\n").expect("sheet");
+        c.find(Locator::Id("evidence")).await.expect("evidence").send_keys(&sheet.display().to_string()).await.expect("choose file");
+        c.execute("document.getElementById('evidence').scrollIntoView({block: 'end'});", vec![]).await.expect("scroll");
+        shot("certify-form.png").await;
         c.find(Locator::Css("form.grid button.primary")).await.expect("certify").click().await.expect("click");
-        wait_for(&c, "Certified: Nadia Browser").await;
+        let done = wait_for(&c, "Certified: Nadia Browser").await;
+        assert!(done.contains("Evidence attached: 1 file(s)."), "{done}");
         c.goto(&missing).await.expect("matrix");
         assert!(!c.source().await.expect("src").contains("Nadia Browser"), "certified: no longer missing");
         c.goto(&format!("{base}/matrix?status=VALID&skill=Safety")).await.expect("matrix");
@@ -169,6 +178,11 @@ fn supervisor_flow_in_a_real_browser() {
             .by_unique("employee number", "E9001")
             .expect("lookup")
             .expect("nadia");
+        let held = store.read().expect("r").certifications_of(nadia.id).expect("certs");
+        assert!(
+            held.iter().any(|c| c.assessor.as_deref() == Some("Dana Whitfield") && c.attachments.len() == 1),
+            "the assessor and the uploaded sheet are on her certification: {held:?}"
+        );
         c.goto(&format!("{base}/employees/{}", nadia.id)).await.expect("detail");
         wait_for(&c, ">Revoke<").await;
         c.find(Locator::LinkText("Revoke")).await.expect("revoke link").click().await.expect("click");
@@ -233,6 +247,35 @@ fn supervisor_flow_in_a_real_browser() {
         c.find(Locator::Css("a[href$=\"/activate\"]")).await.expect("activate link").click().await.expect("click");
         wait_for(&c, "become OUTDATED").await;
         shot("revision-activation-preview.png").await;
+        // Raising a requirement's level: who would fail and where, in red, then confirmed.
+        let catalog = store.catalog();
+        let mold = catalog.skills.values().find(|s| s.code == "MOLD").map(|s| s.id).expect("MOLD");
+        let row = catalog
+            .requirements
+            .rows()
+            .find(|r| r.skill_id == mold && r.project_id.is_some() && r.level == 1)
+            .map(|r| r.id)
+            .expect("the line 1 row");
+        drop(catalog);
+        c.goto(&format!("{base}/requirements")).await.expect("requirements");
+        let row_form = format!("form:has(input[name=change][value=\"{row}\"])");
+        let level = c.find(Locator::Css(&format!("{row_form} input[name=level]"))).await.expect("level");
+        level.clear().await.expect("clear");
+        level.send_keys("3").await.expect("type");
+        c.find(Locator::Css(&format!("{row_form} button"))).await.expect("preview").click().await.expect("click");
+        let preview = wait_for(&c, "would no longer be qualified in Injection Molding").await;
+        assert!(preview.contains("class=\"error\" id=\"impact\""), "red, not green");
+        shot("requirement-change-preview.png").await;
+        c.find(Locator::Css("#preview button.danger")).await.expect("confirm").click().await.expect("click");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let stored: caliber::domain::Requirement = store.read().expect("r").get(row).expect("get").expect("row");
+            if stored.level == 3 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the confirmed change was not written");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         // The audit log fits a 10" tablet in portrait: no sideways scroll.
         c.set_window_size(800, 1280).await.expect("tablet size");
         c.goto(&format!("{base}/audit")).await.expect("audit");

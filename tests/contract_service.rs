@@ -291,6 +291,7 @@ fn certify_at(store: &Store, employee: &Employee, skill: &Skill, at: &str) -> Ce
             revision_id: None,
             notes: String::new(),
             attachments: vec![],
+            assessor: None,
         },
     )
     .expect("certify")

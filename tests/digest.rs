@@ -249,6 +249,7 @@ fn plant(store: &Store, now: Timestamp) -> Plant {
                 revision_id: None,
                 notes: String::new(),
                 attachments: Vec::new(),
+                assessor: None,
             },
         )
         .expect("certify")

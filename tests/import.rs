@@ -294,7 +294,7 @@ E1001,WELD,,1,2025-01-10,,,\n";
         .expect("certs");
     let overridden = certs
         .iter()
-        .find(|c| c.notes.is_empty() && c.certified_by == "J. Trainer" && c.level == 2)
+        .find(|c| c.notes.is_empty() && c.assessor.as_deref() == Some("J. Trainer") && c.level == 2)
         .expect("imported MOLD");
     let zone = jiff::tz::TimeZone::get("America/Chicago").expect("tz");
     assert_eq!(
@@ -595,7 +595,7 @@ fn imported_certifications_in_a_four_eyes_skill_wait_for_approval() {
         .certifications_of(person.id)
         .expect("certs")
         .into_iter()
-        .find(|c| c.skill_id == fork.id && c.certified_by == "J. Trainer")
+        .find(|c| c.skill_id == fork.id && c.assessor.as_deref() == Some("J. Trainer"))
         .expect("imported");
     assert_eq!(imported.approval, caliber::domain::Approval::Pending);
     assert!(!imported.counts(), "a pending certification does not count");

@@ -324,6 +324,7 @@ impl World {
             revoked: None,
             deleted_at: None,
             approval: Approval::NotRequired,
+            assessor: None,
         }
     }
 

@@ -59,6 +59,8 @@ fn batch_certification_is_all_or_nothing() {
         revision_id: None,
         notes: String::new(),
         attachments: vec![],
+        assessor: None,
+        evidence: Vec::new(),
     };
     let err = service::certify_batch(
         &store,
@@ -261,6 +263,7 @@ fn the_store_keeps_unique_keys_and_indexes_itself() {
             revision_id: None,
             notes: String::new(),
             attachments: vec![],
+            assessor: None,
         },
     )
     .expect("certify");
@@ -345,6 +348,7 @@ proptest! {
                     revision_id: None,
                     notes: String::new(),
                     attachments: vec![],
+                    assessor: None,
                 }).map(|_| ()),
                 Step::Revoke { pick } if !certs.is_empty() => service::revoke(
                     &store, &actor, certs[pick % certs.len()].id,

@@ -66,6 +66,7 @@ fn populated(dir: &std::path::Path) -> (Store, Employee, Vec<Skill>) {
                 revision_id: None,
                 notes: String::new(),
                 attachments: vec![],
+                assessor: None,
             },
         )
         .expect("certify");

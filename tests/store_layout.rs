@@ -317,7 +317,11 @@ fn v2_fixture_migrates_to_v3_with_defaults() {
             ],
             "skills" => vec![("needs_approval", false.into())],
             "skill_revisions" => vec![("grace_days", 0.into())],
-            "certifications" => vec![("approval", "not_required".into())],
+            // And the v4 → v5 step after it.
+            "certifications" => vec![
+                ("approval", "not_required".into()),
+                ("assessor", Value::Null),
+            ],
             // And the v3 → v4 step after it.
             "users" => vec![("language", Value::Null)],
             _ => vec![],
@@ -385,6 +389,11 @@ fn v3_fixture_migrates_to_v4_with_no_user_language() {
                 );
                 users += 1;
             }
+            // And the v4 → v5 step after it.
+            if name == "certifications" {
+                let value = row["value"].as_object_mut().expect("certification row");
+                value.insert("assessor".into(), Value::Null);
+            }
         }
     }
     assert!(users > 0, "the v3 fixture has users");
@@ -395,6 +404,52 @@ fn v3_fixture_migrates_to_v4_with_no_user_language() {
     let user: User = r.get(id(0x801)).expect("read user").expect("user kept");
     assert_eq!(user.email, "admin@caliber.local");
     assert_eq!(user.language, None);
+    assert!(r.verify_audit().expect("verify").intact);
+}
+
+/// The v4 → v5 step keeps every v4 row as it was and gives each certification the new
+/// trailing `assessor` as `None` (whoever recorded it assessed, as before v5).
+#[test]
+fn v4_fixture_migrates_to_v5_with_no_assessor() {
+    prepare();
+    let (tmp, _) = copy_fixture(4);
+    let store = Store::open(tmp.path()).expect("open the v4 fixture");
+    assert_eq!(store.opened_at_version(), Some(4));
+    let rows = rows_json(&store.read().expect("read").all_rows().expect("decode"));
+    let mut expected = read_golden(4);
+    let mut certs = 0;
+    for table in expected.as_array_mut().expect("tables") {
+        let name = table["table"].as_str().expect("name").to_owned();
+        for row in table["rows"].as_array_mut().expect("rows") {
+            if name == "meta" && row["key"] == "schema_version" {
+                row["value"] = schema::CURRENT_VERSION.into();
+            }
+            if name == "certifications" {
+                let value = row["value"].as_object_mut().expect("certification row");
+                assert!(
+                    value.insert("assessor".into(), Value::Null).is_none(),
+                    "certifications.assessor already in v4"
+                );
+                certs += 1;
+            }
+        }
+    }
+    assert!(certs > 0, "the v4 fixture has certifications");
+    if let Some(diff) = first_difference(&expected, &rows) {
+        panic!("the v4 fixture does not migrate to v4 rows with v5 defaults:\n{diff}");
+    }
+    let r = store.read().expect("read");
+    let cert: Certification = r
+        .get(id(0xb03))
+        .expect("read certification")
+        .expect("certification kept");
+    assert_eq!(cert.assessor, None);
+    assert_eq!(cert.approval, Approval::Pending, "the v4 fields are kept");
+    assert_eq!(
+        cert.assessed_by(),
+        "trainer@caliber.local",
+        "without an assessor, whoever recorded it assessed"
+    );
     assert!(r.verify_audit().expect("verify").intact);
 }
 
@@ -842,6 +897,7 @@ fn build_fixture(dir: &Path) -> Store {
             by: "skills@caliber.local".into(),
             at: at("2026-01-15T18:30:00.550Z"),
         },
+        assessor: Some("Dana Whitfield (external examiner)".into()),
     };
     let other_cert = Certification {
         id: id(0xb02),
@@ -857,6 +913,7 @@ fn build_fixture(dir: &Path) -> Store {
         revoked: None,
         deleted_at: Some(at("2026-01-16T18:00:00.700Z")),
         approval: Approval::NotRequired,
+        assessor: None,
     };
     // Four-eyes: one waiting for a second trainer, one refused.
     let pending_cert = Certification {
@@ -873,6 +930,7 @@ fn build_fixture(dir: &Path) -> Store {
         revoked: None,
         deleted_at: None,
         approval: Approval::Pending,
+        assessor: Some("R. Okafor, night-shift lead".into()),
     };
     let rejected_cert = Certification {
         id: id(0xb04),
@@ -892,6 +950,7 @@ fn build_fixture(dir: &Path) -> Store {
             at: at("2026-01-20T09:05:00.950Z"),
             reason: "Practical was on the 1.5 t truck".into(),
         },
+        assessor: None,
     };
     for c in [&cert, &other_cert, &pending_cert, &rejected_cert] {
         add(

@@ -1018,6 +1018,7 @@ fn nobody_certifies_themselves() {
             revision_id: None,
             notes: String::new(),
             attachments: vec![],
+            assessor: None,
         },
     )
     .expect_err("self-certification");

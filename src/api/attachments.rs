@@ -12,8 +12,8 @@ use super::{ApiJson, ApiPath, ApiQuery, ApiResult, ApiState, Principal, blocking
 use crate::domain::Attachment;
 use crate::service::{self, ServiceError};
 
-/// Largest attachment accepted (evidence scans, photos).
-pub const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
+/// Largest attachment accepted (evidence scans, photos): the service's limit.
+pub const MAX_ATTACHMENT: usize = crate::service::MAX_EVIDENCE_BYTES;
 
 /// Attachment upload options.
 #[derive(Debug, Deserialize, IntoParams)]

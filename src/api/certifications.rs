@@ -91,9 +91,15 @@ pub async fn get_certification(
 }
 
 #[utoipa::path(post, path = "/api/v1/certifications", tag = "certifications", request_body = CertifyInput,
-    responses((status = 201, body = Certification), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = Certification), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "not allowed to certify, or certifying (or naming as assessor) the employee linked to the caller's own login"),
+        (status = 409, body = ErrorBody, description = "the same certification exists"),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
-/// Certify an employee in a skill.
+/// Certify an employee in a skill. `assessor` names who assessed the person when that was
+/// not the caller (recorded as `certified_by`); evidence uploaded before with
+/// `POST /api/v1/attachments` is referenced by SHA-256 in `attachments`.
 pub async fn certify(
     State(st): State<ApiState>,
     p: Principal,

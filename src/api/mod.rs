@@ -19,6 +19,7 @@ mod matrix;
 mod mirror;
 mod paging;
 mod people;
+mod requirements;
 mod revisions;
 mod scans;
 mod stations;
@@ -183,6 +184,8 @@ fn api_router() -> OpenApiRouter<ApiState> {
             crud::requirements::update,
             crud::requirements::delete
         ))
+        .routes(routes!(requirements::new_row_impact))
+        .routes(routes!(requirements::row_impact))
         .routes(routes!(
             certifications::list_certifications,
             certifications::certify

@@ -80,7 +80,8 @@ pub struct Certification {
     #[serde(default, with = "super::opt_ts")]
     #[schema(value_type = Option<String>)]
     pub expires_at: Option<Timestamp>,
-    /// Who certified (user email or API token name).
+    /// Who recorded the certification (user email or API token name). For certifications
+    /// from before schema v5 imported with a trainer column, the trainer named there.
     pub certified_by: String,
     /// Trainer's notes.
     pub notes: String,
@@ -95,6 +96,11 @@ pub struct Certification {
     /// Four-eyes approval state; see [`Approval`].
     #[serde(default)]
     pub approval: Approval,
+    /// Who assessed the person, when that was not the person who recorded it (a trainer
+    /// without a login, an external examiner): free text as the form, the API or the
+    /// import's `assessor` column gave it. `None`: `certified_by` assessed them.
+    #[serde(default)]
+    pub assessor: Option<String>,
 }
 
 impl Certification {
@@ -106,5 +112,10 @@ impl Certification {
     /// Live and, under four-eyes, approved: it counts towards a qualification.
     pub fn counts(&self) -> bool {
         self.is_live() && self.approval.counts()
+    }
+
+    /// Who assessed the person: the assessor named, else the person who recorded it.
+    pub fn assessed_by(&self) -> &str {
+        self.assessor.as_deref().unwrap_or(&self.certified_by)
     }
 }

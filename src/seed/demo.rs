@@ -174,6 +174,7 @@ impl Seeder<'_> {
                 revision_id: revision,
                 notes: format!("Practical assessment passed at level {level}."),
                 attachments: vec![],
+                assessor: None,
             },
         )
     }

@@ -394,6 +394,7 @@ pub fn generate(
                 revoked: None,
                 deleted_at: None,
                 approval: Approval::NotRequired,
+                assessor: None,
             });
         }
     }

@@ -342,6 +342,40 @@ fn activation_plan(
     Ok((activated, current, after))
 }
 
+/// Live stations, by name.
+fn live_stations(catalog: &crate::qualify::Catalog) -> Vec<&Station> {
+    let mut stations: Vec<&Station> = catalog
+        .stations
+        .values()
+        .filter(|s| s.deleted_at.is_none())
+        .collect();
+    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    stations
+}
+
+/// The stations (by name) that let `e` work with the rules `before` and refuse them with
+/// the rules `after`, and those that refuse them before and let them work after.
+fn station_moves(
+    before: &crate::qualify::Catalog,
+    after: &crate::qualify::Catalog,
+    stations: &[&Station],
+    e: &Employee,
+    certs: &[Certification],
+    now: Timestamp,
+) -> (Vec<String>, Vec<String>) {
+    use crate::qualify::station_verdict;
+    let green = |c, st| station_verdict(c, e, certs, Some(st), now).0.is_green();
+    let (mut refused, mut allowed) = (Vec::new(), Vec::new());
+    for st in stations {
+        match (green(before, st), green(after, st)) {
+            (true, false) => refused.push(st.name.clone()),
+            (false, true) => allowed.push(st.name.clone()),
+            _ => {}
+        }
+    }
+    (refused, allowed)
+}
+
 /// Who a change of one skill's revisions turns RETRAINING_DUE or OUTDATED at `now`, and at
 /// which stations they would be refused: every live employee is judged by the engine with
 /// the catalog as it is and as it would be, as the matrix judges them.
@@ -351,19 +385,14 @@ fn revision_change_effect(
     after: Vec<SkillRevision>,
     now: Timestamp,
 ) -> Result<(Vec<PreviewEmployee>, Vec<PreviewEmployee>)> {
-    use crate::qualify::{SkillStatus, judge_skills, station_verdict};
+    use crate::qualify::{SkillStatus, judge_skills};
     let before_catalog = store.catalog();
     let mut after_catalog = (*before_catalog).clone();
     after_catalog.revisions.insert(skill_id, after);
     let people: Vec<Employee> = store.read()?.list()?;
     let certs = store.certifications_by_employee()?;
     let none = Vec::new();
-    let mut stations: Vec<&Station> = before_catalog
-        .stations
-        .values()
-        .filter(|s| s.deleted_at.is_none())
-        .collect();
-    stations.sort_by(|a, b| a.name.cmp(&b.name));
+    let stations = live_stations(&before_catalog);
     let (mut due, mut outdated) = (Vec::new(), Vec::new());
     for e in people.iter().filter(|e| e.deleted_at.is_none()) {
         let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
@@ -381,18 +410,8 @@ fn revision_change_effect(
         if before == after || !matches!(after, SkillStatus::RetrainingDue | SkillStatus::Outdated) {
             continue;
         }
-        let refused_at = stations
-            .iter()
-            .filter(|st| {
-                station_verdict(&before_catalog, e, mine, Some(st), now)
-                    .0
-                    .is_green()
-                    && !station_verdict(&after_catalog, e, mine, Some(st), now)
-                        .0
-                        .is_green()
-            })
-            .map(|st| st.name.clone())
-            .collect();
+        let (refused_at, _) =
+            station_moves(&before_catalog, &after_catalog, &stations, e, mine, now);
         let person = PreviewEmployee {
             id: e.id,
             number: e.number.clone(),
@@ -539,59 +558,198 @@ pub fn rollback_revision(
     })
 }
 
-/// What a requirement row would change: how many active employees it applies to, and how
-/// many of them would then have a gap in its skill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-pub struct RequirementImpact {
-    /// Active employees the row applies to.
-    pub applies: usize,
-    /// Of those, how many would not be qualified in the skill at the row's level.
-    pub gaps: usize,
+/// A change to the requirement rows, previewed ([`requirement_preview`]) before it is made.
+#[derive(Debug, Clone)]
+pub enum RequirementChange {
+    /// Add this row.
+    Add(RequirementInput),
+    /// Give row `id` this level; its scope stays.
+    SetLevel {
+        /// The row.
+        id: Uuid,
+        /// Its new level.
+        level: u8,
+    },
+    /// Delete row `id`.
+    Delete {
+        /// The row.
+        id: Uuid,
+    },
 }
 
-/// The impact of a requirement row as if it were the only row of its skill, judged at `now`
-/// by the engine over the committed certifications.
-pub fn requirement_impact(
-    store: &Store,
-    input: &RequirementInput,
-    now: Timestamp,
-) -> Result<RequirementImpact> {
-    let people: Vec<Employee> = store.read()?.list()?;
-    let mut catalog = (*store.catalog()).clone();
-    let row = Requirement {
-        id: new_id(),
-        skill_id: input.skill_id,
-        level: input.level,
-        site_id: input.site_id,
-        department_id: input.department_id,
-        role_id: input.role_id,
-        project_id: input.project_id,
-        deleted_at: None,
-    };
-    catalog.requirements = crate::qualify::RequirementIndex::new([row.clone()]);
-    let certs = store.certifications_by_employee()?;
-    let none = Vec::new();
-    let mut impact = RequirementImpact {
-        applies: 0,
-        gaps: 0,
-    };
-    for e in people
-        .iter()
-        .filter(|e| e.deleted_at.is_none() && e.status == EmployeeStatus::Active)
-    {
-        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
-        let judged = crate::qualify::judge_skills(&catalog, e, mine, now);
-        if let Some(j) = judged
-            .iter()
-            .find(|j| j.skill.id == row.skill_id && j.required_level.is_some())
-        {
-            impact.applies += 1;
-            if !j.status.is_ok() {
-                impact.gaps += 1;
-            }
+/// One person whose status in the skill a requirement change would change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusChange {
+    /// Employee id.
+    pub id: Uuid,
+    /// Number.
+    pub number: String,
+    /// Name.
+    pub name: String,
+    /// Status in the skill now (`None`: neither required nor held, not listed).
+    pub before: Option<crate::qualify::SkillStatus>,
+    /// Status in the skill after the change.
+    pub after: Option<crate::qualify::SkillStatus>,
+    /// The change takes their qualification in the skill away: the status after stops them
+    /// working where the one before did not.
+    pub fails: bool,
+    /// Stations (by name) that let them work now and would refuse them after.
+    pub refused_at: Vec<String>,
+    /// Stations (by name) that refuse them now and would let them work after.
+    pub allowed_at: Vec<String>,
+}
+
+/// What a change to a requirement row would do, judged by the engine exactly as the matrix
+/// and the stations will judge after it: the same preview for adding a row, changing its
+/// level and deleting it, through the API and the web UI alike.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequirementPreview {
+    /// The row as it is (`None` when adding).
+    pub before: Option<Requirement>,
+    /// The row as it would be (`None` when deleting; a row to add has the id it would get).
+    pub after: Option<Requirement>,
+    /// The skill's name.
+    pub skill_name: String,
+    /// Who the row applies to: employees not deleted and not terminated.
+    pub applies: usize,
+    /// How many of [`RequirementPreview::changes`] would no longer be qualified.
+    pub failing: usize,
+    /// Everyone whose status in the skill changes: those who would no longer be qualified
+    /// first, then by name.
+    pub changes: Vec<StatusChange>,
+}
+
+/// The row before and after `change`, checked as the change itself checks it.
+fn requirement_plan(
+    w: &Writer,
+    change: &RequirementChange,
+) -> Result<(Option<Requirement>, Option<Requirement>)> {
+    match change {
+        RequirementChange::Add(input) => Ok((
+            None,
+            Some(Requirement::build(w, new_id(), input.clone(), None)?),
+        )),
+        RequirementChange::SetLevel { id, level } => {
+            let old: Requirement = live(w, *id)?;
+            let new = Requirement::build(w, *id, with_level(&old, *level), Some(&old))?;
+            Ok((Some(old), Some(new)))
+        }
+        RequirementChange::Delete { id } => {
+            let old: Requirement = live(w, *id)?;
+            old.check_delete(w)?;
+            Ok((Some(old), None))
         }
     }
-    Ok(impact)
+}
+
+/// Row `old`'s fields with another level.
+fn with_level(old: &Requirement, level: u8) -> RequirementInput {
+    RequirementInput {
+        skill_id: old.skill_id,
+        level,
+        site_id: old.site_id,
+        department_id: old.department_id,
+        role_id: old.role_id,
+        project_id: old.project_id,
+    }
+}
+
+/// Whether a row's selectors all match an employee (as assigned, not at a station).
+fn applies_to(row: &Requirement, e: &Employee) -> bool {
+    row.site_id.is_none_or(|s| s == e.site_id)
+        && row.department_id.is_none_or(|d| Some(d) == e.department_id)
+        && row.role_id.is_none_or(|r| Some(r) == e.role_id)
+        && row.project_id.is_none_or(|p| e.project_ids.contains(&p))
+}
+
+/// Show what `change` would do at `now`, without doing it; refused like the change itself.
+/// Every employee the row applies to (not deleted or terminated) is judged in the row's
+/// skill with the rows as they are and as they would be; for those whose status starts or
+/// stops letting them work, every live station's verdict is compared too.
+pub fn requirement_preview(
+    store: &Store,
+    change: &RequirementChange,
+    now: Timestamp,
+) -> Result<RequirementPreview> {
+    use crate::qualify::{RequirementIndex, judge_skills};
+    let (before, after) = store.dry_run(|w| requirement_plan(w, change))?;
+    let Some(row) = before.as_ref().or(after.as_ref()) else {
+        return Err(ServiceError::invalid("id", "nothing to change"));
+    };
+    let skill_id = row.skill_id;
+    let catalog = store.catalog();
+    let mut changed = (*catalog).clone();
+    changed.requirements = RequirementIndex::new(
+        catalog
+            .requirements
+            .rows()
+            .filter(|r| before.as_ref().is_none_or(|b| b.id != r.id))
+            .cloned()
+            .chain(after.clone()),
+    );
+    let people: Vec<Employee> = store.read()?.list()?;
+    let certs = store.certifications_by_employee()?;
+    let none = Vec::new();
+    let stations = live_stations(&catalog);
+    let mut applies = 0;
+    let mut changes = Vec::new();
+    for e in people
+        .iter()
+        .filter(|e| e.deleted_at.is_none() && e.status != EmployeeStatus::Terminated)
+    {
+        // The row keeps its scope; whoever it does not apply to keeps their status.
+        if !applies_to(row, e) {
+            continue;
+        }
+        applies += 1;
+        let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());
+        let status = |c| {
+            judge_skills(c, e, mine, now)
+                .into_iter()
+                .find(|j| j.skill.id == skill_id)
+                .map(|j| j.status)
+        };
+        let (was, will) = (status(&catalog), status(&changed));
+        if was == will {
+            continue;
+        }
+        let ok = |s: Option<crate::qualify::SkillStatus>| s.is_none_or(|s| s.is_ok());
+        // A station's verdict can only turn when the status in the skill starts or stops
+        // letting them work: a row whose level they meet (ok before and after) is met at
+        // every station too, whatever the station's project adds.
+        let (refused_at, allowed_at) = if ok(was) == ok(will) {
+            (Vec::new(), Vec::new())
+        } else {
+            station_moves(&catalog, &changed, &stations, e, mine, now)
+        };
+        changes.push(StatusChange {
+            id: e.id,
+            number: e.number.clone(),
+            name: e.name.clone(),
+            before: was,
+            after: will,
+            fails: ok(was) && !ok(will),
+            refused_at,
+            allowed_at,
+        });
+    }
+    changes.sort_by(|a, b| {
+        b.fails
+            .cmp(&a.fails)
+            .then(a.name.cmp(&b.name))
+            .then(a.number.cmp(&b.number))
+    });
+    Ok(RequirementPreview {
+        skill_name: catalog
+            .skills
+            .get(&skill_id)
+            .map_or_else(|| "?".into(), |s| s.name.clone()),
+        failing: changes.iter().filter(|c| c.fails).count(),
+        applies,
+        changes,
+        before,
+        after,
+    })
 }
 
 /// Change a requirement row's level (its scope stays), read and written in one transaction.
@@ -603,14 +761,6 @@ pub fn set_requirement_level(
 ) -> Result<Requirement> {
     store.write(actor, |w| {
         let old: Requirement = live(w, id)?;
-        let input = RequirementInput {
-            skill_id: old.skill_id,
-            level,
-            site_id: old.site_id,
-            department_id: old.department_id,
-            role_id: old.role_id,
-            project_id: old.project_id,
-        };
-        super::edit::update_in(w, id, input)
+        super::edit::update_in(w, id, with_level(&old, level))
     })
 }

@@ -34,6 +34,49 @@ pub struct CertifyInput {
     /// SHA-256 of evidence attachments uploaded before.
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// Who assessed the person, when not the caller: a trainer without a login, an
+    /// external examiner (free text, at most 120 characters). Omit when the caller assessed.
+    #[serde(default)]
+    pub assessor: Option<String>,
+}
+
+/// Longest assessor name kept.
+pub const MAX_ASSESSOR_CHARS: usize = 120;
+
+/// The assessor as stored: trimmed, `None` when empty or the same as whoever records the
+/// certification (then they assessed). Refused when too long or with control characters,
+/// next to the `assessor` field, and when it names the employee being certified: nobody
+/// assesses themselves.
+pub(crate) fn assessor_of(
+    typed: Option<&str>,
+    certified_by: &str,
+    employee: &Employee,
+) -> Result<Option<String>> {
+    let Some(name) = typed.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > MAX_ASSESSOR_CHARS {
+        return Err(ServiceError::invalid(
+            "assessor",
+            format!("the assessor is longer than {MAX_ASSESSOR_CHARS} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ServiceError::invalid(
+            "assessor",
+            "the assessor's name has a control character in it",
+        ));
+    }
+    if name.eq_ignore_ascii_case(&employee.name) || name.eq_ignore_ascii_case(&employee.number) {
+        return Err(ServiceError::Forbidden(format!(
+            "{} cannot be their own assessor",
+            employee.name
+        )));
+    }
+    if name.eq_ignore_ascii_case(certified_by) {
+        return Ok(None);
+    }
+    Ok(Some(name.to_owned()))
 }
 
 /// Why a certification is revoked.
@@ -144,6 +187,7 @@ fn certify_in(w: &mut Writer, catalog: &Catalog, input: CertifyInput) -> Result<
                 certified_by: w.actor().name.clone(),
                 notes,
                 attachments: input.attachments,
+                assessor: input.assessor,
             },
         )
     }
@@ -164,20 +208,24 @@ pub(crate) struct NewCertification<'a> {
     pub achieved_at: Timestamp,
     /// When it lapses (`None`: never).
     pub expires_at: Option<Timestamp>,
-    /// The trainer or assessor, as a person reads it.
+    /// Whoever records it (the login or API token).
     pub certified_by: String,
     /// Trainer's notes.
     pub notes: String,
     /// SHA-256 of evidence attachments.
     pub attachments: Vec<String>,
+    /// Who assessed the person, as typed (checked by [`assessor_of`] here).
+    pub assessor: Option<String>,
 }
 
 /// The one place a certification is created, whichever door it comes through: people who
-/// left are not certified, nobody certifies the employee linked to their own login, and in a
-/// skill that needs four-eyes approval the certification is pending (not counted) until a
-/// second person approves it. Writes it with its audit event in the caller's transaction.
+/// left are not certified, nobody certifies the employee linked to their own login or
+/// assesses themselves, and in a skill that needs four-eyes approval the certification is
+/// pending (not counted) until a second person approves it. Writes it with its audit event
+/// in the caller's transaction.
 pub(crate) fn record_in(w: &mut Writer, new: NewCertification) -> Result<Certification> {
     let employee = new.employee;
+    let assessor = assessor_of(new.assessor.as_deref(), &new.certified_by, employee)?;
     if employee.status == EmployeeStatus::Terminated {
         return Err(ServiceError::invalid(
             "employee_id",
@@ -214,6 +262,7 @@ pub(crate) fn record_in(w: &mut Writer, new: NewCertification) -> Result<Certifi
         } else {
             Approval::NotRequired
         },
+        assessor,
     };
     w.put(&cert)?;
     w.audit(
@@ -245,6 +294,11 @@ pub struct BatchCertifyInput {
     pub notes: String,
     /// SHA-256 of evidence attachments uploaded before, attached to every certification.
     pub attachments: Vec<String>,
+    /// Who assessed everyone in the batch, when not the person certifying.
+    pub assessor: Option<String>,
+    /// Evidence uploaded with the form ([`super::keep_evidence`]): each file's record and
+    /// audit event are written in the batch's transaction and every certification names it.
+    pub evidence: Vec<super::KeptEvidence>,
 }
 
 /// One refused line of a batch: which line, what was typed, and why.
@@ -298,7 +352,7 @@ pub fn badge_entry(entry: &str) -> &str {
 /// written and the error names every refused line, so a corrected resubmission never
 /// duplicates the lines that were fine. The same employee twice in one batch, and a
 /// certification that already exists (same person, skill, level, revision and day), are
-/// refused.
+/// refused. The evidence's records are written in the same transaction.
 pub fn certify_batch(
     store: &Store,
     actor: &Actor,
@@ -315,12 +369,30 @@ pub fn certify_batch(
     }
     ServiceError::at_most("employees", keys.len(), super::MAX_BATCH_LINES)?;
     ServiceError::at_most(
-        "attachments",
-        batch.attachments.len(),
+        "evidence",
+        batch.attachments.len() + batch.evidence.len(),
         super::MAX_ATTACHMENTS,
     )?;
+    let evidence_bytes: u64 = batch.evidence.iter().map(|e| e.size()).sum();
+    if evidence_bytes > super::MAX_EVIDENCE_BYTES as u64 {
+        return Err(ServiceError::invalid(
+            "evidence",
+            format!(
+                "the evidence files are larger than {} MB together",
+                super::MAX_EVIDENCE_BYTES / (1024 * 1024)
+            ),
+        )
+        .into());
+    }
     let catalog = store.catalog();
     store.write(actor, |w| {
+        let mut attachments = batch.attachments.clone();
+        for file in &batch.evidence {
+            let a = super::attachments::attachment_in(w, file)?;
+            if !attachments.contains(&a.sha256) {
+                attachments.push(a.sha256);
+            }
+        }
         let all: Vec<Employee> = w.list()?;
         let mut done: Vec<(Employee, Certification)> = Vec::new();
         let mut refused = Vec::new();
@@ -364,7 +436,8 @@ pub fn certify_batch(
                 achieved_at: Some(at),
                 revision_id: batch.revision_id,
                 notes: batch.notes.clone(),
-                attachments: batch.attachments.clone(),
+                attachments: attachments.clone(),
+                assessor: batch.assessor.clone(),
             };
             match certify_in(w, &catalog, input) {
                 Ok(c) => done.push((employee, c)),
@@ -537,9 +610,25 @@ fn decide(
                 "this certification is not waiting for approval".to_owned(),
             ));
         }
-        if old.certified_by.eq_ignore_ascii_case(&actor.name) {
+        // The approver's names: the login, and the employee linked to it (an assessor is
+        // named as a person, not by login).
+        let linked_name = match actor.user_id {
+            Some(uid) => match w.get::<User>(uid)?.and_then(|u| u.employee_id) {
+                Some(eid) => w.get::<Employee>(eid)?.map(|e| e.name),
+                None => None,
+            },
+            None => None,
+        };
+        let is_me = |name: &str| {
+            name.eq_ignore_ascii_case(&actor.name)
+                || linked_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        };
+        if is_me(&old.certified_by) || old.assessor.as_deref().is_some_and(is_me) {
             return Err(ServiceError::Forbidden(
-                "four-eyes: the certifier cannot approve or reject their own certification"
+                "four-eyes: whoever certified or assessed cannot approve or reject the \
+                 certification"
                     .to_owned(),
             ));
         }

@@ -22,7 +22,10 @@ mod stations;
 
 use uuid::Uuid;
 
-pub use attachments::{evidence_type, sanitize_file_name, store_attachment};
+pub use attachments::{
+    KeptEvidence, MAX_EVIDENCE_BYTES, evidence_type, keep_evidence, kept_evidence,
+    sanitize_file_name, store_attachment,
+};
 pub use audit::{
     AuditFilter, AuditRow, MAX_AUDIT_PAGE, SECRET_FIELDS, audit_entities, audit_log, audit_page,
     without_secrets,
@@ -33,13 +36,14 @@ pub use backups::{
     backup_path, backup_state, copy_to_stick, list_backups, run_backup, start_backup,
 };
 pub use catalog::{
-    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementImpact,
-    RequirementInput, RevisionInput, SkillInput, activate_revision, activation_preview,
-    create_revision, requirement_impact, rollback_revision, set_requirement_level,
+    ActivationInput, ActivationPreview, MAX_GRACE_DAYS, PreviewEmployee, RequirementChange,
+    RequirementInput, RequirementPreview, RevisionInput, SkillInput, StatusChange,
+    activate_revision, activation_preview, create_revision, requirement_preview, rollback_revision,
+    set_requirement_level,
 };
 pub use certify::{
-    BatchCertifyInput, BatchError, BatchLineError, CertifyInput, RevokeInput, RevokePreview,
-    approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
+    BatchCertifyInput, BatchError, BatchLineError, CertifyInput, MAX_ASSESSOR_CHARS, RevokeInput,
+    RevokePreview, approve, badge_entry, certify, certify_batch, pending_approvals, reject, revoke,
     revoke_preview,
 };
 pub use coverage::{

@@ -8,6 +8,7 @@
 //!   `SkillRevision` gains `grace_days` (0); `Certification` gains `approval`
 //!   (`Approval::NotRequired`).
 //! - v4: `User` gains a trailing `language` (`None`: the web UI follows the browser).
+//! - v5: `Certification` gains a trailing `assessor` (`None`: whoever recorded it assessed).
 
 use redb::{ReadableTable, WriteTransaction};
 use serde::Serialize;
@@ -16,7 +17,7 @@ use super::tables::*;
 use super::{Record, StoreError};
 
 /// The schema this build writes.
-pub const CURRENT_VERSION: u32 = 4;
+pub const CURRENT_VERSION: u32 = 5;
 
 const VERSION_KEY: &str = "schema_version";
 
@@ -88,19 +89,38 @@ pub fn migrate(tx: &WriteTransaction) -> Result<Option<u32>, StoreError> {
     }
     create_tables(tx)?;
     let mut version = found.unwrap_or(CURRENT_VERSION);
+    let migrated = version < CURRENT_VERSION;
     while version < CURRENT_VERSION {
         // One arm per released version; each step brings the file to the next one.
         match version {
             1 => v1_to_v2(tx)?,
             2 => v2_to_v3(tx)?,
             3 => v3_to_v4(tx)?,
+            4 => v4_to_v5(tx)?,
             _ => {}
         }
         version += 1;
         tracing::info!(version, "migrated store schema");
     }
+    if migrated {
+        // The steps append bytes; only the last layout can be decoded by this build's types.
+        check_layout::<crate::domain::Employee>(tx)?;
+        check_layout::<crate::domain::Skill>(tx)?;
+        check_layout::<crate::domain::SkillRevision>(tx)?;
+        check_layout::<crate::domain::Certification>(tx)?;
+        check_layout::<crate::domain::User>(tx)?;
+    }
     set_version(tx, CURRENT_VERSION)?;
     Ok(found)
+}
+
+/// The leading fields of a certification, which every version has had in this order: enough
+/// to index it without decoding the fields later versions appended.
+#[derive(serde::Deserialize)]
+struct CertificationKeys {
+    _id: uuid::Uuid,
+    _employee_id: uuid::Uuid,
+    skill_id: uuid::Uuid,
 }
 
 /// v2: index certifications by skill.
@@ -109,7 +129,7 @@ fn v1_to_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
     let mut by_skill = tx.open_table(CERTS_BY_SKILL)?;
     for row in certs.iter()? {
         let (id, bytes) = row?;
-        let cert: crate::domain::Certification =
+        let cert: CertificationKeys =
             postcard::from_bytes(bytes.value()).map_err(|e| StoreError::Decode {
                 entity: "certification",
                 message: e.to_string(),
@@ -124,9 +144,9 @@ fn v1_to_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
 ///
 /// Postcard writes a struct as its fields one after another with no framing, so a v2 record
 /// followed by the encoding of the new fields' defaults is the v3 encoding of the same
-/// record. Each rewritten row is decoded as the v3 type before it is stored, so a row that
-/// does not have the v2 layout stops the migration (and the open) instead of being stored
-/// wrong.
+/// record. After the last step every rewritten table is decoded as this build's type
+/// ([`check_layout`]), so a row that did not have the old layout stops the migration (and
+/// the open) instead of being stored wrong.
 fn v2_to_v3(tx: &WriteTransaction) -> Result<(), StoreError> {
     use crate::domain::{Approval, Certification, Employee, Skill, SkillRevision};
     let employee_tail = (
@@ -148,15 +168,21 @@ fn v3_to_v4(tx: &WriteTransaction) -> Result<(), StoreError> {
     append_fields::<crate::domain::User>(tx, &None::<String>)
 }
 
-/// Rewrite every row of `R`'s table as its old bytes followed by `tail` encoded, checked to
-/// decode as `R`.
+/// v5: append the certification's assessor, `None`, to every certification (the same
+/// trailing-field rewrite as [`v2_to_v3`]). `None` reads as "the person in `certified_by`
+/// assessed", which is also what an import with a trainer column stored there before v5.
+fn v4_to_v5(tx: &WriteTransaction) -> Result<(), StoreError> {
+    append_fields::<crate::domain::Certification>(tx, &None::<String>)
+}
+
+/// Append `tail`, encoded, to every row of `R`'s table (a version step's new trailing
+/// fields at their defaults).
 fn append_fields<R: Record>(
     tx: &WriteTransaction,
     tail: &impl Serialize,
 ) -> Result<(), StoreError> {
-    let entity = R::ENTITY;
     let tail = postcard::to_stdvec(tail).map_err(|e| StoreError::Encode {
-        entity,
+        entity: R::ENTITY,
         message: e.to_string(),
     })?;
     let mut t = tx.open_table(R::TABLE)?;
@@ -165,7 +191,23 @@ fn append_fields<R: Record>(
         let (id, bytes) = row?;
         let mut new = bytes.value().to_vec();
         new.extend_from_slice(&tail);
-        let record: R = postcard::from_bytes(&new).map_err(|e| StoreError::Decode {
+        rewritten.push((id.value(), new));
+    }
+    for (id, bytes) in rewritten {
+        t.insert(id, bytes.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Check that every row of `R`'s table decodes as this build's `R` and store it in its
+/// canonical encoding.
+fn check_layout<R: Record>(tx: &WriteTransaction) -> Result<(), StoreError> {
+    let entity = R::ENTITY;
+    let mut t = tx.open_table(R::TABLE)?;
+    let mut rewritten = Vec::new();
+    for row in t.iter()? {
+        let (id, bytes) = row?;
+        let record: R = postcard::from_bytes(bytes.value()).map_err(|e| StoreError::Decode {
             entity,
             message: format!("record {} is not in the previous layout: {e}", id.value()),
         })?;

@@ -317,6 +317,8 @@ table { border-collapse: collapse; width:100%; background:#fff; }
 th, td { text-align:left; padding:.45rem .6rem; border-bottom:1px solid var(--line); vertical-align:top; }
 th { background:#f1f5f9; font-weight:600; position:sticky; top:0; }
 form.inline { display:inline; }
+label.inline { display:inline; font-weight:400; }
+tr.fails td { background:var(--badbg); }
 form.grid { display:grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap:.8rem 1rem; align-items:end; background:#fff; padding:1rem; border:1px solid var(--line); border-radius:8px; }
 label { display:block; font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
 input, select, textarea { font: inherit; padding:.45rem .55rem; border:1px solid #94a3b8; border-radius:6px; width:100%; background:#fff; }
@@ -349,6 +351,7 @@ table.audit th:nth-child(1) { width: 9rem; } table.audit th:nth-child(3) { width
 ul.changes { margin:0; padding-left:1rem; font-size:.85rem; } ul.changes del { color:var(--bad); } ul.changes ins { color:var(--ok); text-decoration:none; }
 form.grid .wide { grid-column: 1 / -1; }
 p.error.field, ol.line-errors { margin:.3rem 0 0; font-size:.9rem; }
+p.muted.field { margin:0 0 .3rem; font-size:.85rem; }
 ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fca5a5; border-radius:6px; padding:.4rem .6rem .4rem 2rem; }
 .pager { margin: .8rem 0; display:flex; gap:1rem; }
 .badge-page { max-width: 34rem; margin: 0 auto; padding: 1rem; }

@@ -166,7 +166,13 @@ fn build() -> Routes {
         .get("/employees/{id}/qr.svg", badge::qr_svg)
         .get("/employees/{id}/qr.png", badge::qr_png)
         .get("/badges/print", badge::print_sheet)
-        .get_post("/certify", pages::certify_form, pages::certify)
+        .add(
+            "/certify",
+            vec!["GET", "POST"],
+            get(pages::certify_form).post(pages::certify).layer(
+                axum::extract::DefaultBodyLimit::max(pages::CERTIFY_BODY_LIMIT),
+            ),
+        )
         .get("/certify.js", pages::certify_script)
         .get("/attachments/{sha}", pages::attachment)
         .get_post(

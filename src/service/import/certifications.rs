@@ -63,8 +63,15 @@ pub(super) const COLUMNS: &[Column] = &[
         required: false,
     },
     Column {
-        name: "trainer",
-        synonyms: &["assessor", "trainer/assessor", "certified by", "instructor"],
+        name: "assessor",
+        synonyms: &[
+            "trainer",
+            "trainer/assessor",
+            "assessed by",
+            "certified by",
+            "instructor",
+            "examiner",
+        ],
         required: false,
     },
     Column {
@@ -80,7 +87,7 @@ const REVISION: usize = 2;
 const LEVEL: usize = 3;
 const ACHIEVED: usize = 4;
 const EXPIRES: usize = 5;
-const TRAINER: usize = 6;
+const ASSESSOR: usize = 6;
 const NOTES: usize = 7;
 
 /// How far in the future an achievement date may be (the box's and the sheet's clocks).
@@ -254,10 +261,7 @@ fn import_row(
             },
         }
     };
-    let trainer = map.cell(cells, TRAINER);
-    if trainer.chars().count() > 120 {
-        return Err("trainer is longer than 120 characters".into());
-    }
+    let assessor = map.cell(cells, ASSESSOR);
     let notes = map.cell(cells, NOTES);
     if notes.len() > 4000 {
         return Err("notes are longer than 4000 characters".into());
@@ -287,8 +291,11 @@ fn import_row(
             if map.has(NOTES) {
                 new.notes = notes.to_owned();
             }
-            if !trainer.is_empty() {
-                new.certified_by = trainer.to_owned();
+            // Who recorded it stays; an assessor cell naming someone else than who assessed
+            // it so far names the assessor.
+            if !assessor.is_empty() && !assessor.eq_ignore_ascii_case(old.assessed_by()) {
+                new.assessor = certify::assessor_of(Some(assessor), &old.certified_by, &employee)
+                    .map_err(|e| e.to_string())?;
             }
             if new == old {
                 return Ok((RowOutcome::Unchanged, String::new()));
@@ -300,8 +307,8 @@ fn import_row(
             if new.notes != old.notes {
                 changed.push("notes");
             }
-            if new.certified_by != old.certified_by {
-                changed.push("trainer");
+            if new.assessor != old.assessor {
+                changed.push("assessor");
             }
             w.put(&new).map_err(|e| e.to_string())?;
             w.audit(
@@ -336,13 +343,10 @@ fn import_row(
                     level,
                     achieved_at,
                     expires_at: expiry(achieved_at)?,
-                    certified_by: if trainer.is_empty() {
-                        w.actor().name.clone()
-                    } else {
-                        trainer.to_owned()
-                    },
+                    certified_by: w.actor().name.clone(),
                     notes: notes.to_owned(),
                     attachments: Vec::new(),
+                    assessor: Some(assessor.to_owned()),
                 },
             )
             .map_err(|e| e.to_string())?;

@@ -127,7 +127,7 @@ pub fn export_certifications(store: &Store) -> Result<Vec<u8>> {
             c.level.to_string().as_str(),
             day(c.achieved_at).as_str(),
             c.expires_at.map(day).unwrap_or_default().as_str(),
-            c.certified_by.as_str(),
+            c.assessed_by(),
             c.notes.as_str(),
         ])
         .map_err(csv_error)?;

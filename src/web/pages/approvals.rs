@@ -19,26 +19,37 @@ use crate::web::locale::tr;
 pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
     user.require(user.role().can_certify(), "approve certifications")?;
     let store = st.store.clone();
-    let rows = blocking(move || {
+    let me = user.user.clone();
+    let (rows, my_name) = blocking(move || {
         let pending = service::pending_approvals(&store)?;
         let r = store.read()?;
+        let my_name = match me.employee_id {
+            Some(id) => r.get::<Employee>(id)?.map(|e| e.name),
+            None => None,
+        };
         let mut rows = Vec::with_capacity(pending.len());
         for c in pending {
             let e: Option<Employee> = r.get(c.employee_id)?;
             let s: Option<Skill> = r.get(c.skill_id)?;
             rows.push((c, e.map(|e| e.name), s.map(|s| s.name)));
         }
-        Ok(rows)
+        Ok((rows, my_name))
     })
     .await?;
-    let me = user.actor.name.clone();
+    // The service refuses whoever certified or assessed; they get no buttons.
+    let is_me = |name: &str| {
+        name.eq_ignore_ascii_case(&user.actor.name)
+            || my_name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    };
     let body = html! {
         p { (tr!("approvals-intro")) }
         @if rows.is_empty() {
             p.notice { (tr!("approvals-none")) }
         } @else {
             table #pending {
-                thead { tr { th { (tr!("due-employee")) } th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-certified-by")) } th {} } }
+                thead { tr { th { (tr!("due-employee")) } th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-certified-by")) } th { (tr!("col-assessor")) } th {} } }
                 tbody {
                     @for (c, employee, skill) in &rows {
                         tr {
@@ -47,15 +58,16 @@ pub async fn approvals(State(st): State<UiState>, user: WebUser) -> WebResult {
                             td { (c.level) }
                             td { (layout::date(Some(c.achieved_at))) }
                             td { (c.certified_by) }
+                            td { (c.assessed_by()) }
                             td {
-                                @if c.certified_by.eq_ignore_ascii_case(&me) {
+                                @if is_me(&c.certified_by) || c.assessor.as_deref().is_some_and(is_me) {
                                     (tr!("approvals-yours"))
                                 } @else {
-                                    form method="post" style="display:inline" action={"/approvals/" (c.id) "/approve"} {
+                                    form.inline method="post" action={"/approvals/" (c.id) "/approve"} {
                                         (csrf(&user))
                                         button.primary type="submit" { (tr!("approvals-approve")) }
                                     }
-                                    form method="post" style="display:inline" action={"/approvals/" (c.id) "/reject"} {
+                                    form.inline method="post" action={"/approvals/" (c.id) "/reject"} {
                                         (csrf(&user))
                                         input name="reason" placeholder=(tr!("approvals-reason")) required;
                                         button type="submit" { (tr!("approvals-reject")) }

@@ -10,10 +10,12 @@ use uuid::Uuid;
 
 use super::{blocking, choices, opt_id};
 use crate::domain::{Requirement, RevisionStatus, Skill, SkillRevision};
-use crate::service::{self, RequirementInput, RevisionInput, ServiceError, SkillInput};
+use crate::service::{
+    self, RequirementChange, RequirementInput, RevisionInput, ServiceError, SkillInput,
+};
 use crate::web::UiState;
 use crate::web::WebUser;
-use crate::web::layout::{self, CsrfForm, WebError, WebResult, csrf};
+use crate::web::layout::{self, WebError, WebResult, csrf};
 use crate::web::locale::tr;
 
 /// Skill search.
@@ -198,9 +200,10 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
                         td {
                             @if r.status == RevisionStatus::Draft && r.sequence > active_seq && user.role().can_manage_catalog() { a href={"/revisions/" (r.id) "/activate"} { (tr!("skills-activate")) "…" } }
                             @if r.status == RevisionStatus::Active && user.role().can_manage_catalog() && revs.iter().any(|o| o.status == RevisionStatus::Archived && o.sequence < r.sequence) {
-                                form method="post" style="display:inline" action={"/skills/" (skill.id) "/rollback"} {
+                                form.inline method="post" action={"/skills/" (skill.id) "/rollback"} {
                                     (csrf(&user))
-                                    button type="submit" onclick="return confirm('Withdraw this revision and make the previous one active again?')" { (tr!("skills-roll-back")) }
+                                    label.inline { input.auto type="checkbox" name="confirm" value="yes" required; " " (tr!("skills-roll-back-confirm")) }
+                                    " " button type="submit" { (tr!("skills-roll-back")) }
                                 }
                             }
                         }
@@ -398,22 +401,26 @@ pub async fn activate(
 }
 
 /// `POST /skills/{id}/rollback`: withdraw the active revision, the previous one is active
-/// again.
+/// again (the box beside the button confirms it).
 pub async fn rollback(
     State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<ConfirmForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage revisions")?;
     user.check_csrf(&f.csrf)?;
+    if f.confirm != "yes" {
+        return Err(WebError::Invalid(tr!("skills-roll-back-tick")));
+    }
     let store = st.store.clone();
     let actor = user.actor.clone();
     blocking(move || service::rollback_revision(&store, &actor, id)).await?;
     Ok(Redirect::to(&format!("/skills/{id}")).into_response())
 }
 
-/// Requirement form fields (also the preview's query).
+/// Requirement form fields, also the preview's query: a row to add (skill, level, scope), a
+/// row whose level changes (`change` and `level`) or a row to delete (`delete`).
 #[derive(Debug, Default, Deserialize)]
 pub struct RequirementForm {
     #[serde(default)]
@@ -430,6 +437,15 @@ pub struct RequirementForm {
     role_id: String,
     #[serde(default)]
     project_id: String,
+    /// The row whose level changes.
+    #[serde(default)]
+    change: String,
+    /// The row to delete.
+    #[serde(default)]
+    delete: String,
+    /// `yes` once the preview was shown and confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
 impl RequirementForm {
@@ -446,9 +462,111 @@ impl RequirementForm {
             project_id: opt_id(&self.project_id)?,
         }))
     }
+
+    /// The change the query asks to preview, if any.
+    fn change(&self) -> Result<Option<RequirementChange>, WebError> {
+        if let Some(id) = opt_id(&self.change)? {
+            let level = self
+                .level
+                .ok_or_else(|| WebError::Invalid(tr!("req-give-level")))?;
+            return Ok(Some(RequirementChange::SetLevel { id, level }));
+        }
+        if let Some(id) = opt_id(&self.delete)? {
+            return Ok(Some(RequirementChange::Delete { id }));
+        }
+        Ok(self.input()?.map(RequirementChange::Add))
+    }
 }
 
-/// `GET /requirements` (with a preview of a row's impact when the form is filled in).
+/// The preview of a requirement change and the form that confirms it: who changes status
+/// and where they would be refused, never in green when someone would no longer be
+/// qualified.
+fn requirement_preview_box(
+    user: &WebUser,
+    c: &crate::qualify::Catalog,
+    f: &RequirementForm,
+    change: &RequirementChange,
+    p: &service::RequirementPreview,
+) -> maud::Markup {
+    let scope = |r: &Requirement| crate::qualify::scope_label_of(c, r);
+    let skill = p.skill_name.as_str();
+    let title = match (&p.before, &p.after) {
+        (None, Some(new)) => tr!(
+            "req-preview-add",
+            skill = skill,
+            level = new.level,
+            scope = scope(new)
+        ),
+        (Some(old), Some(new)) => tr!(
+            "req-preview-level",
+            skill = skill,
+            scope = scope(old),
+            old = old.level,
+            level = new.level
+        ),
+        (Some(old), None) => tr!(
+            "req-preview-delete",
+            skill = skill,
+            level = old.level,
+            scope = scope(old)
+        ),
+        (None, None) => String::new(),
+    };
+    let dash = || html! { "—" };
+    html! {
+        section #preview aria-labelledby="preview-title" {
+            h2 #preview-title { (title) }
+            p { (tr!("req-applies", count = p.applies)) }
+            @if p.failing > 0 {
+                p.error #impact role="alert" { (tr!("req-impact-failing", count = p.failing, skill = skill)) }
+            } @else if p.changes.is_empty() {
+                p.notice #impact role="status" { (tr!("req-impact-nobody")) }
+            } @else {
+                p.notice #impact role="status" { (tr!("req-impact-no-failing", count = p.changes.len())) }
+            }
+            @if !p.changes.is_empty() {
+                table #changes {
+                    thead { tr { th { (tr!("col-number")) } th { (tr!("col-name")) } th { (tr!("req-status-now")) } th { (tr!("req-status-after")) } th { (tr!("activate-refused-at")) } th { (tr!("req-allowed-at")) } } }
+                    tbody {
+                        @for e in &p.changes {
+                            tr.fails[e.fails] {
+                                td { (e.number) }
+                                td { a href={"/employees/" (e.id)} { (e.name) } }
+                                td { @match e.before { Some(s) => (layout::status(s)), None => (tr!("revoke-not-listed")) } }
+                                td { @match e.after { Some(s) => (layout::status(s)), None => (tr!("revoke-not-listed")) } }
+                                td { @if e.refused_at.is_empty() { (dash()) } @else { (e.refused_at.join(", ")) } }
+                                td { @if e.allowed_at.is_empty() { (dash()) } @else { (e.allowed_at.join(", ")) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @let danger = p.failing > 0 || matches!(change, RequirementChange::Delete { .. });
+            @let (action, button) = match change {
+                RequirementChange::Add(_) => ("/requirements".to_owned(), tr!("req-add")),
+                RequirementChange::SetLevel { id, level } => (format!("/requirements/{id}/level"), tr!("req-confirm-level", level = *level)),
+                RequirementChange::Delete { id } => (format!("/requirements/{id}/delete"), tr!("req-confirm-delete")),
+            };
+            form method="post" action=(action) {
+                (csrf(user))
+                input type="hidden" name="confirm" value="yes";
+                @if let RequirementChange::Add(_) = change {
+                    input type="hidden" name="skill_id" value=(f.skill_id);
+                    input type="hidden" name="site_id" value=(f.site_id);
+                    input type="hidden" name="department_id" value=(f.department_id);
+                    input type="hidden" name="role_id" value=(f.role_id);
+                    input type="hidden" name="project_id" value=(f.project_id);
+                }
+                @if let Some(level) = f.level { input type="hidden" name="level" value=(level); }
+                @if danger { button.danger type="submit" { (button) } } @else { button.primary type="submit" { (button) } }
+                " " a href="/requirements" { (tr!("cancel")) }
+            }
+        }
+    }
+}
+
+/// `GET /requirements`, with the preview of a change when the query names one: adding a row
+/// (the add form), changing a row's level or deleting it (the buttons of each row).
 pub async fn requirements(
     State(st): State<UiState>,
     user: WebUser,
@@ -456,26 +574,33 @@ pub async fn requirements(
 ) -> WebResult {
     user.require(user.role().can_view_all(), "view requirements")?;
     let c = st.store.catalog();
+    let change = if user.role().can_manage_catalog() {
+        f.change()?
+    } else {
+        None
+    };
     let store = st.store.clone();
-    let preview = f.input()?;
-    let (rows, impact) = blocking(move || {
-        let r = store.read()?;
-        let rows: Vec<Requirement> = r
+    let rows = blocking(move || {
+        Ok(store
+            .read()?
             .list::<Requirement>()?
             .into_iter()
             .filter(|x| x.deleted_at.is_none())
-            .collect();
-        let impact = match preview {
-            Some(input) => {
-                drop(r);
-                let i = service::requirement_impact(&store, &input, Timestamp::now())?;
-                Some((i.applies, i.gaps))
-            }
-            None => None,
-        };
-        Ok((rows, impact))
+            .collect::<Vec<Requirement>>())
     })
     .await?;
+    let preview = match change.clone() {
+        Some(change) => {
+            let store = st.store.clone();
+            Some(
+                super::heavy(move || {
+                    service::requirement_preview(&store, &change, Timestamp::now())
+                })
+                .await,
+            )
+        }
+        None => None,
+    };
     let skills = choices(&c.skills, |s| &s.name);
     let sites = choices(&c.sites, |s| &s.name);
     let depts = choices(&c.departments, |s| &s.name);
@@ -488,31 +613,34 @@ pub async fn requirements(
     };
     let mut sorted = rows;
     sorted.sort_by_key(|r| c.skills.get(&r.skill_id).map(|s| s.name.clone()));
+    let mut status = axum::http::StatusCode::OK;
+    let preview_markup = match (&change, preview) {
+        (Some(change), Some(Ok(p))) => Some(requirement_preview_box(&user, &c, &f, change, &p)),
+        (Some(_), Some(Err(e))) => {
+            let message = match e {
+                WebError::Invalid(m) | WebError::Conflict(m) | WebError::NotFound(m) => m,
+                other => return Err(other),
+            };
+            status = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Some(html! { section #preview { p.error #impact role="alert" { (message) } } })
+        }
+        _ => None,
+    };
+    let adding = matches!(change, None | Some(RequirementChange::Add(_)));
     let body = html! {
         @if user.role().can_manage_catalog() {
+            @if !adding { @if let Some(m) = &preview_markup { (m) } }
             h2 { (tr!("req-add-title")) }
             form.grid method="get" action="/requirements" {
                 (sel("skill_id", &tr!("col-skill"), &f.skill_id, &skills, false))
-                div { label for="level" { (tr!("col-level")) } input #level type="number" name="level" min="1" max="10" value=(f.level.unwrap_or(1)); }
+                div { label for="level" { (tr!("col-level")) } input #level type="number" name="level" min="1" max="10" value=(if adding { f.level.unwrap_or(1) } else { 1 }); }
                 (sel("site_id", &tr!("col-site"), &f.site_id, &sites, true))
                 (sel("department_id", &tr!("col-department"), &f.department_id, &depts, true))
                 (sel("role_id", &tr!("col-role"), &f.role_id, &roles, true))
                 (sel("project_id", &tr!("col-project"), &f.project_id, &projects, true))
                 div { button type="submit" { (tr!("req-preview")) } }
             }
-            @if let Some((applies, gaps)) = impact {
-                p.notice role="status" { (tr!("req-impact", applies = applies, gaps = gaps)) }
-                form method="post" action="/requirements" {
-                    (csrf(&user))
-                    input type="hidden" name="skill_id" value=(f.skill_id);
-                    input type="hidden" name="level" value=(f.level.unwrap_or(1));
-                    input type="hidden" name="site_id" value=(f.site_id);
-                    input type="hidden" name="department_id" value=(f.department_id);
-                    input type="hidden" name="role_id" value=(f.role_id);
-                    input type="hidden" name="project_id" value=(f.project_id);
-                    button.primary type="submit" { (tr!("req-add")) }
-                }
-            }
+            @if adding { @if let Some(m) = &preview_markup { (m) } }
         }
         h2 { (tr!("nav-requirements")) }
         table {
@@ -523,25 +651,33 @@ pub async fn requirements(
                         td { (c.skills.get(&r.skill_id).map_or("?", |s| s.name.as_str())) }
                         td {
                             @if user.role().can_manage_catalog() {
-                                form.inline method="post" action={"/requirements/" (r.id) "/level"} {
-                                    (csrf(&user))
-                                    input type="number" name="level" min="1" max="10" value=(r.level) class="level" aria-label=(tr!("req-required-level"));
-                                    " " button type="submit" { (tr!("users-change")) }
+                                form.inline method="get" action="/requirements" {
+                                    input type="hidden" name="change" value=(r.id);
+                                    input type="number" name="level" min="1" max=(c.skills.get(&r.skill_id).map_or(10, |s| s.max_level)) value=(r.level) class="level" aria-label=(tr!("req-required-level"));
+                                    " " button type="submit" { (tr!("req-preview-change")) }
                                 }
                             } @else { (r.level) }
                         }
                         td { (crate::qualify::scope_label_of(&c, r)) }
                         td { @if user.role().can_manage_catalog() {
-                            form.inline method="post" action={"/requirements/" (r.id) "/delete"} { (csrf(&user)) button type="submit" { (tr!("delete")) } } } }
+                            form.inline method="get" action="/requirements" {
+                                input type="hidden" name="delete" value=(r.id);
+                                button type="submit" { (tr!("delete")) "…" }
+                            } } }
                     }
                 }
             }
         }
     };
-    Ok(layout::page(&user, &tr!("nav-requirements"), body))
+    Ok((status, layout::page(&user, &tr!("nav-requirements"), body)).into_response())
 }
 
-/// `POST /requirements`
+/// The preview to show again when a change is posted without its confirmation.
+fn back_to_preview(query: String) -> WebResult {
+    Ok(Redirect::to(&format!("/requirements?{query}")).into_response())
+}
+
+/// `POST /requirements`: add the row previewed and confirmed.
 pub async fn create_requirement(
     State(st): State<UiState>,
     user: WebUser,
@@ -549,6 +685,20 @@ pub async fn create_requirement(
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage requirements")?;
     user.check_csrf(&f.csrf)?;
+    if f.confirm != "yes" {
+        let q = [
+            ("skill_id", f.skill_id.as_str()),
+            ("site_id", &f.site_id),
+            ("department_id", &f.department_id),
+            ("role_id", &f.role_id),
+            ("project_id", &f.project_id),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", layout::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+        return back_to_preview(format!("{q}&level={}", f.level.unwrap_or(1)));
+    }
     let input = f
         .input()?
         .ok_or_else(|| WebError::Invalid(tr!("req-choose-skill")))?;
@@ -563,9 +713,13 @@ pub async fn create_requirement(
 pub struct LevelForm {
     csrf: String,
     level: u8,
+    /// `yes` once the preview was shown and confirmed.
+    #[serde(default)]
+    confirm: String,
 }
 
-/// `POST /requirements/{id}/level`: change a row's required level (its scope stays).
+/// `POST /requirements/{id}/level`: change a row's required level (its scope stays) once
+/// its preview was confirmed; without the confirmation, the preview.
 pub async fn update_requirement(
     State(st): State<UiState>,
     user: WebUser,
@@ -574,6 +728,9 @@ pub async fn update_requirement(
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage requirements")?;
     user.check_csrf(&f.csrf)?;
+    if f.confirm != "yes" {
+        return back_to_preview(format!("change={id}&level={}", f.level));
+    }
     let store = st.store.clone();
     let actor = user.actor.clone();
     let _: Requirement =
@@ -581,15 +738,27 @@ pub async fn update_requirement(
     Ok(Redirect::to("/requirements").into_response())
 }
 
-/// `POST /requirements/{id}/delete`
+/// A form with a confirmation: the CSRF token and `confirm=yes`.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /requirements/{id}/delete`: delete a row once its preview was confirmed; without
+/// the confirmation, the preview.
 pub async fn delete_requirement(
     State(st): State<UiState>,
     user: WebUser,
     Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<ConfirmForm>,
 ) -> WebResult {
     user.require(user.role().can_manage_catalog(), "manage requirements")?;
     user.check_csrf(&f.csrf)?;
+    if f.confirm != "yes" {
+        return back_to_preview(format!("delete={id}"));
+    }
     let store = st.store.clone();
     let actor = user.actor.clone();
     let _: Requirement = blocking(move || service::delete(&store, &actor, id)).await?;

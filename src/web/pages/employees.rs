@@ -518,7 +518,7 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
         }
         h2 { (tr!("emp-cert-history")) }
         table {
-            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-by")) } th { (tr!("col-state")) } th {} } }
+            thead { tr { th { (tr!("col-skill")) } th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-assessor")) } th { (tr!("col-state")) } th {} } }
             tbody {
                 @for cert in certs.iter().rev() {
                     tr {
@@ -526,7 +526,7 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                         td { (cert.level) }
                         td { (date(Some(cert.achieved_at))) }
                         td { (date(cert.expires_at)) }
-                        td { (cert.certified_by) }
+                        td { (super::certs::assessed_by(cert)) }
                         td { @if let Some(r) = &cert.revoked { (tr!("emp-revoked", date = date(Some(r.at)), by = r.by.as_str(), reason = r.reason.as_str())) }
                             @else if let Some(rev) = superseded(cert) { span.st.old { "↻ " (tr!("emp-on-superseded", revision = rev)) } }
                             @else { (tr!("emp-live")) } }

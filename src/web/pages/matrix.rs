@@ -461,7 +461,7 @@ pub async fn matrix_cell(
         @if d.certifications.is_empty() { p.muted { (tr!("none")) } }
         @else {
             table {
-                thead { tr { th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-revision")) } th { (tr!("col-by")) } th { (tr!("col-evidence")) } th { (tr!("col-state")) } } }
+                thead { tr { th { (tr!("col-level")) } th { (tr!("col-achieved")) } th { (tr!("col-expires")) } th { (tr!("col-revision")) } th { (tr!("col-assessor")) } th { (tr!("col-evidence")) } th { (tr!("col-state")) } } }
                 tbody {
                     @for (c, rev, files) in &d.certifications {
                         tr {
@@ -469,7 +469,7 @@ pub async fn matrix_cell(
                             td { (layout::date(Some(c.achieved_at))) }
                             td { (layout::date(c.expires_at)) }
                             td { (rev.as_deref().unwrap_or("—")) }
-                            td { (c.certified_by) }
+                            td { (super::certs::assessed_by(c)) }
                             td { @if files.is_empty() { "—" } @for f in files { a href={"/attachments/" (f.sha256)} { (f.name) } " (" (f.size / 1024 + 1) " KB) " } }
                             td { @if let Some(r) = &c.revoked { (tr!("cell-revoked", date = layout::date(Some(r.at)), reason = r.reason.as_str())) } @else { (tr!("cell-counts")) } }
                         }

@@ -23,7 +23,9 @@ pub use catalog::{
     activate, activation_preview, create_requirement, create_revision, create_skill,
     delete_requirement, requirements, rollback, skill, skills, update_requirement, update_skill,
 };
-pub use certs::{attachment, certify, certify_form, certify_script, revoke, revoke_form};
+pub use certs::{
+    CERTIFY_BODY_LIMIT, attachment, certify, certify_form, certify_script, revoke, revoke_form,
+};
 pub use dashboard::{dashboard, me};
 pub use due::{due, due_csv};
 pub use employees::{
