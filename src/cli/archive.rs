@@ -1,6 +1,6 @@
 //! `caliber archive …`: the central archive's command line (see `docs/archive.md`). Every
-//! command takes the archive folder with `--dir`; bad input and refused bundles are exit 2
-//! with the reason.
+//! command takes the archive with `--dir DIR` or `--store s3://…`; bad input and refused
+//! bundles are exit 2 with the reason.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
+use jiff::SignedDuration;
 
 use super::CommandIo;
-use crate::archive::{Archive, IngestOutcome, Location, WatchOptions, report_csv};
+use crate::archive::{Archive, IngestOutcome, Location, WatchOptions};
 
 /// `caliber archive …`
 #[derive(Debug, Subcommand)]
@@ -76,7 +77,8 @@ pub enum ArchiveCommand {
         #[arg(long, default_value_t = 2.0, requires = "watch")]
         settle_seconds: f64,
     },
-    /// The newest summary of every site.
+    /// The company's figures from every site's newest summary (what the company view
+    /// shows); exit 2 when a summary could not be read.
     Report {
         /// Where the archive is.
         #[command(flatten)]
@@ -84,6 +86,9 @@ pub enum ArchiveCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
+        /// A site whose newest bundle is older than this is stale (7d, 36h, 90m, …).
+        #[arg(long, default_value = "7d", value_parser = parse_age)]
+        stale_after: SignedDuration,
     },
     /// Copy a site's newest stored bundle (or the newest made on or before --at) to a file,
     /// for `caliber backup restore` on a replacement box.
@@ -129,6 +134,16 @@ impl At {
     fn open(&self) -> anyhow::Result<Archive> {
         Ok(Archive::open_at(&self.location())?)
     }
+}
+
+/// A duration such as `7d`, `36h` or `90m` (a day is 24 hours), above zero.
+fn parse_age(s: &str) -> Result<SignedDuration, String> {
+    let bad = || format!("'{s}' is not a duration such as 7d, 36h or 90m");
+    let span: jiff::Span = s.trim().parse().map_err(|_| bad())?;
+    let d = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| bad())?;
+    if d.is_positive() { Ok(d) } else { Err(bad()) }
 }
 
 /// Formats of `caliber archive report`.
@@ -299,11 +314,24 @@ pub fn run(command: &ArchiveCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
             }
             return Ok(if refused { 2 } else { 0 });
         }
-        ArchiveCommand::Report { at, format } => {
-            let rows = at.open()?.report()?;
+        ArchiveCommand::Report {
+            at,
+            format,
+            stale_after,
+        } => {
+            let company = at.open()?.company()?;
+            let report = company.report(jiff::Timestamp::now(), *stale_after);
             match format {
-                ReportFormat::Json => writeln!(io.out, "{}", serde_json::to_string_pretty(&rows)?)?,
-                ReportFormat::Csv => write!(io.out, "{}", report_csv(&rows)?)?,
+                ReportFormat::Json => {
+                    writeln!(io.out, "{}", serde_json::to_string_pretty(&report)?)?
+                }
+                ReportFormat::Csv => write!(io.out, "{}", report.csv()?)?,
+            }
+            for p in &company.problems {
+                writeln!(io.err, "error: {p}")?;
+            }
+            if !company.problems.is_empty() {
+                return Ok(2);
             }
         }
         ArchiveCommand::Export {
