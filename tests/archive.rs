@@ -2,6 +2,7 @@
 //! ingested by the real `caliber archive` binary into an archive in a temp dir.
 
 mod archive_kit;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -23,9 +23,11 @@ mod ingest;
 mod layout;
 mod lock;
 mod object;
+pub mod state;
 mod storage;
 mod summary;
 mod watch;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -156,6 +158,14 @@ pub enum ArchiveError {
     /// The qualification queries failed on a scratch store.
     #[error("cannot compute the summary: {0}")]
     Summary(String),
+    /// An archive in an object store without `--state`.
+    #[error(
+        "an archive in an object store keeps its logins in a local folder: give it with --state DIR"
+    )]
+    StateRequired,
+    /// A role the company view does not have.
+    #[error("'{0}' is not a role of the company view: viewer, auditor or admin")]
+    BadRole(String),
 }
 
 impl ArchiveError {

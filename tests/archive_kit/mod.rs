@@ -1,9 +1,11 @@
 //! What the archive's tests share: demo boxes that make real bundles with the real backup
-//! export, the real `caliber archive` binary and a real S3-protocol server ([`s3`]).
+//! export, the real `caliber archive` binary, a real S3-protocol server ([`s3`]) and a running
+//! `caliber archive serve` with logged-in browsers ([`web`]).
 
 #![allow(dead_code)]
 
 pub mod s3;
+pub mod web;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
