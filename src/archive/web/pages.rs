@@ -213,7 +213,11 @@ pub async fn dashboard(Extension(c): Company, user: WebUser) -> WebResult {
             "A site whose newest bundle is older than " (span_words(r.stale_after)) " is stale. "
             a href="/report.csv" { "CSV" } " · " a href="/report.json" { "JSON" }
         }
-        (sites_table(&r))
+        @if r.sites.is_empty() && r.awaiting_first_bundle.is_empty() {
+            p.notice role="status" { "No bundle is stored yet. Enrol the sites (" code { "caliber archive enrol" } ") and ingest their bundles (" code { "caliber archive ingest" } "): they show here by themselves, without a restart." }
+        } @else {
+            (sites_table(&r))
+        }
     };
     Ok(page(&user, "Company", body))
 }
