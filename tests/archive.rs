@@ -1,124 +1,20 @@
 //! The central archive end to end: real demo stores exported by the real backup export,
 //! ingested by the real `caliber archive` binary into an archive in a temp dir.
 
-use std::collections::BTreeMap;
+mod archive_kit;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use caliber::backup::{self, DeviceKey, ExportOptions};
-use caliber::domain::Site;
-use caliber::service::{self, SiteInput};
-use caliber::store::{Actor, Store};
-
-/// A box: a seeded demo store with its own device key. `codes` renames the demo's two
-/// sites, so two boxes are two different sites.
-struct SiteBox {
-    store: Store,
-    key: DeviceKey,
-}
-
-impl SiteBox {
-    fn new(dir: &Path, codes: Option<[&str; 2]>) -> SiteBox {
-        let data = dir.join("data");
-        let store = Store::open(&data).expect("open");
-        caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
-        if let Some(codes) = codes {
-            let mut sites = store.read().expect("read").list::<Site>().expect("sites");
-            sites.sort_by(|a, b| a.code.cmp(&b.code));
-            for (s, code) in sites.iter().zip(codes) {
-                service::update::<Site>(
-                    &store,
-                    &Actor::named("test"),
-                    s.id,
-                    SiteInput {
-                        code: code.into(),
-                        name: s.name.clone(),
-                        timezone: s.timezone.clone(),
-                        warning_days: Some(s.warning_days),
-                    },
-                )
-                .expect("rename site");
-            }
-        }
-        let key = DeviceKey::load_or_create(&data).expect("key");
-        SiteBox { store, key }
-    }
-
-    /// A new bundle in `out`, encrypted to `recipients` when given.
-    fn bundle(&self, out: &Path, recipients: &[String]) -> PathBuf {
-        std::fs::create_dir_all(out).expect("out");
-        let options = ExportOptions {
-            recipients: recipients.to_vec(),
-            removable: false,
-        };
-        backup::export(&self.store, &self.key, out, &options)
-            .expect("export")
-            .path
-    }
-}
-
-/// `caliber archive ARGS…`: exit code and stdout+stderr.
-fn archive(args: &[&str]) -> (i32, String) {
-    archive_with(args, &[])
-}
-
-/// `caliber archive ARGS…` with `env` set: exit code and stdout+stderr.
-fn archive_with(args: &[&str], env: &[(&str, String)]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_caliber"))
-        .arg("archive")
-        .args(args)
-        .env_remove("CALIBER_CONFIG")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .expect("run caliber");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-/// A new archive in `dir/archive`: its folder and recipient.
-fn new_archive(dir: &Path) -> (PathBuf, String) {
-    let a = dir.join("archive");
-    let (code, out) = archive(&["init", "--dir", s(&a)]);
-    assert_eq!(code, 0, "{out}");
-    (a, out.trim().to_owned())
-}
-
-fn enrol(a: &Path, site: &str, key: &str) {
-    let (code, out) = archive(&["enrol", "--dir", s(a), "--site-code", site, "--key", key]);
-    assert_eq!(code, 0, "{out}");
-}
-
-/// Every file under `dir` with its bytes, but the ingest lock (machinery, not content).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo = vec![dir.to_owned()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("list") {
-            let p = e.expect("entry").path();
-            if p.file_name()
-                .is_some_and(|n| n == caliber::archive::LOCK_FILE)
-            {
-                continue;
-            }
-            if p.is_dir() {
-                out.insert(p.strip_prefix(dir).expect("under").to_owned(), Vec::new());
-                todo.push(p);
-            } else {
-                let bytes = std::fs::read(&p).expect("read");
-                out.insert(p.strip_prefix(dir).expect("under").to_owned(), bytes);
-            }
-        }
-    }
-    out
-}
+use archive_kit::s3::{BUCKET, S3Server, s3_env};
+use archive_kit::{
+    Reap, SiteBox, TwoBoxes, archive, archive_with, enrol, lines_of, new_archive, next_line, s,
+    snapshot,
+};
+use caliber::archive::CompanyReport;
+use caliber::backup;
+use caliber::service;
 
 /// Ingest `file`, expecting a refusal containing `reason`, and the archive unchanged.
 fn assert_refused(a: &Path, file: &Path, reason: &str) {
@@ -310,38 +206,42 @@ fn a_stick_folder_is_ingested_file_by_file() {
     assert_eq!(out.matches("duplicate").count(), 2, "{out}");
 }
 
+/// `caliber archive export` of `site` (made on or before `at`) into `out`.
+fn export(a: &Path, site: &str, at: Option<&str>, out: &Path) -> (i32, String) {
+    let mut args = vec!["export", "--dir", s(a), "--site", site, "--out", s(out)];
+    if let Some(at) = at {
+        args.extend(["--at", at]);
+    }
+    archive(&args)
+}
+
 #[test]
 fn two_boxes_are_enrolled_ingested_reported_and_exported_for_restore() {
-    let t = tempfile::tempdir().expect("tmp");
-    let (a, recipient) = new_archive(t.path());
-    let austin = SiteBox::new(&t.path().join("box-a"), None);
-    let lyon = SiteBox::new(&t.path().join("box-b"), Some(["LYN-01", "LYN-02"]));
-    for (site, b) in [
-        ("ATX-01", &austin),
-        ("DTR-01", &austin),
-        ("LYN-01", &lyon),
-        ("LYN-02", &lyon),
-    ] {
-        enrol(&a, site, &b.key.fingerprint());
-    }
-    let a1 = austin.bundle(&t.path().join("out-a"), std::slice::from_ref(&recipient));
-    let a2 = austin.bundle(&t.path().join("out-a"), &[]);
-    let l1 = lyon.bundle(&t.path().join("out-l"), &[recipient]);
-    let (code, out) = archive(&["ingest", "--dir", s(&a), s(&a1), s(&a2), s(&l1)]);
-    assert_eq!(code, 0, "{out}");
-    assert_eq!(out.matches("accepted").count(), 3, "{out}");
+    let t = TwoBoxes::new();
+    let (a, recipient, austin, lyon) = (&t.archive, &t.recipient, &t.austin, &t.lyon);
+    let a1 = austin.bundle(&t.path("out-a"), std::slice::from_ref(recipient));
+    let a2 = austin.bundle(&t.path("out-a"), &[]);
+    let l1 = lyon.bundle(&t.path("out-l"), std::slice::from_ref(recipient));
+    t.ingest(&[&a1, &a2, &l1]);
 
     // The report: one row per site, the newest bundle, figures from the qualification engine.
-    let (code, json) = archive(&["report", "--dir", s(&a), "--format", "json"]);
+    let (code, json) = archive(&["report", "--dir", s(a), "--format", "json"]);
     assert_eq!(code, 0, "{json}");
-    let rows: Vec<caliber::archive::SiteSummary> = serde_json::from_str(&json).expect("json");
+    let report: CompanyReport = serde_json::from_str(&json).expect("json");
+    let rows: Vec<&caliber::archive::SiteSummary> =
+        report.sites.iter().map(|r| &r.summary).collect();
     assert_eq!(
         rows.iter()
             .map(|r| r.site_code.as_str())
             .collect::<Vec<_>>(),
         ["ATX-01", "LYN-01"]
     );
+    assert!(
+        report.awaiting_first_bundle.is_empty(),
+        "DTR-01 and LYN-02 travel in their box's bundles"
+    );
     assert_eq!(rows[0].sequence, 2, "the newest bundle of the site");
+    assert_eq!(report.sites[0].stored_bundles, 2);
     assert_eq!(rows[0].device_fingerprint, austin.key.fingerprint());
     assert_eq!(rows[1].device_fingerprint, lyon.key.fingerprint());
     let figures = service::dashboard_figures(&austin.store, rows[0].created_at).expect("figures");
@@ -357,7 +257,7 @@ fn two_boxes_are_enrolled_ingested_reported_and_exported_for_restore() {
         assert_eq!(within_90, figures.expiring[2].1);
         assert!(r.status_counts.values().sum::<usize>() > 0);
     }
-    let (code, csv) = archive(&["report", "--dir", s(&a), "--format", "csv"]);
+    let (code, csv) = archive(&["report", "--dir", s(a), "--format", "csv"]);
     assert_eq!(code, 0, "{csv}");
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(
@@ -366,33 +266,17 @@ fn two_boxes_are_enrolled_ingested_reported_and_exported_for_restore() {
     );
 
     // Export hands back the stored bundle byte for byte, and restore takes it.
-    let out = t.path().join("export").join("lyn.zip.age");
+    let out = t.dir.path().join("export").join("lyn.zip.age");
     std::fs::create_dir_all(out.parent().expect("parent")).expect("dir");
-    let (code, text) = archive(&[
-        "export",
-        "--dir",
-        s(&a),
-        "--site",
-        "lyn-01",
-        "--out",
-        s(&out),
-    ]);
+    let (code, text) = export(a, "lyn-01", None, &out);
     assert_eq!(code, 0, "{text}");
     assert_eq!(
         std::fs::read(&out).expect("out"),
         std::fs::read(&l1).expect("l1")
     );
-    let (code, text) = archive(&[
-        "export",
-        "--dir",
-        s(&a),
-        "--site",
-        "LYN-01",
-        "--out",
-        s(&out),
-    ]);
+    let (code, text) = export(a, "LYN-01", None, &out);
     assert_eq!(code, 2, "never overwrites: {text}");
-    let restored = t.path().join("replacement");
+    let restored = t.dir.path().join("replacement");
     let r = backup::restore(
         &out,
         &restored,
@@ -401,68 +285,24 @@ fn two_boxes_are_enrolled_ingested_reported_and_exported_for_restore() {
     )
     .expect("restore");
     assert_eq!(r.summary.site_codes, ["LYN-01", "LYN-02"]);
-    let plain = t.path().join("export").join("atx.zip");
-    let (code, text) = archive(&[
-        "export",
-        "--dir",
-        s(&a),
-        "--site",
-        "ATX-01",
-        "--out",
-        s(&plain),
-    ]);
+    let plain = t.dir.path().join("export").join("atx.zip");
+    let (code, text) = export(a, "ATX-01", None, &plain);
     assert_eq!(code, 0, "{text}");
     assert_eq!(
         std::fs::read(&plain).expect("out"),
         std::fs::read(&a2).expect("a2")
     );
-    let (code, text) = archive(&[
-        "export",
-        "--dir",
-        s(&a),
-        "--site",
+    let (code, text) = export(
+        a,
         "ATX-01",
-        "--at",
-        "2000-01-01",
-        "--out",
-        s(&t.path().join("none.zip")),
-    ]);
+        Some("2000-01-01"),
+        &t.dir.path().join("none.zip"),
+    );
     assert_eq!(code, 2, "{text}");
     assert!(
         text.contains("no stored bundle of site ATX-01 on or before 2000-01-01"),
         "{text}"
     );
-}
-
-/// Read `child`'s stdout lines on a thread, so the test can wait for one with a time limit.
-fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
-    use std::io::BufRead;
-    let stdout = child.stdout.take().expect("stdout piped");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-fn next_line(rx: &std::sync::mpsc::Receiver<String>) -> String {
-    rx.recv_timeout(std::time::Duration::from_secs(120))
-        .expect("a line from the watch within two minutes")
-}
-
-/// Stops and reaps a child left running by a failing test.
-struct Reap(std::process::Child);
-
-impl Drop for Reap {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]
@@ -611,96 +451,6 @@ fn watch_refuses_a_missing_folder_and_a_locked_archive() {
     assert!(arch.lock_ingest().is_ok(), "released when dropped");
 }
 
-/// A real S3-protocol server (`s3s` over a folder, as `s3s-fs` serves it) on 127.0.0.1,
-/// port 0, with one bucket, until dropped.
-struct S3Server {
-    port: u16,
-    root: PathBuf,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-const S3_KEY: &str = "caliber-test";
-const S3_SECRET: &str = "caliber-test-secret";
-const BUCKET: &str = "company-archive";
-
-impl S3Server {
-    fn start(root: &Path) -> S3Server {
-        std::fs::create_dir_all(root.join(BUCKET)).expect("bucket folder");
-        let (tx, rx) = std::sync::mpsc::channel();
-        let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = root.to_owned();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let fs = s3s_fs::FileSystem::new(&served).expect("s3s-fs");
-                let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-                builder.set_auth(s3s::auth::SimpleAuth::from_single(S3_KEY, S3_SECRET));
-                let service = builder.build();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr").port())
-                    .expect("send port");
-                loop {
-                    tokio::select! {
-                        accepted = listener.accept() => {
-                            let Ok((socket, _)) = accepted else { continue };
-                            let service = service.clone();
-                            tokio::spawn(async move {
-                                let io = hyper_util::rt::TokioIo::new(socket);
-                                let _ = hyper::server::conn::http1::Builder::new()
-                                    .serve_connection(io, service)
-                                    .await;
-                            });
-                        }
-                        _ = &mut stopped => break,
-                    }
-                }
-            });
-        });
-        let port = rx
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("the S3 server listens");
-        S3Server {
-            port,
-            root: root.to_owned(),
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    /// The environment that points `caliber archive --store` at this server.
-    fn env(&self) -> Vec<(&'static str, String)> {
-        s3_env(self.port)
-    }
-}
-
-impl Drop for S3Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn s3_env(port: u16) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
-        ("AWS_ACCESS_KEY_ID", S3_KEY.into()),
-        ("AWS_SECRET_ACCESS_KEY", S3_SECRET.into()),
-        ("AWS_REGION", "us-east-1".into()),
-        ("AWS_ALLOW_HTTP", "true".into()),
-    ]
-}
-
 #[test]
 fn the_object_store_archive_keeps_the_same_layout_and_rules() {
     let t = tempfile::tempdir().expect("tmp");
@@ -768,7 +518,8 @@ fn the_object_store_archive_keeps_the_same_layout_and_rules() {
     std::fs::write(&orphan, b"half a bundle").expect("orphan");
     let (code, json) = run(&["report", "--format", "json"]);
     assert_eq!(code, 0, "{json}");
-    let rows: Vec<caliber::archive::SiteSummary> = serde_json::from_str(&json).expect("json");
+    let report: CompanyReport = serde_json::from_str(&json).expect("json");
+    let rows: Vec<_> = report.sites.iter().map(|r| &r.summary).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].sequence, 2);
     assert!(rows[0].encrypted);

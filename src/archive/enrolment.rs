@@ -98,7 +98,7 @@ pub(super) fn read_log(storage: &dyn Storage) -> Result<Vec<EnrolmentEvent>> {
     parse_log(&log_text(storage)?)
 }
 
-fn parse_log(text: &str) -> Result<Vec<EnrolmentEvent>> {
+pub(super) fn parse_log(text: &str) -> Result<Vec<EnrolmentEvent>> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -117,7 +117,7 @@ pub(super) fn current(storage: &dyn Storage) -> Result<Vec<Enrolment>> {
     fold(read_log(storage)?)
 }
 
-fn fold(log: Vec<EnrolmentEvent>) -> Result<Vec<Enrolment>> {
+pub(super) fn fold(log: Vec<EnrolmentEvent>) -> Result<Vec<Enrolment>> {
     let mut sites: BTreeMap<String, Enrolment> = BTreeMap::new();
     for e in log {
         match e.action {

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 
 use super::identity::IdentityFile;
-use super::layout::{StoredBundle, bundle_key, copy_hashed, summary_key};
+use super::layout::{StoredBundle, bundle_key, copy_hashed, matrix_key, summary_key};
 use super::lock::IngestLock;
-use super::summary::{Figures, SiteSummary, percent};
+use super::summary::{Figures, SUMMARY_FORMAT, SiteSummary, TREND_POINTS, percent};
 use super::{Archive, ArchiveError, Result};
 use crate::backup::{self, BackupError, Refusal};
 
@@ -214,7 +214,8 @@ pub(super) fn ingest(
         }
         Err(e) => return Err(e.into()),
     };
-    let summary = SiteSummary {
+    let mut summary = SiteSummary {
+        format: SUMMARY_FORMAT,
         site_code: site.clone(),
         site_codes: verified.site_codes.clone(),
         device_fingerprint: fp,
@@ -235,13 +236,20 @@ pub(super) fn ingest(
         expiring: figures.expiring,
         gaps: figures.gaps,
         stations: figures.stations,
+        trend: Vec::new(),
     };
+    summary.trend = trend(&lock.stored, &summary);
     let json = serde_json::to_vec_pretty(&summary)
         .map_err(|e| ArchiveError::io("cannot encode the summary")(std::io::Error::other(e)))?;
-    // The bundle first, its summary last: until the summary is there the bundle is an orphan
-    // that is never listed (and that the next ingest removes).
+    let matrix = figures.matrix.encode()?;
+    // The bundle first, then its matrix, its summary last: until the summary is there the
+    // bundle is an orphan that is never listed (and that the next ingest removes).
     storage.store_file(&key, &scratch.copy)?;
-    if let Err(e) = storage.write(&summary_key(&key), &json) {
+    let written = storage
+        .write(&matrix_key(&key), &matrix)
+        .and_then(|()| storage.write(&summary_key(&key), &json));
+    if let Err(e) = written {
+        let _ = storage.remove(&matrix_key(&key));
         let _ = storage.remove(&key);
         return Err(e);
     }
@@ -251,4 +259,22 @@ pub(super) fn ingest(
         summary: summary.clone(),
     });
     Ok(IngestOutcome::Accepted(Box::new(summary), key))
+}
+
+/// The trend of `summary`: the site's stored bundles made before it, and itself, the last
+/// [`TREND_POINTS`] of them, oldest first.
+fn trend(stored: &[StoredBundle], summary: &SiteSummary) -> Vec<super::TrendPoint> {
+    let mut before: Vec<&SiteSummary> = stored
+        .iter()
+        .map(|b| &b.summary)
+        .filter(|s| s.site_code == summary.site_code && summary.is_newer_than(s))
+        .collect();
+    before.sort_by_key(|s| (s.created_at, s.sequence));
+    let skip = (before.len() + 1).saturating_sub(TREND_POINTS);
+    before
+        .into_iter()
+        .skip(skip)
+        .map(SiteSummary::point)
+        .chain([summary.point()])
+        .collect()
 }

@@ -1,7 +1,8 @@
 //! Where accepted bundles live: `sites/<code>/<yyyy>/<mm>/<timestamp>-<seq>.bundle` with
-//! `<same>.summary.json` beside it. The bundle is written first and its summary last: a bundle
-//! is stored exactly when its summary is there. A crash between the two leaves a bundle
-//! without a summary, an orphan that is never listed and that the next ingest removes.
+//! `<same>.matrix.json.gz` and `<same>.summary.json` beside it. The bundle is written first,
+//! then its matrix, and its summary last: a bundle is stored exactly when its summary is
+//! there. A crash before the summary leaves a bundle (and maybe a matrix) without a summary,
+//! orphans that are never listed and that the next ingest removes.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -41,6 +42,14 @@ pub(super) fn bundle_key(site: &str, at: Timestamp, sequence: u64) -> String {
 pub(super) fn summary_key(bundle: &str) -> String {
     format!(
         "{}.summary.json",
+        bundle.strip_suffix(".bundle").unwrap_or(bundle)
+    )
+}
+
+/// The matrix key beside a `.bundle` key.
+pub(super) fn matrix_key(bundle: &str) -> String {
+    format!(
+        "{}.matrix.json.gz",
         bundle.strip_suffix(".bundle").unwrap_or(bundle)
     )
 }
@@ -104,11 +113,11 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// What the archive holds: the stored bundles (by site, then time) and the orphans, bundles
-/// whose summary was never written (an ingest that crashed halfway).
+/// and matrices whose summary was never written (an ingest that crashed halfway).
 pub(super) struct Holdings {
     /// Bundles with their summaries.
     pub stored: Vec<StoredBundle>,
-    /// Keys of bundles without a summary.
+    /// Keys of bundles and matrices without a summary.
     pub orphans: Vec<String>,
 }
 
@@ -118,24 +127,40 @@ pub(super) fn holdings(storage: &dyn Storage) -> Result<Holdings> {
     let present: std::collections::BTreeSet<&str> = keys.iter().map(String::as_str).collect();
     let mut stored = Vec::new();
     let mut orphans = Vec::new();
+    for key in keys.iter().filter(|k| k.ends_with(".matrix.json.gz")) {
+        let bundle = format!("{}.bundle", key.trim_end_matches(".matrix.json.gz"));
+        if !present.contains(summary_key(&bundle).as_str()) {
+            orphans.push(key.clone());
+        }
+    }
     for key in keys.iter().filter(|k| k.ends_with(".bundle")) {
         let sk = summary_key(key);
         if !present.contains(sk.as_str()) {
             orphans.push(key.clone());
             continue;
         }
-        let Some(bytes) = storage.read(&sk)? else {
+        let Some(summary) = read_summary(storage, key)? else {
             orphans.push(key.clone());
             continue;
         };
-        let summary = serde_json::from_slice(&bytes).map_err(|e| ArchiveError::DamagedSummary {
-            path: sk.clone(),
-            message: e.to_string(),
-        })?;
         stored.push(StoredBundle {
             key: key.clone(),
             summary,
         });
     }
     Ok(Holdings { stored, orphans })
+}
+
+/// The summary of the bundle `bundle` (its key), `None` when there is none.
+pub(super) fn read_summary(storage: &dyn Storage, bundle: &str) -> Result<Option<SiteSummary>> {
+    let key = summary_key(bundle);
+    let Some(bytes) = storage.read(&key)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ArchiveError::DamagedSummary {
+            path: key,
+            message: e.to_string(),
+        })
 }

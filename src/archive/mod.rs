@@ -16,19 +16,26 @@
 //! and only then stored, the bundle first and its summary last. A refused bundle leaves the archive as it was. The
 //! layout and the refusals are in `docs/archive.md`.
 
+mod company;
 mod enrolment;
 mod identity;
 mod ingest;
 mod layout;
 mod lock;
 mod object;
+pub mod state;
 mod storage;
 mod summary;
 mod watch;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use company::{
+    Company, CompanyReport, CompanyView, ExpiryAcross, GapAcross, KeyState, Listed, ReportSite,
+    Site, SiteCount, SiteExpiry, key_state,
+};
 pub use enrolment::{ENROLMENT_LOG, Enrolment, EnrolmentAction, EnrolmentEvent};
 pub use identity::IDENTITY_FILE;
 pub use ingest::{IngestOutcome, IngestRefusal};
@@ -36,7 +43,10 @@ pub use layout::StoredBundle;
 pub use lock::{IngestLock, LOCK_FILE};
 pub use object::ObjectStorage;
 pub use storage::{LocalDir, Storage};
-pub use summary::{SiteSummary, SkillExpiry, SkillGap, report_csv};
+pub use summary::{
+    MatrixColumn, MatrixEntry, MatrixLine, SUMMARY_FORMAT, SiteMatrix, SiteSummary, SkillExpiry,
+    SkillGap, TREND_POINTS, TrendPoint,
+};
 pub use watch::{DropHandled, DropOutcome, WatchOptions, reason_path};
 
 /// The folder for copies and scratch stores while a bundle is being ingested; emptied after
@@ -148,6 +158,14 @@ pub enum ArchiveError {
     /// The qualification queries failed on a scratch store.
     #[error("cannot compute the summary: {0}")]
     Summary(String),
+    /// An archive in an object store without `--state`.
+    #[error(
+        "an archive in an object store keeps its logins in a local folder: give it with --state DIR"
+    )]
+    StateRequired,
+    /// A role the company view does not have.
+    #[error("'{0}' is not a role of the company view: viewer, auditor or admin")]
+    BadRole(String),
 }
 
 impl ArchiveError {
@@ -337,18 +355,26 @@ impl Archive {
             })
     }
 
-    /// The newest stored summary of each site, by site code.
-    pub fn report(&self) -> Result<Vec<SiteSummary>> {
-        let mut newest: std::collections::BTreeMap<String, SiteSummary> = Default::default();
-        for b in self.stored()? {
-            let replace = newest.get(&b.summary.site_code).is_none_or(|n| {
-                (n.created_at, n.sequence) < (b.summary.created_at, b.summary.sequence)
-            });
-            if replace {
-                newest.insert(b.summary.site_code.clone(), b.summary);
-            }
-        }
-        Ok(newest.into_values().collect())
+    /// What the archive holds as the company view shows it: every site's newest summary, its
+    /// trend and its stored bundles (summaries are read, bundles are not).
+    pub fn company(&self) -> Result<Company> {
+        Company::load(self.storage(), None)?
+            .ok_or_else(|| ArchiveError::Summary("the archive could not be listed".into()))
+    }
+
+    /// The summary stored beside the bundle `key`, `None` when there is none.
+    pub fn summary(&self, key: &str) -> Result<Option<SiteSummary>> {
+        layout::read_summary(self.storage(), key)
+    }
+
+    /// The matrix stored beside the bundle `key`, `None` for a bundle ingested before the
+    /// archive kept matrices (summary format 1).
+    pub fn matrix(&self, key: &str) -> Result<Option<SiteMatrix>> {
+        let mk = layout::matrix_key(key);
+        self.storage
+            .read(&mk)?
+            .map(|bytes| SiteMatrix::decode(&mk, &bytes))
+            .transpose()
     }
 
     /// The newest stored bundle of `site`, or the newest made on or before `on_or_before`

@@ -173,7 +173,7 @@ impl Storage for ObjectStorage {
         self.write(key, &bytes)
     }
 
-    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+    fn list_sized(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
         use futures_util::TryStreamExt;
         let under = self.object(prefix.trim_end_matches('/'));
         let metas: Vec<object_store::ObjectMeta> = self
@@ -185,13 +185,13 @@ impl Storage for ObjectStorage {
         } else {
             format!("{}/", self.prefix)
         };
-        let mut keys: Vec<String> = metas
+        let mut keys: Vec<(String, u64)> = metas
             .into_iter()
             .filter_map(|m| {
                 m.location
                     .as_ref()
                     .strip_prefix(strip.as_str())
-                    .map(str::to_owned)
+                    .map(|k| (k.to_owned(), m.size))
             })
             .collect();
         keys.sort();

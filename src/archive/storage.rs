@@ -28,8 +28,16 @@ pub trait Storage: std::fmt::Debug + Send + Sync {
     /// Store the local file `file` (in [`Storage::work_dir`]) as `key`, whole. The local file
     /// may be gone afterwards.
     fn store_file(&self, key: &str, file: &Path) -> Result<()>;
+    /// Every key under `prefix` (a folder, ending in `/`), sorted, with its size in bytes.
+    fn list_sized(&self, prefix: &str) -> Result<Vec<(String, u64)>>;
     /// Every key under `prefix` (a folder, ending in `/`), sorted.
-    fn list(&self, prefix: &str) -> Result<Vec<String>>;
+    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        Ok(self
+            .list_sized(prefix)?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect())
+    }
     /// Remove `key`; no error when it is already gone.
     fn remove(&self, key: &str) -> Result<()>;
     /// A local folder for copies and scratch stores while a bundle is ingested.
@@ -84,7 +92,7 @@ impl LocalDir {
         }
     }
 
-    fn walk(&self, folder: &Path, out: &mut Vec<String>) -> Result<()> {
+    fn walk(&self, folder: &Path, out: &mut Vec<(String, u64)>) -> Result<()> {
         let entries = match std::fs::read_dir(folder) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -101,17 +109,23 @@ impl LocalDir {
                 folder.display()
             )))?;
             let path = e.path();
-            let kind = e.file_type().map_err(ArchiveError::io(format!(
-                "cannot list {}",
-                folder.display()
-            )))?;
+            let listing = ArchiveError::io(format!("cannot list {}", folder.display()));
+            let kind = match e.file_type() {
+                Ok(k) => k,
+                Err(err) => return Err(listing(err)),
+            };
             if kind.is_dir() {
                 self.walk(&path, out)?;
             } else if kind.is_file()
                 && let Ok(rel) = path.strip_prefix(&self.dir)
                 && let Some(key) = rel.to_str()
             {
-                out.push(key.to_owned());
+                // A file removed since the folder was read (an orphan being cleaned) is skipped.
+                match e.metadata() {
+                    Ok(m) => out.push((key.to_owned(), m.len())),
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(err) => return Err(listing(err)),
+                }
             }
         }
         Ok(())
@@ -182,7 +196,7 @@ impl Storage for LocalDir {
         Ok(())
     }
 
-    fn list(&self, prefix: &str) -> Result<Vec<String>> {
+    fn list_sized(&self, prefix: &str) -> Result<Vec<(String, u64)>> {
         let mut out = Vec::new();
         self.walk(&self.path(prefix), &mut out)?;
         out.sort();

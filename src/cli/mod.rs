@@ -395,6 +395,42 @@ impl Resolved {
     }
 }
 
+/// The login with `email` (any case).
+fn user_by_email(store: &Store, email: &str) -> anyhow::Result<crate::domain::User> {
+    store
+        .read()?
+        .list::<crate::domain::User>()?
+        .into_iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+        .with_context(|| format!("no user with email {email}"))
+}
+
+/// `user add` (the box's and the archive's): a login with `role`, the password read from
+/// standard input.
+fn add_user(store: &Store, email: &str, role: AppRole, io: &mut CommandIo) -> anyhow::Result<()> {
+    use std::io::Write;
+    let password = password(io)?;
+    let input = UserInput {
+        email: email.to_owned(),
+        password,
+        role,
+        employee_id: None,
+    };
+    let u = service::create_user(store, &Actor::named("cli"), input)?;
+    writeln!(io.out, "added {} ({})", u.email, u.role)?;
+    Ok(())
+}
+
+/// `user passwd` (the box's and the archive's): a new password, read from standard input.
+fn change_password(store: &Store, email: &str, io: &mut CommandIo) -> anyhow::Result<()> {
+    use std::io::Write;
+    let password = password(io)?;
+    let user = user_by_email(store, email)?;
+    service::set_password(store, &Actor::named("cli"), user.id, &password)?;
+    writeln!(io.out, "password changed for {}", user.email)?;
+    Ok(())
+}
+
 fn password(io: &mut CommandIo) -> anyhow::Result<String> {
     let s = io.stdin()?;
     let p = s.trim_end_matches(['\r', '\n']).to_owned();
@@ -742,31 +778,8 @@ fn on_store(
             write!(io.out, "{summary}")?;
         }
         Command::User { command } => match command {
-            UserCommand::Add { email, role, .. } => {
-                let password = password(io)?;
-                let u = service::create_user(
-                    store,
-                    &cli_actor,
-                    UserInput {
-                        email,
-                        password,
-                        role,
-                        employee_id: None,
-                    },
-                )?;
-                writeln!(io.out, "added {} ({})", u.email, u.role)?;
-            }
-            UserCommand::Passwd { email, .. } => {
-                let password = password(io)?;
-                let user = store
-                    .read()?
-                    .list::<crate::domain::User>()?
-                    .into_iter()
-                    .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
-                    .with_context(|| format!("no user with email {email}"))?;
-                service::set_password(store, &cli_actor, user.id, &password)?;
-                writeln!(io.out, "password changed for {}", user.email)?;
-            }
+            UserCommand::Add { email, role, .. } => add_user(store, &email, role, io)?,
+            UserCommand::Passwd { email, .. } => change_password(store, &email, io)?,
         },
         Command::Token { command } => match command {
             TokenCommand::Create { role, name, .. } => {

@@ -74,25 +74,7 @@ pub fn serve(
                 }
             });
         }
-        // Abandoned sessions are removed every ten minutes, off the async threads.
-        let limits = web.session_limits();
-        let sweep_store = store.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-            loop {
-                tick.tick().await;
-                let s = sweep_store.clone();
-                let swept = tokio::task::spawn_blocking(move || {
-                    crate::service::remove_expired_sessions(&s, limits, jiff::Timestamp::now())
-                })
-                .await;
-                match swept {
-                    Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-                    Ok(Err(e)) => tracing::warn!("removing expired sessions: {e}"),
-                    _ => {}
-                }
-            }
-        });
+        tokio::spawn(sweep_sessions(store.clone(), web.session_limits()));
         if let Some(every) = backup.every {
             tokio::spawn(backup_schedule(store.clone(), backup.clone(), every));
         }
@@ -109,6 +91,25 @@ pub fn serve(
         super::connections::serve(listener, app, shutdown()).await;
         Ok(())
     })
+}
+
+/// Remove abandoned sessions every ten minutes, off the async threads (the box's server and
+/// the archive's company view).
+pub(super) async fn sweep_sessions(store: Arc<Store>, limits: crate::service::SessionLimits) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let s = store.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            crate::service::remove_expired_sessions(&s, limits, jiff::Timestamp::now())
+        })
+        .await;
+        match swept {
+            Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(Err(e)) => tracing::warn!("removing expired sessions: {e}"),
+            _ => {}
+        }
+    }
 }
 
 /// The server's own backup schedule: once a minute, make a bundle when one is due (the
@@ -218,7 +219,7 @@ fn digest_run(
     Ok(())
 }
 
-async fn shutdown() {
+pub(super) async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

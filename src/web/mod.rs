@@ -3,10 +3,10 @@
 //! calls the same service layer as the JSON API.
 
 mod badge;
-mod layout;
+pub(crate) mod layout;
 pub mod locale;
 mod pages;
-mod session;
+pub(crate) mod session;
 mod setup;
 mod throttle;
 
@@ -115,13 +115,13 @@ pub struct WebRoute {
 /// The router under construction, with the list of what it serves: [`routes`] comes from the
 /// same calls as [`router`], so a test over `routes()` sees every route a user can reach.
 #[derive(Default)]
-struct Routes {
-    router: Router<UiState>,
-    list: Vec<WebRoute>,
+pub(crate) struct Routes {
+    pub(crate) router: Router<UiState>,
+    pub(crate) list: Vec<WebRoute>,
 }
 
 impl Routes {
-    fn add(
+    pub(crate) fn add(
         mut self,
         path: &'static str,
         methods: Vec<&'static str>,
@@ -132,15 +132,20 @@ impl Routes {
         self
     }
 
-    fn get<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+    pub(crate) fn get<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add(path, vec!["GET"], get(h))
     }
 
-    fn post<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+    pub(crate) fn post<H: Handler<T, UiState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add(path, vec!["POST"], post(h))
     }
 
-    fn get_post<G: Handler<T, UiState>, T: 'static, P: Handler<U, UiState>, U: 'static>(
+    pub(crate) fn get_post<
+        G: Handler<T, UiState>,
+        T: 'static,
+        P: Handler<U, UiState>,
+        U: 'static,
+    >(
         self,
         path: &'static str,
         g: G,
