@@ -56,7 +56,7 @@ pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
 pub use import::{
     FileFormat, ImportKind, ImportReport, ImportRequest, ImportRow, MAX_IMPORT_BYTES, RowOutcome,
-    export_certifications, export_employees, import_file,
+    export_certifications, export_employees, guard_formula, import_file, unguard_formula,
 };
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{

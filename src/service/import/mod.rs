@@ -12,6 +12,7 @@
 mod certifications;
 mod employees;
 mod export;
+mod formula;
 mod table;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use crate::domain::*;
 use crate::store::{Actor, Store, Writer};
 
 pub use export::{export_certifications, export_employees};
+pub use formula::{guard_formula, unguard_formula};
 pub use table::FileFormat;
 
 /// Largest file an import accepts (about 200,000 certification rows as CSV).

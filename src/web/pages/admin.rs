@@ -524,13 +524,7 @@ pub async fn audit_csv(
         WebError::Internal
     };
     // Neutralise spreadsheet formulas; the csv writer does the quoting.
-    let cell = |s: &str| {
-        if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        }
-    };
+    let cell = |s: &str| service::guard_formula(s).into_owned();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Always)

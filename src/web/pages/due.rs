@@ -210,15 +210,9 @@ pub async fn due_csv(
             i.department.clone(),
             i.supervisor.clone(),
         ];
-        // Neutralise spreadsheet formulas in names people typed.
-        w.write_record(cells.iter().map(|c| {
-            if c.starts_with(['=', '+', '@']) {
-                format!("'{c}")
-            } else {
-                c.clone()
-            }
-        }))
-        .map_err(fail)?;
+        // Names people typed must not run as spreadsheet formulas.
+        w.write_record(cells.iter().map(|c| service::guard_formula(c).into_owned()))
+            .map_err(fail)?;
     }
     let bytes = w.into_inner().map_err(|_| WebError::Internal)?;
     Ok((
