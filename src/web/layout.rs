@@ -358,4 +358,6 @@ ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fc
 .cr80 svg { width:38mm; height:38mm; }
 .cr80 .n { font-weight:700; font-size:12pt; } .cr80 .s { font-size:9pt; color:#334155; }
 @media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
+tr:target td { background:var(--soonbg); }
+.card.alert { border-color:#fca5a5; background:var(--badbg); } .card.alert .big a { color:var(--bad); }
 "#;

@@ -101,6 +101,9 @@ pub struct UiState {
     pub web: Arc<WebState>,
     /// Backup settings (folder, schedule, recipients).
     pub backup: Arc<crate::service::BackupSettings>,
+    /// Stations with fewer people qualified than this are flagged on the dashboard and the
+    /// Stations page.
+    pub min_coverage: usize,
 }
 
 /// One route of the web UI: its path and the methods it answers.

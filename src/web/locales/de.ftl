@@ -500,3 +500,12 @@ coverage-lowest = Niedrigste Abdeckung
 stations-keys = Stationsschlüssel
 emp-language = Kiosk-Sprache
 emp-language-station = Wie die Station spricht
+
+## Import, Export, Schulungsplan und Busfaktor
+dash-bus-factor = Stationen unter der Mindestbesetzung
+dash-bus-factor-below = weniger als { $minimum } Personen jetzt qualifiziert
+dash-bus-factor-title = Busfaktor: Stationen mit zu wenig qualifizierten Personen
+dash-bus-factor-explain = { $count ->
+        [one] { $count } Station hat
+       *[other] { $count } Stationen haben
+    } weniger als { $minimum } Personen, die sie jetzt bedienen dürfen: ein oder zwei Ausfälle legen die Linie still. Öffnen Sie eine Station, um zu sehen, wer qualifiziert ist, bei wem es bald abläuft und wer gesperrt ist.

@@ -500,3 +500,12 @@ coverage-lowest = Lowest coverage
 stations-keys = Station keys
 emp-language = Kiosk language
 emp-language-station = As the station speaks
+
+## Imports, exports, training plan and the bus factor
+dash-bus-factor = Stations below minimum coverage
+dash-bus-factor-below = fewer than { $minimum } people qualified now
+dash-bus-factor-title = Bus factor: stations short of qualified people
+dash-bus-factor-explain = { $count ->
+        [one] { $count } station has
+       *[other] { $count } stations have
+    } fewer than { $minimum } people qualified to run them now: one or two absences stop the line. Open a station to see who is qualified, who lapses soon and who is blocked.

@@ -500,3 +500,12 @@ coverage-lowest = Cobertura mínima
 stations-keys = Claves de estación
 emp-language = Idioma del quiosco
 emp-language-station = El de la estación
+
+## Importaciones, exportaciones, plan de formación y factor autobús
+dash-bus-factor = Estaciones por debajo de la cobertura mínima
+dash-bus-factor-below = menos de { $minimum } personas habilitadas ahora
+dash-bus-factor-title = Factor autobús: estaciones con pocas personas habilitadas
+dash-bus-factor-explain = { $count ->
+        [one] { $count } estación tiene
+       *[other] { $count } estaciones tienen
+    } menos de { $minimum } personas habilitadas para operarlas ahora: una o dos ausencias paran la línea. Abra una estación para ver quién está habilitado, a quién le caduca pronto y quién está bloqueado.

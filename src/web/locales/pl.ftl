@@ -511,3 +511,13 @@ coverage-lowest = Najniższe pokrycie
 stations-keys = Klucze stanowisk
 emp-language = Język kiosku
 emp-language-station = Jak mówi stanowisko
+
+## Import, eksport, plan szkoleń i współczynnik autobusowy
+dash-bus-factor = Stanowiska poniżej minimalnej obsady
+dash-bus-factor-below = mniej niż { $minimum } osób z uprawnieniami teraz
+dash-bus-factor-title = Współczynnik autobusowy: stanowiska z za małą liczbą uprawnionych
+dash-bus-factor-explain = { $count ->
+        [one] { $count } stanowisko ma
+        [few] { $count } stanowiska mają
+       *[many] { $count } stanowisk ma
+    } mniej niż { $minimum } osób uprawnionych do obsługi teraz: jedna lub dwie nieobecności zatrzymują linię. Otwórz stanowisko, aby zobaczyć, kto ma uprawnienia, komu wkrótce wygasają i kto jest zablokowany.
