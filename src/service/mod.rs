@@ -19,6 +19,7 @@ mod secrets;
 mod sessions;
 mod setup;
 mod stations;
+mod training;
 
 use uuid::Uuid;
 
@@ -80,6 +81,10 @@ pub use sessions::{
 pub use setup::{SETUP_CODE_FILE, complete_setup, setup_open};
 pub use stations::{
     StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
+};
+pub use training::{
+    DEFAULT_PLAN_DAYS, MAX_PLAN_DAYS, TrainingFilter, TrainingNeed, TrainingPlan, TrainingReason,
+    training_plan,
 };
 
 use crate::store::StoreError;

@@ -132,6 +132,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/employees", tr!("nav-employees"), r.can_view_all()),
         ("/matrix", tr!("nav-matrix"), r.can_view_all()),
         ("/due", tr!("nav-due"), true),
+        ("/training", tr!("nav-training"), r.can_view_all()),
         ("/certify", tr!("nav-certify"), r.can_certify()),
         ("/approvals", tr!("nav-approvals"), r.can_certify()),
         ("/skills", tr!("nav-skills"), r.can_view_all()),
@@ -360,4 +361,11 @@ ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fc
 @media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
 tr:target td { background:var(--soonbg); }
 .card.alert { border-color:#fca5a5; background:var(--badbg); } .card.alert .big a { color:var(--bad); }
+section.signup { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1.2rem; }
+section.signup .blanks { display:flex; flex-wrap:wrap; gap:1.2rem 2rem; margin:.6rem 0 1rem; }
+section.signup .blank { display:inline-block; width:11rem; border-bottom:1px solid var(--ink); }
+table.signup th, table.signup td { border:1px solid #64748b; height:2.2rem; }
+table.signup .signature { width:28%; }
+@media print { section.signup { border:0; padding:0; break-after:page; } section.signup:last-child { break-after:auto; }
+  table.signup th { position:static; background:#fff; } main:has(section.signup) > h1 { display:none; } }
 "#;

@@ -502,6 +502,9 @@ emp-language = Kiosk-Sprache
 emp-language-station = Wie die Station spricht
 
 ## Import, Export, Schulungsplan und Busfaktor
+nav-training = Schulungsplan
+due-training-plan = Schulungsplan für diese Auswahl
+skills-training-plan = Schulungsplan für diese Qualifikation: wer sie bis wann braucht
 dash-bus-factor = Stationen unter der Mindestbesetzung
 dash-bus-factor-below = weniger als { $minimum } Personen jetzt qualifiziert
 dash-bus-factor-title = Busfaktor: Stationen mit zu wenig qualifizierten Personen
@@ -509,3 +512,43 @@ dash-bus-factor-explain = { $count ->
         [one] { $count } Station hat
        *[other] { $count } Stationen haben
     } weniger als { $minimum } Personen, die sie jetzt bedienen dürfen: ein oder zwei Ausfälle legen die Linie still. Öffnen Sie eine Station, um zu sehen, wer qualifiziert ist, bei wem es bald abläuft und wer gesperrt ist.
+days-not-a-number = „{ $days }“ ist keine Anzahl von Tagen
+plan-reason-missing = nie geschult
+plan-reason-expired = abgelaufen
+plan-reason-outdated = Nachschulung überfällig
+plan-reason-level = Stufe zu niedrig
+plan-reason-retraining = Nachschulung fällig
+plan-reason-expiring = läuft ab
+plan-due-now = sofort
+plan-scope-skill-line = { $skill } auf { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Linie { $line }
+plan-scope-all = Ganzer Standort
+plan-expiring-within = Läuft ab innerhalb von
+plan-csv = CSV dieses Plans
+plan-sheet = Teilnehmerliste zum Drucken
+plan-summary = { $trainings ->
+        [one] { $trainings } Schulung
+       *[other] { $trainings } Schulungen
+    } für { $people ->
+        [one] { $people } Person
+       *[other] { $people } Personen
+    } nötig (fehlend, abgelaufen, veraltet, Stufe zu niedrig, Nachschulung fällig oder Ablauf innerhalb von { $days } Tagen).
+plan-due = Fällig
+plan-reason = Grund
+plan-levels = Stufe erreicht / verlangt
+plan-number = Nummer
+plan-signature = Unterschrift
+plan-sheet-page = Teilnehmerlisten
+plan-sheet-title = Teilnehmerliste Schulung: { $skill }
+plan-sheet-date = Datum
+plan-sheet-time = Uhrzeit
+plan-sheet-place = Ort
+plan-sheet-trainer = Trainer
+plan-printed = gedruckt am { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } Liste
+       *[other] { $sheets } Listen
+    }, { $trainings } Namen.
+plan-back = Zurück zum Plan
+plan-nobody = In dieser Auswahl braucht niemand eine Schulung.

@@ -502,6 +502,9 @@ emp-language = Kiosk language
 emp-language-station = As the station speaks
 
 ## Imports, exports, training plan and the bus factor
+nav-training = Training plan
+due-training-plan = Training plan for this selection
+skills-training-plan = Training plan for this skill: who needs it by when
 dash-bus-factor = Stations below minimum coverage
 dash-bus-factor-below = fewer than { $minimum } people qualified now
 dash-bus-factor-title = Bus factor: stations short of qualified people
@@ -509,3 +512,43 @@ dash-bus-factor-explain = { $count ->
         [one] { $count } station has
        *[other] { $count } stations have
     } fewer than { $minimum } people qualified to run them now: one or two absences stop the line. Open a station to see who is qualified, who lapses soon and who is blocked.
+days-not-a-number = '{ $days }' is not a number of days
+plan-reason-missing = never trained
+plan-reason-expired = expired
+plan-reason-outdated = retraining overdue
+plan-reason-level = level too low
+plan-reason-retraining = retraining due
+plan-reason-expiring = expiring
+plan-due-now = now
+plan-scope-skill-line = { $skill } on { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Line { $line }
+plan-scope-all = Whole site
+plan-expiring-within = Expiring within
+plan-csv = CSV of this plan
+plan-sheet = Printable sign-up sheet
+plan-summary = { $trainings ->
+        [one] { $trainings } training
+       *[other] { $trainings } trainings
+    } needed by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    } (missing, expired, outdated, level too low, retraining due, or expiring within { $days } days).
+plan-due = Due
+plan-reason = Why
+plan-levels = Level held / required
+plan-number = Number
+plan-signature = Signature
+plan-sheet-page = Sign-up sheets
+plan-sheet-title = Training sign-up: { $skill }
+plan-sheet-date = Date
+plan-sheet-time = Time
+plan-sheet-place = Place
+plan-sheet-trainer = Trainer
+plan-printed = printed { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } sheet
+       *[other] { $sheets } sheets
+    }, { $trainings } names.
+plan-back = Back to the plan
+plan-nobody = Nobody needs training in this selection.

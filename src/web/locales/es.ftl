@@ -502,6 +502,9 @@ emp-language = Idioma del quiosco
 emp-language-station = El de la estación
 
 ## Importaciones, exportaciones, plan de formación y factor autobús
+nav-training = Plan de formación
+due-training-plan = Plan de formación de esta selección
+skills-training-plan = Plan de formación de esta competencia: quién la necesita y para cuándo
 dash-bus-factor = Estaciones por debajo de la cobertura mínima
 dash-bus-factor-below = menos de { $minimum } personas habilitadas ahora
 dash-bus-factor-title = Factor autobús: estaciones con pocas personas habilitadas
@@ -509,3 +512,43 @@ dash-bus-factor-explain = { $count ->
         [one] { $count } estación tiene
        *[other] { $count } estaciones tienen
     } menos de { $minimum } personas habilitadas para operarlas ahora: una o dos ausencias paran la línea. Abra una estación para ver quién está habilitado, a quién le caduca pronto y quién está bloqueado.
+days-not-a-number = '{ $days }' no es un número de días
+plan-reason-missing = sin formación
+plan-reason-expired = caducada
+plan-reason-outdated = reciclaje vencido
+plan-reason-level = nivel insuficiente
+plan-reason-retraining = reciclaje pendiente
+plan-reason-expiring = caduca pronto
+plan-due-now = ya
+plan-scope-skill-line = { $skill } en { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Línea { $line }
+plan-scope-all = Todo el centro
+plan-expiring-within = Caducan en los próximos
+plan-csv = CSV de este plan
+plan-sheet = Hoja de inscripción para imprimir
+plan-summary = { $trainings ->
+        [one] { $trainings } formación necesaria
+       *[other] { $trainings } formaciones necesarias
+    } para { $people ->
+        [one] { $people } persona
+       *[other] { $people } personas
+    } (sin formación, caducada, desactualizada, nivel insuficiente, reciclaje pendiente o caduca en los próximos { $days } días).
+plan-due = Para
+plan-reason = Motivo
+plan-levels = Nivel obtenido / requerido
+plan-number = Número
+plan-signature = Firma
+plan-sheet-page = Hojas de inscripción
+plan-sheet-title = Inscripción a la formación: { $skill }
+plan-sheet-date = Fecha
+plan-sheet-time = Hora
+plan-sheet-place = Lugar
+plan-sheet-trainer = Formador
+plan-printed = impreso el { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } hoja
+       *[other] { $sheets } hojas
+    }, { $trainings } nombres.
+plan-back = Volver al plan
+plan-nobody = Nadie necesita formación en esta selección.

@@ -513,6 +513,9 @@ emp-language = Język kiosku
 emp-language-station = Jak mówi stanowisko
 
 ## Import, eksport, plan szkoleń i współczynnik autobusowy
+nav-training = Plan szkoleń
+due-training-plan = Plan szkoleń dla tego wyboru
+skills-training-plan = Plan szkoleń dla tej umiejętności: kto jej potrzebuje i do kiedy
 dash-bus-factor = Stanowiska poniżej minimalnej obsady
 dash-bus-factor-below = mniej niż { $minimum } osób z uprawnieniami teraz
 dash-bus-factor-title = Współczynnik autobusowy: stanowiska z za małą liczbą uprawnionych
@@ -521,3 +524,34 @@ dash-bus-factor-explain = { $count ->
         [few] { $count } stanowiska mają
        *[many] { $count } stanowisk ma
     } mniej niż { $minimum } osób uprawnionych do obsługi teraz: jedna lub dwie nieobecności zatrzymują linię. Otwórz stanowisko, aby zobaczyć, kto ma uprawnienia, komu wkrótce wygasają i kto jest zablokowany.
+days-not-a-number = „{ $days }” nie jest liczbą dni
+plan-reason-missing = brak szkolenia
+plan-reason-expired = wygasło
+plan-reason-outdated = zaległe ponowne szkolenie
+plan-reason-level = za niski poziom
+plan-reason-retraining = wymagane ponowne szkolenie
+plan-reason-expiring = wkrótce wygasa
+plan-due-now = teraz
+plan-scope-skill-line = { $skill } na linii { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Linia { $line }
+plan-scope-all = Cały zakład
+plan-expiring-within = Wygasa w ciągu
+plan-csv = CSV tego planu
+plan-sheet = Lista zapisów do druku
+plan-summary = Potrzebne szkolenia: { $trainings }, osoby: { $people } (brak, wygasłe, nieaktualne, za niski poziom, wymagane ponowne szkolenie lub wygasające w ciągu { $days } dni).
+plan-due = Termin
+plan-reason = Powód
+plan-levels = Poziom posiadany / wymagany
+plan-number = Numer
+plan-signature = Podpis
+plan-sheet-page = Listy zapisów
+plan-sheet-title = Lista zapisów na szkolenie: { $skill }
+plan-sheet-date = Data
+plan-sheet-time = Godzina
+plan-sheet-place = Miejsce
+plan-sheet-trainer = Prowadzący
+plan-printed = wydrukowano { $date }
+plan-sheet-count = Listy: { $sheets }, nazwiska: { $trainings }.
+plan-back = Powrót do planu
+plan-nobody = W tym wyborze nikt nie potrzebuje szkolenia.
