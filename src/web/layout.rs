@@ -137,6 +137,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/approvals", tr!("nav-approvals"), r.can_certify()),
         ("/skills", tr!("nav-skills"), r.can_view_all()),
         ("/requirements", tr!("nav-requirements"), r.can_view_all()),
+        ("/imports", tr!("nav-import"), r.can_manage_catalog()),
         ("/stations", tr!("nav-stations"), true),
         ("/users", tr!("nav-users"), r.can_manage_users()),
         ("/audit", tr!("nav-audit"), r.can_view_audit()),
@@ -359,6 +360,9 @@ ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fc
 .cr80 svg { width:38mm; height:38mm; }
 .cr80 .n { font-weight:700; font-size:12pt; } .cr80 .s { font-size:9pt; color:#334155; }
 @media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
+fieldset { border:0; padding:0; margin:0; } legend { font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
+label.inline { display:inline-block; font-weight:400; margin-right:1.2rem; }
+details.import-rows { margin:.8rem 0; } details.import-rows summary { cursor:pointer; font-weight:600; }
 tr:target td { background:var(--soonbg); }
 .card.alert { border-color:#fca5a5; background:var(--badbg); } .card.alert .big a { color:var(--bad); }
 section.signup { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1.2rem; }

@@ -10,6 +10,7 @@ mod certs;
 mod dashboard;
 mod due;
 mod employees;
+mod imports;
 mod matrix;
 mod training;
 
@@ -30,6 +31,10 @@ pub use due::{due, due_csv};
 pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
+};
+pub use imports::{
+    MAX_UPLOAD_BODY, StagedImports, commit as import_commit, export as export_records, imports,
+    preview as import_preview,
 };
 pub use matrix::{matrix, matrix_cell, matrix_csv};
 pub use training::{training, training_csv, training_sheet};
