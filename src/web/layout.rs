@@ -364,6 +364,10 @@ fieldset { border:0; padding:0; margin:0; } legend { font-weight:600; font-size:
 label.inline { display:inline-block; font-weight:400; margin-right:1.2rem; }
 details.import-rows { margin:.8rem 0; } details.import-rows summary { cursor:pointer; font-weight:600; }
 tr:target td { background:var(--soonbg); }
+.badge { display:inline-block; padding:.05rem .45rem; border-radius:999px; font-size:.8rem; font-weight:600; white-space:nowrap; }
+.badge.red { background:var(--badbg); color:var(--bad); } #line-coverage { margin-top:1.2rem; }
+form.filters { display:flex; flex-wrap:wrap; gap:.5rem 1.2rem; align-items:flex-end; background:#fff; padding:.8rem 1rem; border:1px solid var(--line); border-radius:8px; margin-bottom:.8rem; }
+form.filters label { margin:0; } form.filters select, form.filters input { width:auto; } form.filters input[type=number] { width:5.5em; }
 .card.alert { border-color:#fca5a5; background:var(--badbg); } .card.alert .big a { color:var(--bad); }
 section.signup { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1.2rem; }
 section.signup .blanks { display:flex; flex-wrap:wrap; gap:1.2rem 2rem; margin:.6rem 0 1rem; }

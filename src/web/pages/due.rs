@@ -126,7 +126,7 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
     let other_sort = if q.sort == "desc" { "" } else { "desc" };
     let body = html! {
         form.filters method="get" action="/due" {
-            label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days) style="width:5em"; " " (tr!("due-days")) }
+            label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days); " " (tr!("due-days")) }
             label { input type="checkbox" name="expired" value="0" checked[q.expired == "0"]; " " (tr!("due-hide-expired")) }
             (select("site", tr!("col-site"), &sites, &q.site))
             (select("department", tr!("col-department"), &departments, &q.department))

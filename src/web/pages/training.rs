@@ -139,7 +139,7 @@ pub async fn training(
         form.filters method="get" action="/training" {
             (select("skill", tr!("col-skill"), &skills, &q.skill))
             (select("line", tr!("due-line"), &lines, &q.line))
-            label { (tr!("plan-expiring-within")) " " input type="number" name="days" min="0" max=(service::MAX_PLAN_DAYS) value=(plan.days) style="width:5em"; " " (tr!("due-days")) }
+            label { (tr!("plan-expiring-within")) " " input type="number" name="days" min="0" max=(service::MAX_PLAN_DAYS) value=(plan.days); " " (tr!("due-days")) }
             button type="submit" { (tr!("due-show")) }
             " "
             a href={ "/training.csv?" (qs) } { (tr!("plan-csv")) }
