@@ -6,85 +6,13 @@
 
 mod common;
 
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use caliber::app::AppState;
 use caliber::domain::Employee;
 use caliber::store::Store;
-use fantoccini::{ClientBuilder, Locator};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-fn start_driver() -> (Driver, String) {
-    assert!(
-        Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
-        "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)"
-    );
-    let port = free_port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (Driver(child), format!("http://127.0.0.1:{port}"))
-}
-
-/// Where screenshots go: `docs/screens/` when `CALIBER_UPDATE_SCREENS=1` (to refresh the
-/// committed pictures), otherwise a temporary folder, so a test run leaves the tree clean.
-fn screens() -> PathBuf {
-    static TEMP: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let d = if std::env::var_os("CALIBER_UPDATE_SCREENS").is_some_and(|v| v == "1") {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screens")
-    } else {
-        TEMP.get_or_init(|| tempfile::tempdir().expect("tempdir"))
-            .path()
-            .to_owned()
-    };
-    std::fs::create_dir_all(&d).expect("screens folder");
-    d
-}
-
-/// Wait (up to 10 s) until the page's source contains `text`: clicks navigate asynchronously.
-async fn wait_for(c: &fantoccini::Client, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(src) = c.source().await
-            && src.contains(text)
-        {
-            return src;
-        }
-        assert!(Instant::now() < deadline, "page never showed {text:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use common::browser::{session, shot, start_driver, wait_for};
+use fantoccini::Locator;
 
 #[test]
 fn supervisor_flow_in_a_real_browser() {
@@ -99,30 +27,8 @@ fn supervisor_flow_in_a_real_browser() {
         .build()
         .expect("rt");
     rt.block_on(async move {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--no-first-run", "--window-size=1366,900",
-                         format!("--user-data-dir={}", profile.path().display())]
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&webdriver)
-            .await
-            .expect("browser session");
-        let shot = |name: &'static str| {
-            let c = c.clone();
-            async move {
-                let png = c.screenshot().await.expect("screenshot");
-                std::fs::write(screens().join(name), png).expect("save screenshot");
-            }
-        };
+        let c = session(&webdriver, profile.path(), &[], None).await;
+        let shot = |name: &'static str| shot(&c, name);
 
         // Log in.
         c.goto(&format!("{base}/login")).await.expect("login page");
@@ -265,53 +171,70 @@ fn a_spanish_browser_gets_spanish_until_the_user_chooses_otherwise() {
         .build()
         .expect("rt");
     rt.block_on(async move {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--no-first-run", "--window-size=1366,900", "--lang=es-MX",
-                         "--accept-lang=es-MX,es",
-                         format!("--user-data-dir={}", profile.path().display())],
-                "prefs": { "intl.accept_languages": "es-MX,es" }
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&webdriver)
-            .await
-            .expect("browser session");
-        let shot = |name: &'static str| {
-            let c = c.clone();
-            async move {
-                let png = c.screenshot().await.expect("screenshot");
-                std::fs::write(screens().join(name), png).expect("save screenshot");
-            }
-        };
+        let c = session(
+            &webdriver,
+            profile.path(),
+            &["--lang=es-MX", "--accept-lang=es-MX,es"],
+            Some(serde_json::json!({ "intl.accept_languages": "es-MX,es" })),
+        )
+        .await;
+        let shot = |name: &'static str| shot(&c, name);
 
         c.goto(&format!("{base}/login")).await.expect("login page");
         let login = wait_for(&c, "Iniciar sesión").await;
-        assert!(login.contains("lang=\"es\""), "the login page says it is Spanish");
-        c.find(Locator::Id("email")).await.expect("email").send_keys("admin@caliber.local").await.expect("type");
-        c.find(Locator::Id("password")).await.expect("pw").send_keys("caliber-admin-demo").await.expect("type");
-        c.find(Locator::Css("button.primary")).await.expect("button").click().await.expect("click");
+        assert!(
+            login.contains("lang=\"es\""),
+            "the login page says it is Spanish"
+        );
+        c.find(Locator::Id("email"))
+            .await
+            .expect("email")
+            .send_keys("admin@caliber.local")
+            .await
+            .expect("type");
+        c.find(Locator::Id("password"))
+            .await
+            .expect("pw")
+            .send_keys("caliber-admin-demo")
+            .await
+            .expect("type");
+        c.find(Locator::Css("button.primary"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("click");
         let dash = wait_for(&c, "<h1>Panel</h1>").await;
         assert!(dash.contains("Carencias por competencia") && dash.contains("Cerrar sesión"));
         shot("dashboard-es.png").await;
 
         // The badge page, phone-sized, with its date in Spanish.
-        let maria = demo.employees.iter().find(|e| e.number == "E1001").expect("maria");
+        let maria = demo
+            .employees
+            .iter()
+            .find(|e| e.number == "E1001")
+            .expect("maria");
         c.set_window_size(412, 860).await.expect("phone size");
-        c.goto(&format!("{base}/b/{}", maria.badge_token)).await.expect("badge");
+        c.goto(&format!("{base}/b/{}", maria.badge_token))
+            .await
+            .expect("badge");
         // The browser's serialised page writes the dates' no-break spaces as `&nbsp;`.
-        let badge = wait_for(&c, "Competencias requeridas").await.replace("&nbsp;", "\u{a0}");
-        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
-        let months = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"];
+        let badge = wait_for(&c, "Competencias requeridas")
+            .await
+            .replace("&nbsp;", "\u{a0}");
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        let months = [
+            "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+        ];
         let m = usize::try_from(today.month() - 1).expect("month");
-        let checked = format!("Comprobado el {}\u{a0}{}\u{a0}{}", today.day(), months[m], today.year());
+        let checked = format!(
+            "Comprobado el {}\u{a0}{}\u{a0}{}",
+            today.day(),
+            months[m],
+            today.year()
+        );
         assert!(badge.contains(&checked), "{checked}");
         shot("badge-page-es.png").await;
         c.set_window_size(1366, 900).await.expect("desktop size");
@@ -320,8 +243,18 @@ fn a_spanish_browser_gets_spanish_until_the_user_chooses_otherwise() {
         // Spanish.
         c.goto(&format!("{base}/account")).await.expect("account");
         wait_for(&c, "Mi cuenta").await;
-        c.find(Locator::Id("language")).await.expect("select").select_by_value("de").await.expect("choose");
-        c.find(Locator::Css("form.grid button.primary")).await.expect("save").click().await.expect("click");
+        c.find(Locator::Id("language"))
+            .await
+            .expect("select")
+            .select_by_value("de")
+            .await
+            .expect("choose");
+        c.find(Locator::Css("form.grid button.primary"))
+            .await
+            .expect("save")
+            .click()
+            .await
+            .expect("click");
         wait_for(&c, "Gespeichert.").await;
         c.goto(&format!("{base}/")).await.expect("dashboard");
         let dash = wait_for(&c, "<h1>Übersicht</h1>").await;
