@@ -23,6 +23,9 @@ pub struct AppState {
     pub web: Arc<WebState>,
     /// Where backups go, how many are kept, how often, to whom they are encrypted.
     pub backup: Arc<BackupSettings>,
+    /// Stations with fewer people qualified than this are flagged ("bus factor"):
+    /// `min_coverage` in caliber.toml, default [`crate::service::DEFAULT_MIN_COVERAGE`].
+    pub min_coverage: usize,
 }
 
 impl AppState {
@@ -33,7 +36,14 @@ impl AppState {
             store,
             started: Instant::now(),
             web: Arc::new(WebState::new(WebSettings::default())),
+            min_coverage: crate::service::DEFAULT_MIN_COVERAGE,
         }
+    }
+
+    /// The same state with another minimum station coverage.
+    pub fn with_min_coverage(mut self, minimum: usize) -> Self {
+        self.min_coverage = minimum;
+        self
     }
 
     /// The same state with other backup settings (folder, retention, schedule, recipients).
@@ -54,6 +64,7 @@ impl AppState {
             store: self.store.clone(),
             started: self.started,
             backup: self.backup.clone(),
+            min_coverage: self.min_coverage,
         }
     }
 
@@ -63,6 +74,7 @@ impl AppState {
             store: self.store.clone(),
             web: self.web.clone(),
             backup: self.backup.clone(),
+            min_coverage: self.min_coverage,
         }
     }
 }

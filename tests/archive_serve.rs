@@ -620,13 +620,10 @@ fn summaries_of_the_first_format_are_still_read() {
     assert!(!orphan.exists());
 }
 
-#[path = "common/browser.rs"]
-mod browser_kit;
-
 #[test]
 fn the_company_dashboard_in_a_real_browser() {
-    use browser_kit::{CHROMIUM, screens, start_driver, wait_for};
-    use fantoccini::{ClientBuilder, Locator};
+    use common::browser::{session, shot, start_driver, wait_for};
+    use fantoccini::Locator;
     let t = TwoBoxes::new();
     let a = &t.archive;
     // People hired between the bundles, so each site's trend moves.
@@ -655,22 +652,7 @@ fn the_company_dashboard_in_a_real_browser() {
         .expect("rt");
     let base = srv.base.clone();
     rt.block_on(async move {
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--no-first-run", "--window-size=1366,840",
-                         format!("--user-data-dir={}", profile.path().display())]
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&webdriver)
-            .await
-            .expect("browser session");
+        let c = session(&webdriver, profile.path(), &[], None).await;
         c.goto(&format!("{base}/login")).await.expect("login page");
         c.find(Locator::Id("email")).await.expect("email").send_keys("quality@corp.test").await.expect("type");
         c.find(Locator::Id("password")).await.expect("pw").send_keys(PASSWORD).await.expect("type");
@@ -687,12 +669,10 @@ fn the_company_dashboard_in_a_real_browser() {
             .await
             .expect("script");
         assert_eq!(drawn, serde_json::json!([2, true]));
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(screens().join("archive-dashboard.png"), png).expect("save");
+        shot(&c, "archive-dashboard.png").await;
         c.goto(&format!("{base}/sites/ATX-01")).await.expect("site");
         wait_for(&c, "<h1>Site ATX-01</h1>").await;
-        let png = c.screenshot().await.expect("screenshot");
-        std::fs::write(screens().join("archive-site.png"), png).expect("save");
+        shot(&c, "archive-site.png").await;
         c.close().await.expect("close");
     });
 }

@@ -8,46 +8,11 @@ use std::sync::Arc;
 use caliber::app::AppState;
 use caliber::service::{self, DueFilter};
 use caliber::store::Store;
+use common::WebClient;
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_idle_connections(0)
-        .build()
-        .into()
-}
-
-/// Log in through the form; returns the session cookie.
-fn login(agent: &ureq::Agent, base: &str, email: &str, password: &str) -> String {
-    let (cookie, token) = common::login_token(agent, base);
-    let r = agent
-        .post(&format!("{base}/login"))
-        .header("cookie", &cookie)
-        .send_form([
-            ("login_csrf", token.as_str()),
-            ("email", email),
-            ("password", password),
-            ("next", "/"),
-        ])
-        .expect("login");
-    assert_eq!(r.status().as_u16(), 303, "login as {email}");
-    r.headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("session cookie")
-        .to_owned()
-}
-
-fn get(agent: &ureq::Agent, base: &str, cookie: &str, path: &str) -> (u16, String) {
-    let mut r = agent
-        .get(&format!("{base}{path}"))
-        .header("cookie", cookie)
-        .call()
-        .expect("get");
-    let body = r.body_mut().read_to_string().unwrap_or_default();
-    (r.status().as_u16(), body)
+fn get(c: &WebClient, path: &str) -> (u16, String) {
+    let a = c.get(path);
+    (a.status, a.body)
 }
 
 #[test]
@@ -57,7 +22,6 @@ fn due_list_matches_the_dashboard_and_every_role_reads_it() {
     let now = jiff::Timestamp::now();
     caliber::seed::seed_demo(&store, now).expect("seed");
     let base = common::serve_state(AppState::new(store.clone()));
-    let a = agent();
 
     // The service: the not-yet-expired part of the list equals the dashboard's figures.
     let figures = service::dashboard_figures(&store, now).expect("figures");
@@ -114,13 +78,13 @@ fn due_list_matches_the_dashboard_and_every_role_reads_it() {
     assert!(too_far.is_err());
 
     // The web: the dashboard's figure links to the page, which shows the same count.
-    let admin = login(&a, &base, "admin@caliber.local", "caliber-admin-demo");
-    let (st, dash) = get(&a, &base, &admin, "/");
+    let admin = WebClient::login(&base, "admin@caliber.local", "caliber-admin-demo");
+    let (st, dash) = get(&admin, "/");
     assert_eq!(st, 200);
     let (days, n) = figures.expiring[0];
     let link = format!("href=\"/due?expired=0&amp;days={days}\">{n}</a>");
     assert!(dash.contains(&link), "dashboard links {link}");
-    let (st, page) = get(&a, &base, &admin, &format!("/due?expired=0&days={days}"));
+    let (st, page) = get(&admin, &format!("/due?expired=0&days={days}"));
     assert_eq!(st, 200);
     let summary = if n == 1 {
         format!("1 required certification expires within {days} days")
@@ -132,12 +96,12 @@ fn due_list_matches_the_dashboard_and_every_role_reads_it() {
         ("auditor@caliber.local", "caliber-auditor-demo"),
         ("viewer@caliber.local", "caliber-viewer-demo"),
     ] {
-        let c = login(&a, &base, email, password);
-        let (st, page) = get(&a, &base, &c, "/due?days=90");
+        let c = WebClient::login(&base, email, password);
+        let (st, page) = get(&c, "/due?days=90");
         assert_eq!(st, 200, "{email}");
         assert!(page.contains(&all[0].name), "{email} sees the list");
     }
-    let (st, csv) = get(&a, &base, &admin, "/due.csv?days=90");
+    let (st, csv) = get(&admin, "/due.csv?days=90");
     assert_eq!(st, 200);
     assert_eq!(
         csv.lines().count(),
@@ -145,6 +109,6 @@ fn due_list_matches_the_dashboard_and_every_role_reads_it() {
         "the CSV is the same list"
     );
     assert!(csv.starts_with("employee_number,name,skill"));
-    let (st, _) = get(&a, &base, &admin, "/due?days=abc");
+    let (st, _) = get(&admin, "/due?days=abc");
     assert_eq!(st, 422, "a bad window is refused with a message");
 }

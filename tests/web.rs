@@ -229,6 +229,11 @@ fn every_route_checks_the_role_on_the_server() {
         ("/matrix/E1001/SAFE".into(), staff),
         ("/due".into(), all),
         ("/due.csv".into(), all),
+        ("/training".into(), staff),
+        ("/training.csv".into(), staff),
+        ("/training/sheet".into(), staff),
+        ("/imports".into(), catalog),
+        ("/exports/employees.csv".into(), staff),
         (format!("/attachments/{evidence}"), staff),
         ("/skills".into(), staff),
         (format!("/skills/{skill}"), staff),
@@ -336,6 +341,16 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/requirements/{nobody}/delete"), vec![], catalog),
         ("/backups".into(), vec![], admin),
         ("/account/language".into(), vec![("language", "xx")], all),
+        (
+            "/imports/preview".into(),
+            vec![("kind", "employees")],
+            catalog,
+        ),
+        (
+            "/imports/commit".into(),
+            vec![("token", "x"), ("sha256", "")],
+            catalog,
+        ),
     ];
     // Every route the router serves has an expectation here (or is public by design), so a
     // new route cannot slip in without a role check being tested.

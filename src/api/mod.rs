@@ -54,6 +54,8 @@ pub struct ApiState {
     pub started: Instant,
     /// Backup settings (folder, schedule, recipients).
     pub backup: Arc<crate::service::BackupSettings>,
+    /// The minimum station coverage `GET /api/v1/coverage` measures against by default.
+    pub min_coverage: usize,
 }
 
 /// Run store work off the async threads: redb commits fsync and argon2 is slow on purpose.

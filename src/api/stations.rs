@@ -69,7 +69,8 @@ pub async fn rotate_station_key(
 pub struct CoverageQuery {
     /// Only this station (default: every station).
     pub station_id: Option<Uuid>,
-    /// Flag stations with fewer qualified people than this (default 3).
+    /// Flag stations with fewer qualified people than this (default: the server's
+    /// `min_coverage`, 3 unless configured).
     pub minimum: Option<usize>,
 }
 
@@ -84,7 +85,7 @@ pub async fn coverage(
     _p: Principal,
     super::ApiQuery(q): super::ApiQuery<CoverageQuery>,
 ) -> ApiResult<ApiJson<service::Coverage>> {
-    let minimum = q.minimum.unwrap_or(service::DEFAULT_MIN_COVERAGE);
+    let minimum = q.minimum.unwrap_or(st.min_coverage);
     let out = super::heavy(move || {
         service::coverage(&st.store, q.station_id, minimum, jiff::Timestamp::now())
     })

@@ -44,6 +44,24 @@ pub struct FileConfig {
     pub smtp: Option<SmtpConfig>,
     /// Who is told about expiring certifications and when (`[digest]`).
     pub digest: Option<DigestConfig>,
+    /// Stations with fewer people qualified now than this are flagged on the dashboard
+    /// ("bus factor") and in `GET /api/v1/coverage` (default 3). Read as any TOML value so a
+    /// wrong one is refused with its name and the range, by [`FileConfig::min_coverage`].
+    pub min_coverage: Option<toml::Value>,
+}
+
+/// The largest `min_coverage` accepted: more people than any station is staffed with.
+pub const MAX_MIN_COVERAGE: i64 = 1000;
+
+/// A TOML value as written in the file, for an error message.
+fn shown(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => format!("\"{s}\""),
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        other => format!("a {}", other.type_str()),
+    }
 }
 
 /// `[smtp]`: the relay expiry digests go through.
@@ -210,6 +228,28 @@ impl FileConfig {
         Ok(s)
     }
 
+    /// The minimum station coverage: `min_coverage`, a whole number of people from 1 to
+    /// [`MAX_MIN_COVERAGE`], else [`crate::service::DEFAULT_MIN_COVERAGE`]. Refused at start
+    /// with the value and the range, not silently replaced by the default.
+    pub fn min_coverage(&self) -> anyhow::Result<usize> {
+        let Some(value) = &self.min_coverage else {
+            return Ok(crate::service::DEFAULT_MIN_COVERAGE);
+        };
+        value
+            .as_integer()
+            .filter(|n| (1..=MAX_MIN_COVERAGE).contains(n))
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "min_coverage: {} is not a number of people from 1 to \
+                     {MAX_MIN_COVERAGE} (how many must be qualified for a station before it \
+                     is no longer flagged; default {})",
+                    shown(value),
+                    crate::service::DEFAULT_MIN_COVERAGE
+                )
+            })
+    }
+
     /// Read `path` if given (it must exist), else the system file if it exists, else defaults.
     pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
         let (path, required) = match path {
@@ -292,6 +332,27 @@ mod tests {
         assert!(e.contains("'qa.plant' is not an e-mail address"), "{e}");
         let e = bad("[smtp]\nhost = \"r\"\nfrom = \"c@p.example\"\nsecurity = \"ssl\"\n");
         assert!(e.contains("'ssl' is not starttls, tls or none"), "{e}");
+    }
+
+    #[test]
+    fn reads_min_coverage_and_refuses_a_bad_one_by_name() {
+        let parse = |text: &str| toml::from_str::<FileConfig>(text).expect("toml");
+        assert_eq!(
+            parse("").min_coverage().expect("default"),
+            crate::service::DEFAULT_MIN_COVERAGE
+        );
+        assert_eq!(parse("min_coverage = 5\n").min_coverage().expect("five"), 5);
+        assert_eq!(parse("min_coverage = 1\n").min_coverage().expect("one"), 1);
+        for bad in ["0", "-2", "1001", "2.5", "\"three\"", "true", "[3]"] {
+            let e = parse(&format!("min_coverage = {bad}\n"))
+                .min_coverage()
+                .expect_err(bad)
+                .to_string();
+            assert!(
+                e.starts_with("min_coverage: ") && e.contains("from 1 to 1000"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -665,6 +665,7 @@ fn run_server(
         cfg.web(),
         cfg.backup(&dir)?,
         cfg.digest()?,
+        cfg.file.min_coverage()?,
         cfg.listen(listen)?,
         cfg.tls()?,
         banner,

@@ -17,6 +17,7 @@ pub fn serve(
     web: crate::web::WebSettings,
     backup: crate::service::BackupSettings,
     digest: crate::service::DigestSettings,
+    min_coverage: usize,
     listen: SocketAddr,
     tls: Option<super::tls::TlsSource>,
     banner: Option<String>,
@@ -81,7 +82,10 @@ pub fn serve(
         if digest.relay.is_some() {
             tokio::spawn(digest_schedule(store.clone(), digest));
         }
-        let app = app(AppState::new(store).with_web(web).with_backup(backup));
+        let app = app(AppState::new(store)
+            .with_web(web)
+            .with_backup(backup)
+            .with_min_coverage(min_coverage));
         let listener = super::listener::CappedListener::new(
             listener,
             tls.map(|t| t.acceptor),

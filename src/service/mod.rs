@@ -19,6 +19,7 @@ mod secrets;
 mod sessions;
 mod setup;
 mod stations;
+mod training;
 
 use uuid::Uuid;
 
@@ -60,7 +61,7 @@ pub use due::{DueFilter, DueItem, MAX_DUE_DAYS, due_list};
 pub use edit::{Editable, create, delete, update};
 pub use import::{
     FileFormat, ImportKind, ImportReport, ImportRequest, ImportRow, MAX_IMPORT_BYTES, RowOutcome,
-    export_certifications, export_employees, import_file,
+    export_certifications, export_employees, guard_formula, import_file, unguard_formula,
 };
 pub use org::{DepartmentInput, ProjectInput, RoleInput, SiteInput};
 pub use people::{
@@ -84,6 +85,10 @@ pub use sessions::{
 pub use setup::{SETUP_CODE_FILE, complete_setup, setup_open};
 pub use stations::{
     StationCreated, StationInput, authenticate_station, create_station, rotate_station_key,
+};
+pub use training::{
+    DEFAULT_PLAN_DAYS, MAX_PLAN_DAYS, TrainingFilter, TrainingNeed, TrainingPlan, TrainingReason,
+    training_plan,
 };
 
 use crate::store::StoreError;

@@ -132,10 +132,12 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/employees", tr!("nav-employees"), r.can_view_all()),
         ("/matrix", tr!("nav-matrix"), r.can_view_all()),
         ("/due", tr!("nav-due"), true),
+        ("/training", tr!("nav-training"), r.can_view_all()),
         ("/certify", tr!("nav-certify"), r.can_certify()),
         ("/approvals", tr!("nav-approvals"), r.can_certify()),
         ("/skills", tr!("nav-skills"), r.can_view_all()),
         ("/requirements", tr!("nav-requirements"), r.can_view_all()),
+        ("/imports", tr!("nav-import"), r.can_manage_catalog()),
         ("/stations", tr!("nav-stations"), true),
         ("/users", tr!("nav-users"), r.can_manage_users()),
         ("/audit", tr!("nav-audit"), r.can_view_audit()),
@@ -361,4 +363,20 @@ ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fc
 .cr80 svg { width:38mm; height:38mm; }
 .cr80 .n { font-weight:700; font-size:12pt; } .cr80 .s { font-size:9pt; color:#334155; }
 @media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
+fieldset { border:0; padding:0; margin:0; } legend { font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }
+label.inline { display:inline-block; font-weight:400; margin-right:1.2rem; }
+details.import-rows { margin:.8rem 0; } details.import-rows summary { cursor:pointer; font-weight:600; }
+tr:target td { background:var(--soonbg); }
+.badge { display:inline-block; padding:.05rem .45rem; border-radius:999px; font-size:.8rem; font-weight:600; white-space:nowrap; }
+.badge.red { background:var(--badbg); color:var(--bad); } #line-coverage { margin-top:1.2rem; }
+form.filters { display:flex; flex-wrap:wrap; gap:.5rem 1.2rem; align-items:flex-end; background:#fff; padding:.8rem 1rem; border:1px solid var(--line); border-radius:8px; margin-bottom:.8rem; }
+form.filters label { margin:0; } form.filters select, form.filters input { width:auto; } form.filters input[type=number] { width:5.5em; }
+.card.alert { border-color:#fca5a5; background:var(--badbg); } .card.alert .big a { color:var(--bad); }
+section.signup { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; margin-bottom:1.2rem; }
+section.signup .blanks { display:flex; flex-wrap:wrap; gap:1.2rem 2rem; margin:.6rem 0 1rem; }
+section.signup .blank { display:inline-block; width:11rem; border-bottom:1px solid var(--ink); }
+table.signup th, table.signup td { border:1px solid #64748b; height:2.2rem; }
+table.signup .signature { width:28%; }
+@media print { section.signup { border:0; padding:0; break-after:page; } section.signup:last-child { break-after:auto; }
+  table.signup th { position:static; background:#fff; } main:has(section.signup) > h1 { display:none; } }
 "#;

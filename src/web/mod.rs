@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
 
@@ -78,6 +79,8 @@ pub struct WebState {
     pub login_ips: LoginThrottle,
     /// Public badge page requests per address.
     pub badge_limit: RateLimit,
+    /// Uploaded files previewed and waiting for their commit.
+    pub(crate) imports: pages::StagedImports,
 }
 
 impl WebState {
@@ -87,6 +90,7 @@ impl WebState {
             logins: LoginThrottle::new(settings.max_login_failures, settings.login_window),
             login_ips: LoginThrottle::new(settings.max_login_failures * 4, settings.login_window),
             badge_limit: RateLimit::new(10, settings.badge_per_minute),
+            imports: pages::StagedImports::default(),
             settings,
         }
     }
@@ -101,6 +105,9 @@ pub struct UiState {
     pub web: Arc<WebState>,
     /// Backup settings (folder, schedule, recipients).
     pub backup: Arc<crate::service::BackupSettings>,
+    /// Stations with fewer people qualified than this are flagged on the dashboard and the
+    /// Stations page.
+    pub min_coverage: usize,
 }
 
 /// One route of the web UI: its path and the methods it answers.
@@ -192,6 +199,17 @@ fn build() -> Routes {
         .get("/matrix.csv", pages::matrix_csv)
         .get("/due", pages::due)
         .get("/due.csv", pages::due_csv)
+        .get("/training", pages::training)
+        .get("/training.csv", pages::training_csv)
+        .get("/training/sheet", pages::training_sheet)
+        .get("/imports", pages::imports)
+        .add(
+            "/imports/preview",
+            vec!["POST"],
+            post(pages::import_preview).layer(DefaultBodyLimit::max(pages::MAX_UPLOAD_BODY)),
+        )
+        .post("/imports/commit", pages::import_commit)
+        .get("/exports/{file}", pages::export_records)
         .get("/matrix/{number}/{code}", pages::matrix_cell)
         .get_post("/skills", pages::skills, pages::create_skill)
         .get_post("/skills/{id}", pages::skill, pages::create_revision)

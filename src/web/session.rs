@@ -102,6 +102,8 @@ fn action_words(action: &str) -> String {
         "export the matrix" => tr!("action-export-the-matrix"),
         "export the audit log" => tr!("action-export-the-audit-log"),
         "download backups" => tr!("action-download-backups"),
+        "import records" => tr!("action-import-records"),
+        "export records" => tr!("action-export-records"),
         other => other.to_owned(),
     }
 }

@@ -1,19 +1,19 @@
-//! Headless Debian Chromium for the browser tests, through chromedriver, and where their
-//! screenshots go.
-
-#![allow(dead_code)]
+//! Debian's headless Chromium driven through chromedriver, for the browser tests: start the
+//! driver, open a session, wait for a page, and save screenshots (into `docs/screens/` with
+//! `CALIBER_UPDATE_SCREENS=1`, else into a temporary folder so a test run leaves the tree
+//! clean).
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The browser.
+use fantoccini::ClientBuilder;
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// Its WebDriver.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// A running chromedriver, stopped when dropped.
+/// A running chromedriver; stopped when dropped.
 pub struct Driver(Child);
 
 impl Drop for Driver {
@@ -23,21 +23,13 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
-/// Start chromedriver on a free port: it and its URL.
+/// Start chromedriver on a free port; returns it and its URL.
 pub fn start_driver() -> (Driver, String) {
     assert!(
         Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists(),
         "browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)"
     );
-    let port = free_port();
+    let port = super::free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -50,6 +42,44 @@ pub fn start_driver() -> (Driver, String) {
         std::thread::sleep(Duration::from_millis(100));
     }
     (Driver(child), format!("http://127.0.0.1:{port}"))
+}
+
+/// A headless browser session at 1366×900 with its own profile in `profile`, `extra` added to
+/// Chromium's arguments and `prefs` (e.g. the accepted languages) to its preferences.
+pub async fn session(
+    webdriver: &str,
+    profile: &Path,
+    extra: &[&str],
+    prefs: Option<serde_json::Value>,
+) -> fantoccini::Client {
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1366,900",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|a| (*a).to_owned())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut options = serde_json::json!({ "binary": CHROMIUM, "args": args });
+    if let Some(p) = prefs {
+        options["prefs"] = p;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .expect("browser session")
 }
 
 /// Where screenshots go: `docs/screens/` when `CALIBER_UPDATE_SCREENS=1` (to refresh the
@@ -65,6 +95,12 @@ pub fn screens() -> PathBuf {
     };
     std::fs::create_dir_all(&d).expect("screens folder");
     d
+}
+
+/// Save what the browser shows now as `name` in [`screens`].
+pub async fn shot(c: &fantoccini::Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screens().join(name), png).expect("save screenshot");
 }
 
 /// Wait (up to 10 s) until the page's source contains `text`: clicks navigate asynchronously.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::sync::Arc;
 
 use caliber::app::AppState;
@@ -202,4 +204,189 @@ pub fn login_token(agent: &ureq::Agent, base: &str) -> (String, String) {
         .expect("login token in the form")
         .to_owned();
     (cookie, token)
+}
+
+/// A browser of the web UI over real HTTP: its session cookie and the session's form token
+/// (read from a page, as a browser's form would carry it).
+pub struct WebClient {
+    pub base: String,
+    pub cookie: String,
+    pub csrf: String,
+    agent: ureq::Agent,
+}
+
+/// What a web request answered: status, body as text, `Location` and `Content-Type`.
+pub struct WebAnswer {
+    pub status: u16,
+    pub body: String,
+    pub location: String,
+    pub content_type: String,
+}
+
+impl WebAnswer {
+    fn from(mut r: ureq::http::Response<ureq::Body>) -> WebAnswer {
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let (location, content_type) = (header("location"), header("content-type"));
+        let body = String::from_utf8_lossy(
+            &r.body_mut()
+                .with_config()
+                .limit(256 * 1024 * 1024)
+                .read_to_vec()
+                .unwrap_or_default(),
+        )
+        .into_owned();
+        WebAnswer {
+            status: r.status().as_u16(),
+            body,
+            location,
+            content_type,
+        }
+    }
+}
+
+impl WebClient {
+    /// Log in through the login form (with its login CSRF token) as `email`.
+    pub fn login(base: &str, email: &str, password: &str) -> WebClient {
+        // No connection reuse: a server that answers a refused upload before reading it
+        // closes the connection, and a pooled one would fail the next request.
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .build()
+            .into();
+        let (cookie, token) = login_token(&agent, base);
+        let r = agent
+            .post(&format!("{base}/login"))
+            .header("cookie", &cookie)
+            .send_form([
+                ("login_csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .expect("login");
+        assert_eq!(r.status().as_u16(), 303, "login as {email}");
+        let cookie = r
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        let mut c = WebClient {
+            base: base.to_owned(),
+            cookie,
+            csrf: String::new(),
+            agent,
+        };
+        let page = c.get("/me").body;
+        c.csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("csrf token in the page")
+            .to_owned();
+        c
+    }
+
+    /// Log in as the demo login of `role` (`admin`, `skill_manager`, …).
+    pub fn demo(base: &str, demo: &caliber::seed::DemoSummary, role: &str) -> WebClient {
+        let l = demo
+            .logins
+            .iter()
+            .find(|l| l.role.as_str() == role)
+            .expect("demo login");
+        WebClient::login(base, &l.email, &l.password)
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> WebAnswer {
+        WebAnswer::from(
+            self.agent
+                .get(&format!("{}{path}", self.base))
+                .header("cookie", &self.cookie)
+                .call()
+                .expect("request"),
+        )
+    }
+
+    /// Post a form with this session's CSRF token added.
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> WebAnswer {
+        let mut pairs = fields.to_vec();
+        pairs.push(("csrf", self.csrf.as_str()));
+        WebAnswer::from(
+            self.agent
+                .post(&format!("{}{path}", self.base))
+                .header("cookie", &self.cookie)
+                .send_form(pairs)
+                .expect("request"),
+        )
+    }
+
+    /// Post a `multipart/form-data` form as a browser sends a file upload: `fields` (the
+    /// CSRF token is not added: pass it, or not, in `fields`), then the file, if any, as
+    /// (field name, file name, bytes).
+    pub fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> WebAnswer {
+        let boundary = "----caliber-test-boundary-7d93f1";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, file_name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let answer = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header(
+                "content-type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..]);
+        match answer {
+            Ok(r) => WebAnswer::from(r),
+            // A server may answer an oversized upload and close before reading all of it.
+            Err(e) => WebAnswer {
+                status: 0,
+                body: e.to_string(),
+                location: String::new(),
+                content_type: String::new(),
+            },
+        }
+    }
+}
+
+/// The value of the hidden input `name` in a page's first form that has it.
+pub fn hidden_field(page: &str, name: &str) -> Option<String> {
+    page.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(str::to_owned)
 }

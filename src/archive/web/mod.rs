@@ -62,12 +62,13 @@ fn build() -> Routes {
 }
 
 /// The [`UiState`] of the company view: its state store and the web settings; the box's
-/// backup settings in it are never used.
+/// backup settings and station coverage minimum in it are never used.
 pub fn ui_state(store: Arc<Store>, settings: WebSettings) -> UiState {
     UiState {
         backup: Arc::new(crate::service::BackupSettings::defaults(store.dir())),
         store,
         web: Arc::new(WebState::new(settings)),
+        min_coverage: crate::service::DEFAULT_MIN_COVERAGE,
     }
 }
 

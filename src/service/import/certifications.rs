@@ -108,12 +108,14 @@ pub(super) fn import(
             *e = (*e).max(level);
         }
     }
-    let me = match w.actor().user_id {
+    let me = match ctx.importer {
         Some(uid) => w.get::<User>(uid)?.and_then(|u| u.employee_id),
         None => None,
     };
     let mut state = State {
         employees: HashMap::new(),
+        skills: HashMap::new(),
+        certifications: HashMap::new(),
         seen: HashMap::new(),
         me,
         max_levels,
@@ -144,6 +146,12 @@ pub(super) fn import(
 struct State {
     /// Employees by number, looked up once each.
     employees: HashMap<String, Option<Employee>>,
+    /// Skills with their revisions by id, read once each (an import writes neither).
+    skills: HashMap<uuid::Uuid, (Skill, Vec<SkillRevision>)>,
+    /// Each employee's certifications as this transaction holds them: read once, then kept
+    /// in step with what the rows write, so a file of ten years of history reads each
+    /// person's record once instead of once per row.
+    certifications: HashMap<uuid::Uuid, Vec<Certification>>,
     /// (employee, skill, level, day) → the line that gave it first.
     seen: HashMap<(uuid::Uuid, uuid::Uuid, u8, jiff::civil::Date), usize>,
     /// The employee linked to the importing login (nobody certifies themselves).
@@ -192,10 +200,18 @@ fn import_row(
         .map_err(|_| format!("level '{level_cell}' is not a whole number"))?;
     let max_level = state.max_levels.get(&key(skill_cell)).copied().unwrap_or(1);
     let skill_id = ctx.skill(w, skill_cell, max_level)?;
-    let skill: Skill = w
-        .get(skill_id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("skill '{skill_cell}' does not exist"))?;
+    let (skill, revisions) = match state.skills.entry(skill_id) {
+        std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            let skill: Skill = w
+                .get(skill_id)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("skill '{skill_cell}' does not exist"))?;
+            let revisions = w.revisions_of(skill_id).map_err(|e| e.to_string())?;
+            slot.insert((skill, revisions))
+        }
+    };
+    let (skill, revisions) = (&*skill, &*revisions);
     if level == 0 || level > skill.max_level {
         return Err(format!(
             "level {level} is outside 1..{} for {}",
@@ -222,7 +238,6 @@ fn import_row(
         return Err(format!("the same certification is already on line {first}"));
     }
     state.seen.insert((employee.id, skill.id, level, day), line);
-    let revisions = w.revisions_of(skill.id).map_err(|e| e.to_string())?;
     let label = map.cell(cells, REVISION);
     let revision_id = if label.is_empty() {
         None
@@ -268,19 +283,23 @@ fn import_row(
     }
     // Without a revision label the row matches a stored certification on any revision
     // (history from before revisions existed); a new one goes on the active revision.
-    let existing = w
-        .certifications_of(employee.id)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|c| {
-            c.is_live()
-                && c.skill_id == skill.id
-                && c.level == level
-                && (revision_id.is_none() || c.revision_id == revision_id)
-                && c.achieved_at.to_zoned(zone.clone()).date() == day
-        });
+    let held = match state.certifications.entry(employee.id) {
+        std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+        std::collections::hash_map::Entry::Vacant(slot) => slot.insert(
+            w.certifications_of(employee.id)
+                .map_err(|e| e.to_string())?,
+        ),
+    };
+    let existing = held.iter().position(|c| {
+        c.is_live()
+            && c.skill_id == skill.id
+            && c.level == level
+            && (revision_id.is_none() || c.revision_id == revision_id)
+            && c.achieved_at.to_zoned(zone.clone()).date() == day
+    });
     match existing {
-        Some(old) => {
+        Some(at) => {
+            let old = held[at].clone();
             let mut new = old.clone();
             if map.has(EXPIRES) {
                 let same_day = |t: Option<Timestamp>| t.map(|t| t.to_zoned(zone.clone()).date());
@@ -319,6 +338,7 @@ fn import_row(
                 Some(&new),
             )
             .map_err(|e| e.to_string())?;
+            held[at] = new;
             Ok((
                 RowOutcome::Updated,
                 format!("changes {}", changed.join(", ")),
@@ -338,7 +358,7 @@ fn import_row(
                 w,
                 certify::NewCertification {
                     employee: &employee,
-                    skill: &skill,
+                    skill,
                     revision_id,
                     level,
                     achieved_at,
@@ -350,7 +370,9 @@ fn import_row(
                 },
             )
             .map_err(|e| e.to_string())?;
-            if cert.approval == Approval::Pending {
+            let pending = cert.approval == Approval::Pending;
+            held.push(cert);
+            if pending {
                 return Ok((
                     RowOutcome::Created,
                     "pending approval by a second trainer or a skill manager".into(),

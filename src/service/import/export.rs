@@ -17,8 +17,26 @@ fn csv_error(e: impl std::fmt::Display) -> ServiceError {
     }
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner().map_err(csv_error)
+/// The export's CSV writer: every cell is guarded against running as a spreadsheet formula
+/// ([`super::guard_formula`]; the import reads the guard back off).
+struct Writer(csv::Writer<Vec<u8>>);
+
+impl Writer {
+    fn from_writer(out: Vec<u8>) -> Writer {
+        Writer(csv::Writer::from_writer(out))
+    }
+
+    fn write_record<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) -> csv::Result<()> {
+        for cell in cells {
+            self.0.write_field(super::guard_formula(cell).as_bytes())?;
+        }
+        // An empty record ends the one the fields above started.
+        self.0.write_record(None::<&[u8]>)
+    }
+}
+
+fn finish(w: Writer) -> Result<Vec<u8>> {
+    w.0.into_inner().map_err(csv_error)
 }
 
 /// Every live employee as CSV (site, projects by code; department and role by name).
@@ -31,7 +49,7 @@ pub fn export_employees(store: &Store) -> Result<Vec<u8>> {
         .filter(|e| e.deleted_at.is_none())
         .collect();
     employees.sort_by(|a, b| a.number.cmp(&b.number));
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = Writer::from_writer(Vec::new());
     w.write_record(employees::COLUMNS.iter().map(|c| c.name))
         .map_err(csv_error)?;
     let numbers: HashMap<Uuid, &str> = employees
@@ -99,7 +117,7 @@ pub fn export_certifications(store: &Store) -> Result<Vec<u8>> {
             b.achieved_at,
         ))
     });
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = Writer::from_writer(Vec::new());
     w.write_record(certifications::COLUMNS.iter().map(|c| c.name))
         .map_err(csv_error)?;
     for c in &certs {

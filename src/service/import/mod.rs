@@ -12,6 +12,7 @@
 mod certifications;
 mod employees;
 mod export;
+mod formula;
 mod table;
 
 use std::collections::HashMap;
@@ -26,6 +27,7 @@ use crate::domain::*;
 use crate::store::{Actor, Store, Writer};
 
 pub use export::{export_certifications, export_employees};
+pub use formula::{guard_formula, unguard_formula};
 pub use table::FileFormat;
 
 /// Largest file an import accepts (about 200,000 certification rows as CSV).
@@ -177,7 +179,7 @@ pub fn import_file(store: &Store, actor: &Actor, request: ImportRequest) -> Resu
     let sheet = table::read_sheet(&request.bytes)?;
     let sha256 = crate::store::hex(&sha2::Sha256::digest(&request.bytes));
     let run = |w: &mut Writer| -> Result<ImportReport> {
-        let mut ctx = ImportContext::load(w, request.create_missing)?;
+        let mut ctx = ImportContext::load(w, request.create_missing, actor)?;
         let (rows, ignored) = match request.kind {
             ImportKind::Employees => employees::import(w, &mut ctx, &sheet)?,
             ImportKind::Certifications => certifications::import(w, &mut ctx, &sheet)?,
@@ -262,6 +264,9 @@ fn refused(report: &ImportReport) -> ServiceError {
 /// when asked; one per import, inside its transaction.
 struct ImportContext {
     create_missing: bool,
+    /// The login importing, as named by the caller: a preview runs as "preview" in the
+    /// store, and must still refuse the same rows (their own certifications) as the commit.
+    importer: Option<Uuid>,
     sites: HashMap<String, Uuid>,
     site_zone: HashMap<Uuid, jiff::tz::TimeZone>,
     departments: HashMap<String, Uuid>,
@@ -277,9 +282,10 @@ fn key(s: &str) -> String {
 }
 
 impl ImportContext {
-    fn load(w: &Writer, create_missing: bool) -> Result<ImportContext> {
+    fn load(w: &Writer, create_missing: bool, actor: &Actor) -> Result<ImportContext> {
         let mut ctx = ImportContext {
             create_missing,
+            importer: actor.user_id,
             sites: HashMap::new(),
             site_zone: HashMap::new(),
             departments: HashMap::new(),

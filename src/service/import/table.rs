@@ -243,10 +243,11 @@ impl Mapping {
         self.index[col].is_some()
     }
 
-    /// The cell of column `col` in `row` (empty when the sheet lacks it or the row is short).
+    /// The cell of column `col` in `row` (empty when the sheet lacks it or the row is short),
+    /// without the formula guard an export put in front of it.
     pub fn cell<'a>(&self, row: &'a [String], col: usize) -> &'a str {
         self.index[col]
             .and_then(|i| row.get(i))
-            .map_or("", |s| s.as_str())
+            .map_or("", |s| super::formula::unguard_formula(s))
     }
 }

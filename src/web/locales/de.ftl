@@ -525,3 +525,107 @@ coverage-lowest = Niedrigste Abdeckung
 stations-keys = Stationsschlüssel
 emp-language = Kiosk-Sprache
 emp-language-station = Wie die Station spricht
+
+## Import, Export, Schulungsplan und Busfaktor
+nav-import = Import
+nav-training = Schulungsplan
+action-import-records = Datensätze importieren
+action-export-records = Datensätze exportieren
+due-training-plan = Schulungsplan für diese Auswahl
+skills-training-plan = Schulungsplan für diese Qualifikation: wer sie bis wann braucht
+dash-bus-factor = Stationen unter der Mindestbesetzung
+dash-bus-factor-below = weniger als { $minimum } Personen jetzt qualifiziert
+dash-bus-factor-title = Busfaktor: Stationen mit zu wenig qualifizierten Personen
+dash-bus-factor-explain = { $count ->
+        [one] { $count } Station hat
+       *[other] { $count } Stationen haben
+    } weniger als { $minimum } Personen, die sie jetzt bedienen dürfen: ein oder zwei Ausfälle legen die Linie still. Öffnen Sie eine Station, um zu sehen, wer qualifiziert ist, bei wem es bald abläuft und wer gesperrt ist.
+import-help = Übernehmen Sie Mitarbeitende oder ihre Schulungshistorie aus einer Tabelle. Die Vorschau zeigt, was jede Zeile bewirken würde; geschrieben wird erst beim Import, und dann alle Zeilen oder keine.
+import-kind = Inhalt der Datei
+import-kind-employees = Mitarbeitende
+import-kind-certifications = Zertifizierungen
+import-file = CSV- oder XLSX-Datei
+import-file-help = Höchstens { $mib } MiB. Die erste Zeile benennt die Spalten; die Exporte unten haben die Form, die der Import liest.
+import-create-missing = Standorte, Abteilungen, Rollen, Linien und Qualifikationen anlegen, die die Datei nennt, die es in Caliber aber noch nicht gibt
+import-preview = Vorschau
+import-preview-title = Importvorschau
+import-columns = Spalten
+import-columns-optional = optional:
+import-columns-help = Spaltenköpfe werden am Namen und gängigen Synonymen erkannt (Personalnummer, Abteilung, Job Title, Lines, Valid until…); Datumsangaben als JJJJ-MM-TT; Standorte, Abteilungen, Rollen, Linien und Qualifikationen per Code oder Name.
+import-export-title = Export
+import-export-help = Dieselben Spalten, die der Import liest: exportieren, in einer Tabelle bearbeiten, wieder importieren.
+import-export-employees = Mitarbeitende (CSV)
+import-export-certifications = Zertifizierungen (CSV)
+import-too-large = Die Datei ist größer als { $mib } MiB; teilen Sie sie in kleinere Dateien.
+import-unreadable-upload = Der Upload konnte nicht gelesen werden; wählen Sie die Datei und versuchen Sie es erneut.
+import-not-an-upload = Dieses Formular sendet eine Datei: Nutzen Sie die Importseite.
+import-choose-kind = Wählen Sie Mitarbeitende oder Zertifizierungen.
+import-choose-file = Wählen Sie eine CSV- oder XLSX-Datei.
+import-created = neu
+import-updated = geändert
+import-unchanged = unverändert
+import-rejected = abgelehnt
+import-counts = { $rows ->
+        [one] { $rows } Zeile
+       *[other] { $rows } Zeilen
+    }: { $created } neu, { $updated } geändert, { $unchanged } unverändert, { $rejected } abgelehnt.
+import-ignored-columns = Ignorierte Spalten (unbekannt): { $columns }
+import-would-create = Der Import würde außerdem anlegen:
+import-created-references = Außerdem angelegt:
+import-fix-rejected = { $rejected ->
+        [one] { $rejected } Zeile ist abgelehnt
+       *[other] { $rejected } Zeilen sind abgelehnt
+    }: Korrigieren Sie sie in der Datei und laden Sie sie erneut hoch. Solange eine Zeile abgelehnt ist, wird nichts importiert.
+import-nothing-to-change = Nichts zu ändern: Jede Zeile entspricht dem, was Caliber gespeichert hat.
+import-commit = Diese Datei importieren ({ $changes ->
+        [one] { $changes } Änderung
+       *[other] { $changes } Änderungen
+    })
+import-another = Weitere Datei importieren
+import-line = Zeile
+import-record = Datensatz
+import-detail = Grund oder Änderung
+import-preview-expired = Diese Vorschau ist abgelaufen oder gehört zu einer anderen Anmeldung: Laden Sie die Datei erneut hoch.
+import-done-title = Importiert
+import-done = { $file } wurde importiert.
+import-no-such-export = Es gibt keinen Export namens { $file }.
+days-not-a-number = „{ $days }“ ist keine Anzahl von Tagen
+plan-reason-missing = nie geschult
+plan-reason-expired = abgelaufen
+plan-reason-outdated = Nachschulung überfällig
+plan-reason-level = Stufe zu niedrig
+plan-reason-retraining = Nachschulung fällig
+plan-reason-expiring = läuft ab
+plan-due-now = sofort
+plan-scope-skill-line = { $skill } auf { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Linie { $line }
+plan-scope-all = Ganzer Standort
+plan-expiring-within = Läuft ab innerhalb von
+plan-csv = CSV dieses Plans
+plan-sheet = Teilnehmerliste zum Drucken
+plan-summary = { $trainings ->
+        [one] { $trainings } Schulung
+       *[other] { $trainings } Schulungen
+    } für { $people ->
+        [one] { $people } Person
+       *[other] { $people } Personen
+    } nötig (fehlend, abgelaufen, veraltet, Stufe zu niedrig, Nachschulung fällig oder Ablauf innerhalb von { $days } Tagen).
+plan-due = Fällig
+plan-reason = Grund
+plan-levels = Stufe erreicht / verlangt
+plan-number = Nummer
+plan-signature = Unterschrift
+plan-sheet-page = Teilnehmerlisten
+plan-sheet-title = Teilnehmerliste Schulung: { $skill }
+plan-sheet-date = Datum
+plan-sheet-time = Uhrzeit
+plan-sheet-place = Ort
+plan-sheet-trainer = Trainer
+plan-printed = gedruckt am { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } Liste
+       *[other] { $sheets } Listen
+    }, { $trainings } Namen.
+plan-back = Zurück zum Plan
+plan-nobody = In dieser Auswahl braucht niemand eine Schulung.

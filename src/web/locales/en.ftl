@@ -525,3 +525,107 @@ coverage-lowest = Lowest coverage
 stations-keys = Station keys
 emp-language = Kiosk language
 emp-language-station = As the station speaks
+
+## Imports, exports, training plan and the bus factor
+nav-import = Import
+nav-training = Training plan
+action-import-records = import records
+action-export-records = export records
+due-training-plan = Training plan for this selection
+skills-training-plan = Training plan for this skill: who needs it by when
+dash-bus-factor = Stations below minimum coverage
+dash-bus-factor-below = fewer than { $minimum } people qualified now
+dash-bus-factor-title = Bus factor: stations short of qualified people
+dash-bus-factor-explain = { $count ->
+        [one] { $count } station has
+       *[other] { $count } stations have
+    } fewer than { $minimum } people qualified to run them now: one or two absences stop the line. Open a station to see who is qualified, who lapses soon and who is blocked.
+import-help = Bring employees or their training history in from a spreadsheet. The preview shows what every row would do; nothing is written until you import, and then all rows or none.
+import-kind = What the file holds
+import-kind-employees = Employees
+import-kind-certifications = Certifications
+import-file = CSV or XLSX file
+import-file-help = At most { $mib } MiB. The first row names the columns; the exports below have the shape the import reads.
+import-create-missing = Create sites, departments, roles, lines and skills the file names but Caliber does not have yet
+import-preview = Preview
+import-preview-title = Import preview
+import-columns = Columns
+import-columns-optional = optional:
+import-columns-help = Headers are matched by name and common synonyms (Employee No, Dept, Job Title, Lines, Valid until…); dates are YYYY-MM-DD; sites, departments, roles, lines and skills by code or name.
+import-export-title = Export
+import-export-help = The same columns the import reads: export, edit in a spreadsheet, import again.
+import-export-employees = Employees (CSV)
+import-export-certifications = Certifications (CSV)
+import-too-large = The file is larger than { $mib } MiB; split it into smaller files.
+import-unreadable-upload = The upload could not be read; choose the file and try again.
+import-not-an-upload = This form sends a file: use the import page.
+import-choose-kind = Choose employees or certifications.
+import-choose-file = Choose a CSV or XLSX file.
+import-created = created
+import-updated = updated
+import-unchanged = unchanged
+import-rejected = rejected
+import-counts = { $rows ->
+        [one] { $rows } row
+       *[other] { $rows } rows
+    }: { $created } created, { $updated } updated, { $unchanged } unchanged, { $rejected } rejected.
+import-ignored-columns = Columns ignored (not known): { $columns }
+import-would-create = The import would also create:
+import-created-references = Also created:
+import-fix-rejected = { $rejected ->
+        [one] { $rejected } row is rejected
+       *[other] { $rejected } rows are rejected
+    }: fix them in the file and upload it again. Nothing is imported while any row is rejected.
+import-nothing-to-change = Nothing to change: every row equals what Caliber holds.
+import-commit = Import this file ({ $changes ->
+        [one] { $changes } change
+       *[other] { $changes } changes
+    })
+import-another = Import another file
+import-line = Line
+import-record = Record
+import-detail = Reason or change
+import-preview-expired = This preview has expired or belongs to another login: upload the file again.
+import-done-title = Imported
+import-done = { $file } was imported.
+import-no-such-export = There is no export called { $file }.
+days-not-a-number = '{ $days }' is not a number of days
+plan-reason-missing = never trained
+plan-reason-expired = expired
+plan-reason-outdated = retraining overdue
+plan-reason-level = level too low
+plan-reason-retraining = retraining due
+plan-reason-expiring = expiring
+plan-due-now = now
+plan-scope-skill-line = { $skill } on { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Line { $line }
+plan-scope-all = Whole site
+plan-expiring-within = Expiring within
+plan-csv = CSV of this plan
+plan-sheet = Printable sign-up sheet
+plan-summary = { $trainings ->
+        [one] { $trainings } training
+       *[other] { $trainings } trainings
+    } needed by { $people ->
+        [one] { $people } person
+       *[other] { $people } people
+    } (missing, expired, outdated, level too low, retraining due, or expiring within { $days } days).
+plan-due = Due
+plan-reason = Why
+plan-levels = Level held / required
+plan-number = Number
+plan-signature = Signature
+plan-sheet-page = Sign-up sheets
+plan-sheet-title = Training sign-up: { $skill }
+plan-sheet-date = Date
+plan-sheet-time = Time
+plan-sheet-place = Place
+plan-sheet-trainer = Trainer
+plan-printed = printed { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } sheet
+       *[other] { $sheets } sheets
+    }, { $trainings } names.
+plan-back = Back to the plan
+plan-nobody = Nobody needs training in this selection.

@@ -525,3 +525,107 @@ coverage-lowest = Cobertura mínima
 stations-keys = Claves de estación
 emp-language = Idioma del quiosco
 emp-language-station = El de la estación
+
+## Importaciones, exportaciones, plan de formación y factor autobús
+nav-import = Importar
+nav-training = Plan de formación
+action-import-records = importar registros
+action-export-records = exportar registros
+due-training-plan = Plan de formación de esta selección
+skills-training-plan = Plan de formación de esta competencia: quién la necesita y para cuándo
+dash-bus-factor = Estaciones por debajo de la cobertura mínima
+dash-bus-factor-below = menos de { $minimum } personas habilitadas ahora
+dash-bus-factor-title = Factor autobús: estaciones con pocas personas habilitadas
+dash-bus-factor-explain = { $count ->
+        [one] { $count } estación tiene
+       *[other] { $count } estaciones tienen
+    } menos de { $minimum } personas habilitadas para operarlas ahora: una o dos ausencias paran la línea. Abra una estación para ver quién está habilitado, a quién le caduca pronto y quién está bloqueado.
+import-help = Traiga empleados o su historial de formación desde una hoja de cálculo. La vista previa muestra qué haría cada fila; no se escribe nada hasta que importe, y entonces todas las filas o ninguna.
+import-kind = Qué contiene el archivo
+import-kind-employees = Empleados
+import-kind-certifications = Certificaciones
+import-file = Archivo CSV o XLSX
+import-file-help = Como máximo { $mib } MiB. La primera fila nombra las columnas; las exportaciones de abajo tienen la forma que lee la importación.
+import-create-missing = Crear los centros, departamentos, puestos, líneas y competencias que el archivo nombra y Caliber aún no tiene
+import-preview = Vista previa
+import-preview-title = Vista previa de la importación
+import-columns = Columnas
+import-columns-optional = opcionales:
+import-columns-help = Los encabezados se reconocen por su nombre y sinónimos habituales (Employee No, Dept, Job Title, Lines, Valid until…); las fechas son AAAA-MM-DD; centros, departamentos, puestos, líneas y competencias por código o nombre.
+import-export-title = Exportar
+import-export-help = Las mismas columnas que lee la importación: exporte, edite en una hoja de cálculo e importe de nuevo.
+import-export-employees = Empleados (CSV)
+import-export-certifications = Certificaciones (CSV)
+import-too-large = El archivo supera { $mib } MiB; divídalo en archivos más pequeños.
+import-unreadable-upload = No se pudo leer el envío; elija el archivo e inténtelo de nuevo.
+import-not-an-upload = Este formulario envía un archivo: use la página de importación.
+import-choose-kind = Elija empleados o certificaciones.
+import-choose-file = Elija un archivo CSV o XLSX.
+import-created = nueva
+import-updated = modificada
+import-unchanged = sin cambios
+import-rejected = rechazada
+import-counts = { $rows ->
+        [one] { $rows } fila
+       *[other] { $rows } filas
+    }: { $created } nuevas, { $updated } modificadas, { $unchanged } sin cambios, { $rejected } rechazadas.
+import-ignored-columns = Columnas ignoradas (desconocidas): { $columns }
+import-would-create = La importación también crearía:
+import-created-references = También se creó:
+import-fix-rejected = { $rejected ->
+        [one] { $rejected } fila está rechazada
+       *[other] { $rejected } filas están rechazadas
+    }: corríjalas en el archivo y vuelva a subirlo. No se importa nada mientras haya filas rechazadas.
+import-nothing-to-change = Nada que cambiar: cada fila coincide con lo que Caliber tiene.
+import-commit = Importar este archivo ({ $changes ->
+        [one] { $changes } cambio
+       *[other] { $changes } cambios
+    })
+import-another = Importar otro archivo
+import-line = Línea
+import-record = Registro
+import-detail = Motivo o cambio
+import-preview-expired = Esta vista previa ha caducado o pertenece a otro usuario: vuelva a subir el archivo.
+import-done-title = Importado
+import-done = Se importó { $file }.
+import-no-such-export = No existe ninguna exportación llamada { $file }.
+days-not-a-number = '{ $days }' no es un número de días
+plan-reason-missing = sin formación
+plan-reason-expired = caducada
+plan-reason-outdated = reciclaje vencido
+plan-reason-level = nivel insuficiente
+plan-reason-retraining = reciclaje pendiente
+plan-reason-expiring = caduca pronto
+plan-due-now = ya
+plan-scope-skill-line = { $skill } en { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Línea { $line }
+plan-scope-all = Todo el centro
+plan-expiring-within = Caducan en los próximos
+plan-csv = CSV de este plan
+plan-sheet = Hoja de inscripción para imprimir
+plan-summary = { $trainings ->
+        [one] { $trainings } formación necesaria
+       *[other] { $trainings } formaciones necesarias
+    } para { $people ->
+        [one] { $people } persona
+       *[other] { $people } personas
+    } (sin formación, caducada, desactualizada, nivel insuficiente, reciclaje pendiente o caduca en los próximos { $days } días).
+plan-due = Para
+plan-reason = Motivo
+plan-levels = Nivel obtenido / requerido
+plan-number = Número
+plan-signature = Firma
+plan-sheet-page = Hojas de inscripción
+plan-sheet-title = Inscripción a la formación: { $skill }
+plan-sheet-date = Fecha
+plan-sheet-time = Hora
+plan-sheet-place = Lugar
+plan-sheet-trainer = Formador
+plan-printed = impreso el { $date }
+plan-sheet-count = { $sheets ->
+        [one] { $sheets } hoja
+       *[other] { $sheets } hojas
+    }, { $trainings } nombres.
+plan-back = Volver al plan
+plan-nobody = Nadie necesita formación en esta selección.

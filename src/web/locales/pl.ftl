@@ -536,3 +536,98 @@ coverage-lowest = Najniższe pokrycie
 stations-keys = Klucze stanowisk
 emp-language = Język kiosku
 emp-language-station = Jak mówi stanowisko
+
+## Import, eksport, plan szkoleń i współczynnik autobusowy
+nav-import = Import
+nav-training = Plan szkoleń
+action-import-records = importować rekordy
+action-export-records = eksportować rekordy
+due-training-plan = Plan szkoleń dla tego wyboru
+skills-training-plan = Plan szkoleń dla tej umiejętności: kto jej potrzebuje i do kiedy
+dash-bus-factor = Stanowiska poniżej minimalnej obsady
+dash-bus-factor-below = mniej niż { $minimum } osób z uprawnieniami teraz
+dash-bus-factor-title = Współczynnik autobusowy: stanowiska z za małą liczbą uprawnionych
+dash-bus-factor-explain = { $count ->
+        [one] { $count } stanowisko ma
+        [few] { $count } stanowiska mają
+       *[many] { $count } stanowisk ma
+    } mniej niż { $minimum } osób uprawnionych do obsługi teraz: jedna lub dwie nieobecności zatrzymują linię. Otwórz stanowisko, aby zobaczyć, kto ma uprawnienia, komu wkrótce wygasają i kto jest zablokowany.
+import-help = Wczytaj pracowników lub historię ich szkoleń z arkusza kalkulacyjnego. Podgląd pokazuje, co zrobi każdy wiersz; nic nie jest zapisywane przed importem, a wtedy wszystkie wiersze albo żaden.
+import-kind = Zawartość pliku
+import-kind-employees = Pracownicy
+import-kind-certifications = Certyfikaty
+import-file = Plik CSV lub XLSX
+import-file-help = Najwyżej { $mib } MiB. Pierwszy wiersz nazywa kolumny; eksporty poniżej mają kształt, który odczytuje import.
+import-create-missing = Utwórz zakłady, działy, role, linie i umiejętności, które plik wymienia, a których Caliber jeszcze nie ma
+import-preview = Podgląd
+import-preview-title = Podgląd importu
+import-columns = Kolumny
+import-columns-optional = opcjonalne:
+import-columns-help = Nagłówki są rozpoznawane po nazwie i typowych synonimach (Employee No, Dept, Job Title, Lines, Valid until…); daty w formacie RRRR-MM-DD; zakłady, działy, role, linie i umiejętności po kodzie lub nazwie.
+import-export-title = Eksport
+import-export-help = Te same kolumny, które odczytuje import: wyeksportuj, edytuj w arkuszu, zaimportuj ponownie.
+import-export-employees = Pracownicy (CSV)
+import-export-certifications = Certyfikaty (CSV)
+import-too-large = Plik jest większy niż { $mib } MiB; podziel go na mniejsze pliki.
+import-unreadable-upload = Nie udało się odczytać przesłanych danych; wybierz plik i spróbuj ponownie.
+import-not-an-upload = Ten formularz wysyła plik: użyj strony importu.
+import-choose-kind = Wybierz pracowników lub certyfikaty.
+import-choose-file = Wybierz plik CSV lub XLSX.
+import-created = nowy
+import-updated = zmieniony
+import-unchanged = bez zmian
+import-rejected = odrzucony
+import-counts = Wiersze: { $rows }; nowe: { $created }, zmienione: { $updated }, bez zmian: { $unchanged }, odrzucone: { $rejected }.
+import-ignored-columns = Pominięte kolumny (nieznane): { $columns }
+import-would-create = Import utworzyłby także:
+import-created-references = Utworzono także:
+import-fix-rejected = { $rejected ->
+        [one] { $rejected } wiersz jest odrzucony
+        [few] { $rejected } wiersze są odrzucone
+       *[many] { $rejected } wierszy jest odrzuconych
+    }: popraw je w pliku i prześlij go ponownie. Dopóki jakiś wiersz jest odrzucony, nic nie zostanie zaimportowane.
+import-nothing-to-change = Nic do zmiany: każdy wiersz odpowiada temu, co zawiera Caliber.
+import-commit = Importuj ten plik ({ $changes ->
+        [one] { $changes } zmiana
+        [few] { $changes } zmiany
+       *[many] { $changes } zmian
+    })
+import-another = Importuj inny plik
+import-line = Wiersz
+import-record = Rekord
+import-detail = Powód lub zmiana
+import-preview-expired = Ten podgląd wygasł lub należy do innego logowania: prześlij plik ponownie.
+import-done-title = Zaimportowano
+import-done = Zaimportowano { $file }.
+import-no-such-export = Nie ma eksportu o nazwie { $file }.
+days-not-a-number = „{ $days }” nie jest liczbą dni
+plan-reason-missing = brak szkolenia
+plan-reason-expired = wygasło
+plan-reason-outdated = zaległe ponowne szkolenie
+plan-reason-level = za niski poziom
+plan-reason-retraining = wymagane ponowne szkolenie
+plan-reason-expiring = wkrótce wygasa
+plan-due-now = teraz
+plan-scope-skill-line = { $skill } na linii { $line }
+plan-scope-skill = { $skill }
+plan-scope-line = Linia { $line }
+plan-scope-all = Cały zakład
+plan-expiring-within = Wygasa w ciągu
+plan-csv = CSV tego planu
+plan-sheet = Lista zapisów do druku
+plan-summary = Potrzebne szkolenia: { $trainings }, osoby: { $people } (brak, wygasłe, nieaktualne, za niski poziom, wymagane ponowne szkolenie lub wygasające w ciągu { $days } dni).
+plan-due = Termin
+plan-reason = Powód
+plan-levels = Poziom posiadany / wymagany
+plan-number = Numer
+plan-signature = Podpis
+plan-sheet-page = Listy zapisów
+plan-sheet-title = Lista zapisów na szkolenie: { $skill }
+plan-sheet-date = Data
+plan-sheet-time = Godzina
+plan-sheet-place = Miejsce
+plan-sheet-trainer = Prowadzący
+plan-printed = wydrukowano { $date }
+plan-sheet-count = Listy: { $sheets }, nazwiska: { $trainings }.
+plan-back = Powrót do planu
+plan-nobody = W tym wyborze nikt nie potrzebuje szkolenia.

@@ -209,15 +209,10 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
     let projects = live_by_name(&c.projects, |p| &p.name);
     let skills = live_by_name(&c.skills, |s| &s.name);
     let store = st.store.clone();
-    let coverage = super::heavy(move || {
-        service::coverage(
-            &store,
-            None,
-            service::DEFAULT_MIN_COVERAGE,
-            jiff::Timestamp::now(),
-        )
-    })
-    .await?;
+    let minimum = st.min_coverage;
+    let coverage =
+        super::heavy(move || service::coverage(&store, None, minimum, jiff::Timestamp::now()))
+            .await?;
     // A fresh address each time the page is drawn, so no cache can show an older screen.
     let now = jiff::Timestamp::now().as_millisecond();
     let names = |people: &[service::CoveredPerson]| {
@@ -231,7 +226,7 @@ pub async fn stations(State(st): State<UiState>, user: WebUser) -> WebResult {
             thead { tr { th { (tr!("col-station")) } th { (tr!("col-project")) } th { (tr!("coverage-qualified")) } th { (tr!("coverage-lapsing")) } th { (tr!("coverage-blocked")) } } }
             tbody {
                 @for s in &coverage.stations {
-                    tr.below-minimum[s.below_minimum] {
+                    tr.below-minimum[s.below_minimum] id={"station-" (s.station_id)} {
                         td { (s.station) @if s.below_minimum { " " span.badge.red { (tr!("coverage-below-minimum")) } } }
                         td { (s.line.as_deref().unwrap_or("—")) }
                         td { details { summary { (s.coverage) } (names(&s.qualified)) } }
@@ -524,13 +519,7 @@ pub async fn audit_csv(
         WebError::Internal
     };
     // Neutralise spreadsheet formulas; the csv writer does the quoting.
-    let cell = |s: &str| {
-        if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        }
-    };
+    let cell = |s: &str| service::guard_formula(s).into_owned();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Always)

@@ -186,6 +186,7 @@ pub async fn skill(State(st): State<UiState>, user: WebUser, Path(id): Path<Uuid
         p { (skill.description) }
         p { (tr!("skills-code")) " " strong { (skill.code) } " · " (tr!("skills-levels-range", max = skill.max_level)) " · "
             @if let Some(m) = skill.validity_months { (tr!("skills-valid-months", months = m)) } @else { (tr!("skills-never-expires")) } }
+        p { a href={"/training?skill=" (skill.id)} { (tr!("skills-training-plan")) } }
         h2 { (tr!("skills-revisions")) }
         table {
             thead { tr { th { "#" } th { (tr!("skills-label")) } th { (tr!("col-status")) } th { (tr!("skills-effective")) } th { (tr!("skills-retraining")) } th { (tr!("skills-grace")) } th { (tr!("skills-change-log")) } th {} } }

@@ -19,8 +19,16 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
     }
     let store = st.store.clone();
     let backup = st.backup.clone();
-    let (figures, scans, backups) = blocking(move || {
-        let figures = service::dashboard_figures(&store, Timestamp::now())?;
+    let minimum = st.min_coverage;
+    let (figures, scans, backups, short) = super::heavy(move || {
+        let now = Timestamp::now();
+        let figures = service::dashboard_figures(&store, now)?;
+        // The "bus factor": stations one or two absences away from standing still.
+        let short: Vec<service::StationCoverage> = service::coverage(&store, None, minimum, now)?
+            .stations
+            .into_iter()
+            .filter(|s| s.below_minimum)
+            .collect();
         let scans = service::list_scans(
             &store,
             &ScanQuery {
@@ -36,7 +44,7 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
             }
         }
         let backups = service::backup_state(&store, &backup)?;
-        Ok((figures, (scans, names), backups))
+        Ok::<_, service::ServiceError>((figures, (scans, names), backups, short))
     })
     .await?;
     let (scans, names) = scans;
@@ -65,6 +73,24 @@ pub async fn dashboard(State(st): State<UiState>, user: WebUser) -> WebResult {
                     div.big { a href={ "/due?expired=0&days=" (days) } { (locale::integer(*n as u64)) } }
                     div.muted { (tr!("dash-required-certifications", count = *n)) }
                 }
+            }
+            div.card.bus-factor.alert[!short.is_empty()] {
+                div.muted { (tr!("dash-bus-factor")) }
+                div.big { a href="/stations#coverage" { (locale::integer(short.len() as u64)) } }
+                div.muted { (tr!("dash-bus-factor-below", minimum = minimum as u64)) }
+            }
+        }
+        @if !short.is_empty() {
+            h2 #bus-factor { (tr!("dash-bus-factor-title")) }
+            p.warn role="status" { (tr!("dash-bus-factor-explain", count = short.len(), minimum = minimum as u64)) }
+            table #short-stations {
+                thead { tr { th { (tr!("col-station")) } th { (tr!("col-project")) } th { (tr!("coverage-qualified")) } th { (tr!("coverage-lapsing")) } } }
+                tbody { @for s in &short { tr {
+                    td { a href={ "/stations#station-" (s.station_id) } { (s.station) } }
+                    td { (s.line.as_deref().unwrap_or("—")) }
+                    td { span.st.bad { span aria-hidden="true" { "⚠" } " " (s.coverage) " / " (minimum) } }
+                    td { (s.lapsing.len()) }
+                } } }
             }
         }
         h2 { (tr!("dash-gaps")) }

@@ -2,13 +2,11 @@
 //! filters, sort by date, and the same list as CSV. Every role may read it.
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use jiff::Timestamp;
 use maud::html;
 use serde::Deserialize;
 
-use super::{choices, heavy, opt_id};
+use super::{choices, csv_download, heavy, opt_days, opt_id, query_string};
 use crate::domain::Employee;
 use crate::service::{self, DueFilter, DueItem, ServiceError};
 use crate::web::layout::{self, WebError, WebResult, date, urlencode};
@@ -41,15 +39,8 @@ pub struct DueQuery {
 
 impl DueQuery {
     fn filter(&self) -> Result<DueFilter, WebError> {
-        let days = match self.days.trim() {
-            "" => None,
-            d => Some(
-                d.parse::<i64>()
-                    .map_err(|_| WebError::Invalid(format!("'{d}' is not a number of days")))?,
-            ),
-        };
         Ok(DueFilter {
-            days,
+            days: opt_days(&self.days)?,
             include_expired: self.expired != "0",
             site_id: opt_id(&self.site)?,
             department_id: opt_id(&self.department)?,
@@ -60,23 +51,27 @@ impl DueQuery {
         })
     }
 
+    /// The training plan of the same skill, line and window.
+    fn training_query(&self) -> String {
+        query_string(&[
+            ("skill", &self.skill),
+            ("line", &self.project),
+            ("days", &self.days),
+        ])
+    }
+
     /// The query string of these filters (for the CSV link and the sort toggle).
     fn query_string(&self, sort: &str) -> String {
-        [
-            ("days", self.days.as_str()),
-            ("expired", self.expired.as_str()),
-            ("site", self.site.as_str()),
-            ("department", self.department.as_str()),
-            ("project", self.project.as_str()),
-            ("skill", self.skill.as_str()),
-            ("supervisor", self.supervisor.as_str()),
+        query_string(&[
+            ("days", &self.days),
+            ("expired", &self.expired),
+            ("site", &self.site),
+            ("department", &self.department),
+            ("project", &self.project),
+            ("skill", &self.skill),
+            ("supervisor", &self.supervisor),
             ("sort", sort),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
@@ -131,7 +126,7 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
     let other_sort = if q.sort == "desc" { "" } else { "desc" };
     let body = html! {
         form.filters method="get" action="/due" {
-            label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days) style="width:5em"; " " (tr!("due-days")) }
+            label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days); " " (tr!("due-days")) }
             label { input type="checkbox" name="expired" value="0" checked[q.expired == "0"]; " " (tr!("due-hide-expired")) }
             (select("site", tr!("col-site"), &sites, &q.site))
             (select("department", tr!("col-department"), &departments, &q.department))
@@ -141,6 +136,10 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
             button type="submit" { (tr!("due-show")) }
             " "
             a href={ "/due.csv?" (q.query_string(&q.sort)) } { (tr!("due-csv")) }
+            @if user.role().can_view_all() {
+                " · "
+                a href={ "/training?" (q.training_query()) } { (tr!("due-training-plan")) }
+            }
         }
         p.muted {
             @let n = days.parse::<u32>().unwrap_or(0);
@@ -179,57 +178,33 @@ pub async fn due_csv(
     Query(q): Query<DueQuery>,
 ) -> WebResult {
     let (items, _) = load(&st, &q).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| {
-        tracing::error!("due CSV: {e}");
-        WebError::Internal
-    };
-    w.write_record([
-        "employee_number",
-        "name",
-        "skill",
-        "skill_name",
-        "status",
-        "expires_on",
-        "days_left",
-        "site",
-        "department",
-        "supervisor",
-    ])
-    .map_err(fail)?;
-    for i in &items {
-        let cells = [
-            i.number.clone(),
-            i.name.clone(),
-            i.skill_code.clone(),
-            i.skill_name.clone(),
-            i.status.as_str().to_owned(),
-            i.expires_at.strftime("%Y-%m-%d").to_string(),
-            i.days_left.to_string(),
-            i.site.clone(),
-            i.department.clone(),
-            i.supervisor.clone(),
-        ];
-        // Neutralise spreadsheet formulas in names people typed.
-        w.write_record(cells.iter().map(|c| {
-            if c.starts_with(['=', '+', '@']) {
-                format!("'{c}")
-            } else {
-                c.clone()
-            }
-        }))
-        .map_err(fail)?;
-    }
-    let bytes = w.into_inner().map_err(|_| WebError::Internal)?;
-    Ok((
+    csv_download(
+        "due.csv",
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"due.csv\"",
-            ),
+            "employee_number",
+            "name",
+            "skill",
+            "skill_name",
+            "status",
+            "expires_on",
+            "days_left",
+            "site",
+            "department",
+            "supervisor",
         ],
-        bytes,
+        items.iter().map(|i| {
+            [
+                i.number.clone(),
+                i.name.clone(),
+                i.skill_code.clone(),
+                i.skill_name.clone(),
+                i.status.as_str().to_owned(),
+                i.expires_at.strftime("%Y-%m-%d").to_string(),
+                i.days_left.to_string(),
+                i.site.clone(),
+                i.department.clone(),
+                i.supervisor.clone(),
+            ]
+        }),
     )
-        .into_response())
 }

@@ -347,11 +347,7 @@ pub async fn matrix(
 
 fn csv_field(s: &str) -> String {
     // Neutralise spreadsheet formulas; the csv writer does the quoting.
-    if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
+    service::guard_formula(s).into_owned()
 }
 
 /// `GET /matrix.csv`: exactly the filtered page, four columns per skill (status, level,

@@ -10,7 +10,9 @@ mod certs;
 mod dashboard;
 mod due;
 mod employees;
+mod imports;
 mod matrix;
+mod training;
 
 pub use account::{account, set_language};
 pub use admin::{
@@ -32,7 +34,12 @@ pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
 };
+pub use imports::{
+    MAX_UPLOAD_BODY, StagedImports, commit as import_commit, export as export_records, imports,
+    preview as import_preview,
+};
 pub use matrix::{matrix, matrix_cell, matrix_csv};
+pub use training::{training, training_csv, training_sheet};
 
 use super::layout::WebError;
 use crate::service::ServiceError;
@@ -70,6 +77,17 @@ pub(crate) fn opt_id(s: &str) -> Result<Option<uuid::Uuid>, WebError> {
     }
 }
 
+/// An optional number of days from a filter form ("" means the page's default).
+pub(crate) fn opt_days(s: &str) -> Result<Option<i64>, WebError> {
+    match s.trim() {
+        "" => Ok(None),
+        d => d
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::Invalid(super::locale::tr!("days-not-a-number", days = d))),
+    }
+}
+
 /// The live records of a kind, sorted by name: the choices a form or filter offers.
 pub(crate) fn live_by_name<T: crate::store::Record>(
     records: &std::collections::HashMap<uuid::Uuid, T>,
@@ -89,4 +107,58 @@ pub(crate) fn choices<T: crate::store::Record>(
         .into_iter()
         .map(|r| (r.id(), name(r).to_owned()))
         .collect()
+}
+
+/// A query string of the non-empty `pairs` (`skill=…&line=…`), values percent-encoded: the
+/// links that carry a page's filters to its CSV, its sheet or another page.
+pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", super::layout::urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A CSV download named `name`: the header, then the rows, every cell guarded against
+/// running as a spreadsheet formula (names and notes are typed by people).
+pub(crate) fn csv_download<const N: usize>(
+    name: &str,
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> super::layout::WebResult {
+    let fail = |e: csv::Error| {
+        tracing::error!("{name}: {e}");
+        WebError::Internal
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(fail)?;
+    for row in rows {
+        w.write_record(
+            row.iter()
+                .map(|c| crate::service::guard_formula(c).into_owned()),
+        )
+        .map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|_| WebError::Internal)?;
+    Ok(csv_file(name, bytes))
+}
+
+/// CSV bytes as a download named `name`.
+pub(crate) fn csv_file(name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
