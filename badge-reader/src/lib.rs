@@ -12,6 +12,7 @@ pub mod decode;
 mod finder;
 pub mod frame;
 mod geometry;
+mod outline;
 pub mod payload;
 pub mod reader;
 mod sampler;

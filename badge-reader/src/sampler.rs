@@ -20,7 +20,8 @@ use rqrr::BitGrid;
 
 use crate::budget::Budget;
 use crate::finder::Finder;
-use crate::geometry::{apply, homography};
+use crate::geometry::{apply, fit_homography, homography};
+use crate::outline;
 
 /// A sampled grid of modules (`true` = dark).
 struct Sampled {
@@ -44,21 +45,21 @@ fn dist(a: Pt, b: Pt) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
-/// Top-left, top-right, bottom-left finder centres from three unordered finders.
-fn orient(f: [&Finder; 3]) -> (Pt, Pt, Pt) {
+/// Which of three unordered finders are the top-left, top-right and bottom-left ones.
+fn orient(f: [&Finder; 3]) -> [usize; 3] {
     let p = f.map(|f| (f64::from(f.x), f64::from(f.y)));
     let (d01, d12, d20) = (dist(p[0], p[1]), dist(p[1], p[2]), dist(p[2], p[0]));
     // The corner opposite the longest side is top-left.
     let (tl, a, b) = if d12 >= d01 && d12 >= d20 {
-        (p[0], p[1], p[2])
+        (0, 1, 2)
     } else if d20 >= d01 && d20 >= d12 {
-        (p[1], p[2], p[0])
+        (1, 2, 0)
     } else {
-        (p[2], p[0], p[1])
+        (2, 0, 1)
     };
     // In image coordinates (y down) top-right × bottom-left is positive.
-    let cross = (a.0 - tl.0) * (b.1 - tl.1) - (a.1 - tl.1) * (b.0 - tl.0);
-    if cross > 0.0 { (tl, a, b) } else { (tl, b, a) }
+    let cross = (p[a].0 - p[tl].0) * (p[b].1 - p[tl].1) - (p[a].1 - p[tl].1) * (p[b].0 - p[tl].0);
+    if cross > 0.0 { [tl, a, b] } else { [tl, b, a] }
 }
 
 /// The image a code is read from: grey levels and the black/white bitmap of the same frame.
@@ -261,7 +262,9 @@ pub fn read(
     thorough: bool,
     deadline: Option<&Budget>,
 ) -> Option<Read> {
-    let (tl, tr, bl) = orient(finders);
+    let [i_tl, i_tr, i_bl] = orient(finders);
+    let centre = |i: usize| (f64::from(finders[i].x), f64::from(finders[i].y));
+    let (tl, tr, bl) = (centre(i_tl), centre(i_tr), centre(i_bl));
     let fallback = f64::from(finders.iter().map(|f| f.module).sum::<f32>() / 3.0);
     if fallback < 0.8 {
         return None;
@@ -270,35 +273,50 @@ pub fn read(
     let left = module_between(pic, tl, bl).unwrap_or(fallback);
     let est = (dist(tl, tr) / top + dist(tl, bl) / left) / 2.0 + 7.0;
     let nearest = ((est - 17.0) / 4.0).round().clamp(1.0, 40.0) as u32;
-    let mut versions: Vec<u32> = Vec::with_capacity(4);
+    let module = (top + left) / 2.0;
+    // The outlines of the three finder patterns, for a grid in perspective.
+    let outlines = [i_tl, i_tr, i_bl].map(|i| {
+        let m = f64::from(finders[i].module).max(module * 0.5);
+        outline::finder_outline(|p| pic.dark(p), centre(i), m)
+    });
+    let perspective = |size: usize| fit_to_outlines(&outlines, (tl, tr, bl), size);
     let parallelogram = |size: usize| {
         let d = size as f64 - 3.5;
         let br = (tr.0 + bl.0 - tl.0, tr.1 + bl.1 - tl.1);
         homography([(3.5, 3.5), (d, 3.5), (d, d), (3.5, d)], [tl, tr, br, bl])
     };
+    // The plainest map for a size: fitted to the outlines when all three were found.
+    let plain = |size: usize| {
+        perspective(size)
+            .map(|(m, _)| m)
+            .or_else(|| parallelogram(size))
+    };
+    let mut versions: Vec<u32> = Vec::with_capacity(4);
     if nearest >= 7 {
         let size = 17 + 4 * nearest as usize;
-        if let Some(v) = parallelogram(size).and_then(|m| read_version(pic, &m, size)) {
+        if let Some(v) = plain(size).and_then(|m| read_version(pic, &m, size)) {
             versions.push(v);
         }
     }
     // A version read from its version blocks is trusted; otherwise the estimate and its
-    // neighbours.
+    // neighbours, those whose outline fit is closest first.
     if versions.is_empty() {
         for v in [nearest, nearest + 1, nearest.saturating_sub(1)] {
             if (1..=40).contains(&v) {
                 versions.push(v);
             }
         }
+        let misfit =
+            |v: &u32| perspective(17 + 4 * *v as usize).map_or(f64::MAX, |(_, residual)| residual);
+        versions.sort_by(|a, b| misfit(a).total_cmp(&misfit(b)));
     }
-    let module = (top + left) / 2.0;
     // A stray triple rarely shows timing patterns: drop the versions whose plain grid shows
     // none before the costlier alignment search. Strong perspective can hide them from the
     // plain grid too, so a `thorough` read keeps the likeliest version regardless.
     let likeliest = versions.first().copied();
     versions.retain(|&v| {
         let size = 17 + 4 * v as usize;
-        parallelogram(size).is_some_and(|m| timing_ok(pic, &m, size))
+        plain(size).is_some_and(|m| timing_ok(pic, &m, size))
     });
     if versions.is_empty()
         && thorough
@@ -308,30 +326,45 @@ pub fn read(
     }
     for v in versions {
         let size = 17 + 4 * v as usize;
-        let Some(affine) = parallelogram(size) else {
-            continue;
-        };
-        let mut maps = Vec::with_capacity(3);
-        if v >= 2 {
-            let a = size as f64 - 6.5;
-            let d = size as f64 - 3.5;
-            let expected = apply(&affine, a, a);
-            // Perspective moves the alignment pattern away from where a parallelogram puts
-            // it, more the bigger the code: look close first, then further.
-            let o = apply(&affine, a, a);
-            let px = apply(&affine, a + 1.0, a);
-            let py = apply(&affine, a, a + 1.0);
+        let mut maps = Vec::with_capacity(5);
+        let a = size as f64 - 6.5;
+        // The alignment pattern's centre pins the fourth corner.
+        let search = |guess: &[f64; 9], reach: f64| {
+            let o = apply(guess, a, a);
+            let px = apply(guess, a + 1.0, a);
+            let py = apply(guess, a, a + 1.0);
             let (ux, uy) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
-            let reach = module * (3.0 + size.min(57) as f64 * 0.12);
-            for ap in alignment_candidates(pic, expected, ux, uy, reach) {
-                if let Some(m) =
-                    homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
-                {
-                    maps.push(m);
+            alignment_candidates(pic, o, ux, uy, reach)
+        };
+        if let Some((fitted, _)) = perspective(size) {
+            if v >= 2 {
+                // The outlines already account for perspective: the pattern is close.
+                for ap in search(&fitted, module * 2.5) {
+                    let mut pairs = outline_pairs(&outlines, (tl, tr, bl), size);
+                    pairs.push(((a, a), ap, 6.0));
+                    if let Some(m) = fit_homography(&pairs) {
+                        maps.push(m);
+                    }
                 }
             }
+            maps.push(fitted);
         }
-        maps.push(affine);
+        if let Some(affine) = parallelogram(size) {
+            if v >= 2 {
+                let d = size as f64 - 3.5;
+                // Perspective moves the alignment pattern away from where a parallelogram
+                // puts it, more the bigger the code.
+                let reach = module * (3.0 + size.min(57) as f64 * 0.12);
+                for ap in search(&affine, reach) {
+                    if let Some(m) =
+                        homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
+                    {
+                        maps.push(m);
+                    }
+                }
+            }
+            maps.push(affine);
+        }
         for (k, m) in maps.into_iter().enumerate() {
             if deadline.is_some_and(Budget::spent) {
                 return None;
@@ -354,6 +387,79 @@ pub fn read(
         }
     }
     None
+}
+
+/// Module coordinates of the top-left module of the top-left, top-right and bottom-left
+/// finder patterns of a code `size` modules a side.
+fn finder_origins(size: usize) -> [Pt; 3] {
+    let far = size as f64 - 7.0;
+    [(0.0, 0.0), (far, 0.0), (0.0, far)]
+}
+
+/// Point pairs (module coordinates, pixels, weight) from the corners of the finder outlines:
+/// each corner is matched to its place in the code by which side of the finder centre it lies
+/// on along the code's axes (top-left to top-right, top-left to bottom-left).
+fn outline_pairs(
+    outlines: &[Option<[Pt; 4]>; 3],
+    (tl, tr, bl): (Pt, Pt, Pt),
+    size: usize,
+) -> Vec<(Pt, Pt, f64)> {
+    let (u, v) = ((tr.0 - tl.0, tr.1 - tl.1), (bl.0 - tl.0, bl.1 - tl.1));
+    let det = u.0 * v.1 - u.1 * v.0;
+    let mut pairs = Vec::with_capacity(13);
+    if det.abs() < 1e-6 {
+        return pairs;
+    }
+    for (outline, origin) in outlines.iter().zip(finder_origins(size)) {
+        let Some(corners) = outline else {
+            continue;
+        };
+        let c = corners
+            .iter()
+            .fold((0.0, 0.0), |s, p| (s.0 + p.0 / 4.0, s.1 + p.1 / 4.0));
+        let mut seen = [false; 4];
+        let mut these = Vec::with_capacity(4);
+        for p in corners {
+            let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+            // (dx, dy) = a·u + b·v.
+            let a = (dx * v.1 - dy * v.0) / det;
+            let b = (u.0 * dy - u.1 * dx) / det;
+            let (sx, sy) = (a > 0.0, b > 0.0);
+            seen[usize::from(sx) + 2 * usize::from(sy)] = true;
+            let m = (
+                origin.0 + if sx { 6.5 } else { 0.5 },
+                origin.1 + if sy { 6.5 } else { 0.5 },
+            );
+            these.push((m, *p, 1.0));
+        }
+        if seen.iter().all(|s| *s) {
+            pairs.extend(these);
+        }
+    }
+    pairs
+}
+
+/// The perspective map of a code `size` modules a side fitted to the corners of all three
+/// finder outlines, and how far (in modules) the corners lie from where it puts them on
+/// average: the right size fits best.
+fn fit_to_outlines(
+    outlines: &[Option<[Pt; 4]>; 3],
+    centres: (Pt, Pt, Pt),
+    size: usize,
+) -> Option<([f64; 9], f64)> {
+    let pairs = outline_pairs(outlines, centres, size);
+    if pairs.len() < 12 {
+        return None;
+    }
+    let m = fit_homography(&pairs)?;
+    let (mut err, mut scale) = (0.0, 0.0);
+    for (module, pixel, _) in &pairs {
+        let p = apply(&m, module.0, module.1);
+        err += dist(p, *pixel);
+        let q = apply(&m, module.0 + 1.0, module.1);
+        scale += dist(p, q);
+    }
+    Some((m, err / scale.max(1e-9)))
 }
 
 /// Whether the timing patterns (row 6 and column 6 between the finders, alternating dark and
