@@ -502,7 +502,17 @@ fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     Some((l2 - l1) / l2 + 2.0 * cos.abs())
 }
 
-/// Every triple of finders that could be one code, most square-like first, at most `max`.
+/// How well the scan lines confirm a finder, 0 to 1: a real pattern's three-module centre is
+/// crossed by about three scan lines per pixel of module size; a look-alike in a code's data
+/// or in clutter by one or two. A strongly foreshortened real pattern (a badge tipped on its
+/// lanyard) is no more square-like than a triple with a look-alike in it, but far better
+/// confirmed.
+fn confirmation(f: &Finder) -> f32 {
+    (f.hits as f32 / (1.5 * f.module).max(1.0)).min(1.0)
+}
+
+/// Every triple of finders that could be one code, most square-like and best confirmed
+/// first, at most `max`.
 pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
     let mut order: Vec<&Finder> = finders.iter().collect();
     // Patterns confirmed both ways first: inside a code's data, column-only look-alikes are
@@ -515,7 +525,11 @@ pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
         for j in (i + 1)..n {
             for k in (j + 1)..n {
                 if let Some(s) = triple_score(order[i], order[j], order[k]) {
-                    scored.push((s, [*order[i], *order[j], *order[k]]));
+                    let doubt: f32 = [order[i], order[j], order[k]]
+                        .iter()
+                        .map(|f| 1.0 - confirmation(f))
+                        .sum();
+                    scored.push((s + 1.5 * doubt, [*order[i], *order[j], *order[k]]));
                 }
             }
         }
