@@ -544,6 +544,9 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
     if let Some(t) = decode(level.iter().map(|&v| v > 0.5).collect()) {
         return Some(t);
     }
+    if let Some(t) = decode(directional(&dark, size)) {
+        return Some(t);
+    }
     if !deblur_too {
         return None;
     }
@@ -594,6 +597,47 @@ fn normalise(dark: &[f64], size: usize) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// Dark and light judged against the extremes along the line of seven modules through each
+/// one, in whichever of four directions (rows, columns, diagonals) spans the least range while
+/// still holding both colours. A highlight band or a shadow edge runs in one direction: a
+/// window across it mixes the washed-out modules inside with the full-contrast ones outside
+/// and calls every module in the band light, while the line along the band compares each
+/// module with its neighbours under the same light.
+fn directional(dark: &[f64], size: usize) -> Vec<bool> {
+    const R: isize = 3;
+    let mut sorted = dark.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let contrast = sorted[n * 95 / 100] - sorted[n * 5 / 100];
+    let floor = (contrast * 0.12).max(10.0);
+    let s = size as isize;
+    let mut out = vec![false; dark.len()];
+    for y in 0..s {
+        for x in 0..s {
+            let v = dark[(y * s + x) as usize];
+            let mut best: Option<(f64, f64)> = None;
+            for (dx, dy) in [(1, 0), (0, 1), (1, 1), (1, -1)] {
+                let (mut lo, mut hi) = (v, v);
+                for t in -R..=R {
+                    let (xx, yy) = (x + t * dx, y + t * dy);
+                    if xx >= 0 && yy >= 0 && xx < s && yy < s {
+                        let u = dark[(yy * s + xx) as usize];
+                        lo = lo.min(u);
+                        hi = hi.max(u);
+                    }
+                }
+                let range = hi - lo;
+                if range >= floor && best.is_none_or(|(r, _)| range < r) {
+                    best = Some((range, (lo + hi) / 2.0));
+                }
+            }
+            let threshold = best.map_or(sorted[n / 2], |(_, t)| t);
+            out[(y * s + x) as usize] = v > threshold;
+        }
+    }
+    out
 }
 
 /// Box-blur weights over a module and its two neighbours for a blur `len` modules long.
@@ -647,6 +691,31 @@ mod tests {
         assert_eq!(version_word(40), 0x28C69);
         assert_eq!(decode_version(0x07C94 ^ 0b101), Some(7));
         assert_eq!(decode_version(0), None);
+    }
+
+    #[test]
+    fn a_highlight_band_is_judged_along_its_length() {
+        // Modules darkness 200 (dark) and 20 (light), except in rows 10-15, where a washed-out
+        // band leaves 60 and 25: judged against the full contrast around them, the band's
+        // dark modules all look light.
+        let size = 29;
+        let truth: Vec<bool> = (0..size * size).map(|i| (i * 7 + i / 3) % 5 < 2).collect();
+        let dark: Vec<f64> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| match ((10..16).contains(&(i / size)), d) {
+                (true, true) => 60.0,
+                (true, false) => 25.0,
+                (false, true) => 200.0,
+                (false, false) => 20.0,
+            })
+            .collect();
+        let plain: Vec<bool> = normalise(&dark, size).iter().map(|&v| v > 0.5).collect();
+        assert_ne!(
+            plain, truth,
+            "the band must defeat the square window for this test"
+        );
+        assert_eq!(directional(&dark, size), truth);
     }
 
     #[test]
