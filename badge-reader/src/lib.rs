@@ -15,6 +15,7 @@ mod geometry;
 mod outline;
 pub mod payload;
 pub mod reader;
+mod register;
 mod sampler;
 pub mod source;
 pub mod synthetic;

@@ -22,6 +22,7 @@ use crate::budget::Budget;
 use crate::finder::Finder;
 use crate::geometry::{apply, fit_homography, homography};
 use crate::outline;
+use crate::register;
 
 /// A sampled grid of modules (`true` = dark).
 struct Sampled {
@@ -369,20 +370,30 @@ pub fn read(
             if deadline.is_some_and(Budget::spent) {
                 return None;
             }
-            // Blur is undone on the best-founded map only, and only for codes of the size a
-            // badge has (the cost grows with the module count).
-            let deblur = thorough && k == 0 && size <= 61;
             if !timing_ok(pic, &m, size) {
                 continue;
             }
-            if let Some(text) = read_grid(pic, &m, size, deblur) {
+            let found = |m: [f64; 9], text: String| {
                 let corners = [(0.0, 0.0), (size as f64, 0.0), (size as f64, size as f64)]
                     .map(|(x, y)| apply(&m, x, y));
                 let bl_corner = apply(&m, 0.0, size as f64);
-                return Some(Read {
+                Read {
                     text,
                     corners: [corners[0], corners[1], corners[2], bl_corner],
-                });
+                }
+            };
+            if let Some(text) = read_grid(pic, &m, size, false) {
+                return Some(found(m, text));
+            }
+            // A `thorough` read goes on with the grid registered on the fixed patterns (finder
+            // centres in a blurred frame are a little off), and for the best-founded map
+            // with blur undone, for codes of the size a badge has (the cost grows with the
+            // module count).
+            if thorough {
+                let refined = register::refine(|p| pic.darkness(p), &m, size);
+                if let Some(text) = read_grid(pic, &refined, size, k == 0 && size <= 61) {
+                    return Some(found(refined, text));
+                }
             }
         }
     }
