@@ -327,7 +327,6 @@ pub fn read(
     }
     for v in versions {
         let size = 17 + 4 * v as usize;
-        let mut maps = Vec::with_capacity(5);
         let a = size as f64 - 6.5;
         // The alignment pattern's centre pins the fourth corner.
         let search = |guess: &[f64; 9], reach: f64| {
@@ -337,67 +336,94 @@ pub fn read(
             let (ux, uy) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
             alignment_candidates(pic, o, ux, uy, reach)
         };
-        if let Some((fitted, _)) = perspective(size) {
-            if v >= 2 {
-                // The outlines already account for perspective: the pattern is close.
-                for ap in search(&fitted, module * 2.5) {
-                    let mut pairs = outline_pairs(&outlines, (tl, tr, bl), size);
-                    pairs.push(((a, a), ap, 6.0));
-                    if let Some(m) = fit_homography(&pairs) {
-                        maps.push(m);
+        // Maps fitted to the finder outlines first; those from the finder centres only if
+        // none of them reads (their wide alignment search costs more than the rest of a read).
+        let fitted_maps = || {
+            let mut maps = Vec::with_capacity(3);
+            if let Some((fitted, _)) = perspective(size) {
+                if v >= 2 {
+                    // The outlines already account for perspective: the pattern is close.
+                    for ap in search(&fitted, module * 2.5) {
+                        let mut pairs = outline_pairs(&outlines, (tl, tr, bl), size);
+                        pairs.push(((a, a), ap, 6.0));
+                        if let Some(m) = fit_homography(&pairs) {
+                            maps.push(m);
+                        }
                     }
                 }
+                maps.push(fitted);
             }
-            maps.push(fitted);
-        }
-        if let Some(affine) = parallelogram(size) {
-            if v >= 2 {
-                let d = size as f64 - 3.5;
-                // Perspective moves the alignment pattern away from where a parallelogram
-                // puts it, more the bigger the code.
-                let reach = module * (3.0 + size.min(57) as f64 * 0.12);
-                for ap in search(&affine, reach) {
-                    if let Some(m) =
-                        homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
-                    {
-                        maps.push(m);
+            maps
+        };
+        let centre_maps = || {
+            let mut maps = Vec::with_capacity(3);
+            if let Some(affine) = parallelogram(size) {
+                if v >= 2 {
+                    let d = size as f64 - 3.5;
+                    // Perspective moves the alignment pattern away from where a
+                    // parallelogram puts it, more the bigger the code.
+                    let reach = module * (3.0 + size.min(57) as f64 * 0.12);
+                    for ap in search(&affine, reach) {
+                        if let Some(m) =
+                            homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
+                        {
+                            maps.push(m);
+                        }
                     }
                 }
+                maps.push(affine);
             }
-            maps.push(affine);
-        }
-        for (k, m) in maps.into_iter().enumerate() {
-            if deadline.is_some_and(Budget::spent) {
-                return None;
-            }
-            if !timing_ok(pic, &m, size) {
-                continue;
-            }
-            let found = |m: [f64; 9], text: String| {
-                let corners = [(0.0, 0.0), (size as f64, 0.0), (size as f64, size as f64)]
-                    .map(|(x, y)| apply(&m, x, y));
-                let bl_corner = apply(&m, 0.0, size as f64);
-                Read {
-                    text,
-                    corners: [corners[0], corners[1], corners[2], bl_corner],
-                }
+            maps
+        };
+        let mut first = true;
+        for stage in 0..2 {
+            let maps = if stage == 0 {
+                fitted_maps()
+            } else {
+                centre_maps()
             };
-            if let Some(text) = read_grid(pic, &m, size, false) {
-                return Some(found(m, text));
-            }
-            // A `thorough` read goes on with the grid registered on the fixed patterns (finder
-            // centres in a blurred frame are a little off), and for the best-founded map
-            // with blur undone, for codes of the size a badge has (the cost grows with the
-            // module count).
-            if thorough {
-                let refined = register::refine(|p| pic.darkness(p), &m, size);
-                if let Some(text) = read_grid(pic, &refined, size, k == 0 && size <= 61) {
-                    return Some(found(refined, text));
+            for m in maps {
+                if deadline.is_some_and(Budget::spent) {
+                    return None;
+                }
+                if !timing_ok(pic, &m, size) {
+                    continue;
+                }
+                // Blur is undone on the best-founded map only.
+                let best_founded = std::mem::take(&mut first);
+                if let Some(read) = read_map(pic, m, size, thorough, best_founded) {
+                    return Some(read);
                 }
             }
         }
     }
     None
+}
+
+/// Read the grid through `map`; a `thorough` read goes on with the grid registered on the
+/// fixed patterns (finder centres in a blurred frame are a little off), and for the
+/// `best_founded` map with blur undone, for codes of the size a badge has (the cost grows
+/// with the module count).
+fn read_map(
+    pic: &Picture,
+    map: [f64; 9],
+    size: usize,
+    thorough: bool,
+    best_founded: bool,
+) -> Option<Read> {
+    let found = |m: [f64; 9], text: String| {
+        let s = size as f64;
+        let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(x, y)| apply(&m, x, y));
+        Read { text, corners }
+    };
+    if let Some(text) = read_grid(pic, &map, size, false) {
+        return Some(found(map, text));
+    }
+    if !thorough {
+        return None;
+    }
+    let refined = register::refine(|p| pic.darkness(p), &map, size);
+    read_grid(pic, &refined, size, best_founded && size <= 61).map(|text| found(refined, text))
 }
 
 /// Module coordinates of the top-left module of the top-left, top-right and bottom-left
@@ -519,23 +545,14 @@ const BLURS: [(f64, f64); 7] = [
 /// Sample the grid through `map` and try each way of judging the modules.
 fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Option<String> {
     let n = size * size;
-    // Darkness at each module centre (a small cross of samples against noise), and the
-    // bitmap's verdict there.
-    let mut dark = vec![0f64; n];
+    // The bitmap's verdict at each module centre first: it reads most codes, and sampling
+    // grey levels costs five times as much.
     let mut bits = vec![false; n];
     let mut outside = 0usize;
     for y in 0..size {
         for x in 0..size {
-            let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
-            let c = apply(map, cx, cy);
-            if !pic.inside(c) {
-                outside += 1;
-            }
-            let mut v = pic.darkness(c);
-            for (dx, dy) in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.2), (0.0, -0.2)] {
-                v += pic.darkness(apply(map, cx + dx, cy + dy));
-            }
-            dark[y * size + x] = v / 5.0;
+            let c = apply(map, x as f64 + 0.5, y as f64 + 0.5);
+            outside += usize::from(!pic.inside(c));
             bits[y * size + x] = pic.dark(c);
         }
     }
@@ -550,6 +567,18 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
     };
     if let Some(t) = decode(bits) {
         return Some(t);
+    }
+    // Darkness at each module centre, a small cross of samples against noise.
+    let mut dark = vec![0f64; n];
+    for y in 0..size {
+        for x in 0..size {
+            let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
+            let mut v = pic.darkness(apply(map, cx, cy));
+            for (dx, dy) in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.2), (0.0, -0.2)] {
+                v += pic.darkness(apply(map, cx + dx, cy + dy));
+            }
+            dark[y * size + x] = v / 5.0;
+        }
     }
     let level = normalise(&dark, size);
     if let Some(t) = decode(level.iter().map(|&v| v > 0.5).collect()) {
