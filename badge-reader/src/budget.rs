@@ -67,11 +67,6 @@ impl Budget {
     pub fn spent(&self) -> bool {
         self.elapsed() > self.limit
     }
-
-    /// Whether less than `fraction` of the budget is spent.
-    pub fn young(&self, fraction: u32) -> bool {
-        self.elapsed() < self.limit / fraction.max(1)
-    }
 }
 
 #[cfg(test)]

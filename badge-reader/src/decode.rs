@@ -282,24 +282,14 @@ impl Decoder {
                 }
             }
         }
-        // rqrr's own detection on a crop costs milliseconds: in a stream only the best
-        // candidate gets it, and only while the frame is young; single photographs get it for
-        // every candidate.
-        let tries = if self.options.exhaustive {
-            usize::MAX
-        } else if started.young(5) {
-            1
-        } else {
-            0
-        };
-        for candidate in finder::regions(&finders, sw, sh).into_iter().take(tries) {
+        // rqrr's own detection on a crop costs milliseconds and, since the grid sampler fits
+        // perspective and registers its grid, reads nothing more in a stream: single
+        // photographs only.
+        if !self.options.exhaustive {
+            return None;
+        }
+        for candidate in finder::regions(&finders, sw, sh) {
             let (region, inverted) = (candidate.region, candidate.inverted);
-            // In a stream, a lone small finder-like shape is usually clutter (shelves, labels); the
-            // next frame will show the whole badge. Single photographs get every chance.
-            // Large modules (a badge held close, partly out of the frame) are the exception.
-            if candidate.finders.len() < 3 && candidate.module < 8.0 && !self.options.exhaustive {
-                continue;
-            }
             let module = candidate.module * scale as f32;
             let full = grow(scale_region(region, scale), 0.1, img.width(), img.height());
             let crop = imageops::crop_imm(img, full.0, full.1, full.2, full.3).to_image();
