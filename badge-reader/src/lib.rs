@@ -7,6 +7,7 @@
 
 mod binarize;
 mod budget;
+mod codewords;
 pub mod debounce;
 pub mod decode;
 mod finder;

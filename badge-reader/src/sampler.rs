@@ -19,6 +19,7 @@ use image::GrayImage;
 use rqrr::BitGrid;
 
 use crate::budget::Budget;
+use crate::codewords;
 use crate::finder::Finder;
 use crate::geometry::{apply, fit_homography, homography};
 use crate::outline;
@@ -560,6 +561,8 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
         return None;
     }
     let decode = |bits: Vec<bool>| {
+        // rqrr only gets what its error correction will accept.
+        codewords::correctable(&bits, size)?;
         rqrr::Grid::new(Sampled { size, bits })
             .decode()
             .ok()
@@ -590,12 +593,9 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
     if !deblur_too {
         return None;
     }
-    for (lx, ly) in BLURS {
-        if let Some(t) = decode(deblur(&level, size, lx, ly)) {
-            return Some(t);
-        }
-    }
-    None
+    BLURS
+        .iter()
+        .find_map(|&(lx, ly)| decode(deblur(&level, size, lx, ly)))
 }
 
 /// Darkness rescaled to 0 (lightest) … 1 (darkest) between the extremes of the modules within
