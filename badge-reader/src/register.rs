@@ -79,10 +79,11 @@ pub fn refine(darkness: impl Fn(Pt) -> f64, map: &[f64; 9], size: usize) -> [f64
         let d = |a: Pt, b: Pt| (a.0 - b.0).hypot(a.1 - b.1);
         (d(corners[0], corners[1]) + d(corners[0], corners[3])) / (2.0 * (far - 3.5))
     };
+    // From half a module down to a sixteenth, at most eight passes at each step.
     let mut step = module * 0.5;
-    let mut rounds = 0;
-    while step > module / 16.0 && rounds < 40 {
-        rounds += 1;
+    let mut passes = 0;
+    while step > module / 16.0 {
+        passes += 1;
         let mut moved = false;
         for i in 0..4 {
             for (dx, dy) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
@@ -97,8 +98,9 @@ pub fn refine(darkness: impl Fn(Pt) -> f64, map: &[f64; 9], size: usize) -> [f64
                 }
             }
         }
-        if !moved {
+        if !moved || passes == 8 {
             step /= 2.0;
+            passes = 0;
         }
     }
     homography(corners_m, corners).unwrap_or(*map)

@@ -86,11 +86,12 @@ impl Picture<'_> {
     /// Whether the pixel under `p` is dark (in the code's polarity); outside is light.
     /// Points are in pixel-edge coordinates: pixel (i, j) covers [i, i+1) × [j, j+1).
     fn dark(&self, p: Pt) -> bool {
-        let (x, y) = (p.0.floor(), p.1.floor());
-        if x < 0.0 || y < 0.0 || x >= self.w() as f64 || y >= self.h() as f64 {
+        // Inside, coordinates are not negative and truncation is the floor (`floor` is a
+        // library call on baseline x86-64, and this runs for every module).
+        if !self.inside(p) {
             return false;
         }
-        self.bits[y as usize * self.w() + x as usize] != self.inverted
+        self.bits[p.1 as usize * self.w() + p.0 as usize] != self.inverted
     }
 
     fn inside(&self, p: Pt) -> bool {
@@ -102,7 +103,8 @@ impl Picture<'_> {
     fn darkness(&self, p: Pt) -> f64 {
         let x = (p.0 - 0.5).clamp(0.0, (self.w() - 1) as f64);
         let y = (p.1 - 0.5).clamp(0.0, (self.h() - 1) as f64);
-        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        // Not negative after the clamp: truncation is the floor.
+        let (x0, y0) = (x as usize, y as usize);
         let (x1, y1) = ((x0 + 1).min(self.w() - 1), (y0 + 1).min(self.h() - 1));
         let (fx, fy) = (x - x0 as f64, y - y0 as f64);
         let raw = self.grey.as_raw();
