@@ -282,6 +282,26 @@ impl Decoder {
                 }
             }
         }
+        // A code with one finder pattern hidden from the scan (a highlight band, a thumb):
+        // the third one looked for beside pairs of well-confirmed ones.
+        for [a, b] in finder::pairs(&finders, MAX_PAIRS) {
+            let picture = sampler::Picture {
+                grey: search,
+                bits: &bits,
+                inverted: a.inverted,
+            };
+            for c in sampler::third_finder(&picture, &a, &b) {
+                if let Some(read) = sampler::read([&a, &b, &c], &picture, true, Some(started)) {
+                    return Some(Decoded {
+                        text: read.text,
+                        region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
+                    });
+                }
+                if started.spent() {
+                    return None;
+                }
+            }
+        }
         // rqrr's own detection on a crop costs milliseconds and, since the grid sampler fits
         // perspective and registers its grid, reads nothing more in a stream: single
         // photographs only.
@@ -412,6 +432,9 @@ fn scan_unguarded(img: &GrayImage, threshold: Threshold) -> Found {
 
 /// Finder triples tried by the fast path per frame, most square-like first.
 const MAX_TRIPLES: usize = 40;
+
+/// Pairs of finders a third one is looked for beside, when no triple reads.
+const MAX_PAIRS: usize = 6;
 
 /// Axis-aligned box around a code's corners, clamped to a `w`×`h` image.
 fn corner_bounds(c: &[(f64, f64); 4], w: usize, h: usize) -> (u32, u32, u32, u32) {

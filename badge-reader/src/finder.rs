@@ -538,6 +538,33 @@ pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
     scored.into_iter().take(max).map(|(_, t)| t).collect()
 }
 
+/// Pairs of well-confirmed finders of one polarity and similar module size that could be two
+/// corners of one code along a side, best confirmed first, at most `max`: for a code whose
+/// third finder pattern a highlight, a shadow or a thumb hides from the scan.
+pub fn pairs(finders: &[Finder], max: usize) -> Vec<[Finder; 2]> {
+    let mut order: Vec<&Finder> = finders.iter().filter(|f| confirmation(f) >= 0.6).collect();
+    order.sort_by(|a, b| confirmation(b).total_cmp(&confirmation(a)));
+    order.truncate(MAX_FINDERS / 2);
+    let mut out = Vec::new();
+    for (i, a) in order.iter().enumerate() {
+        for b in &order[i + 1..] {
+            let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+            let module = (a.module + b.module) / 2.0;
+            // Centres of one side are 14 (version 1) to 170 modules apart.
+            if similar(a, b)
+                && (a.module / b.module).max(b.module / a.module) < 1.4
+                && (13.0..=175.0).contains(&(d / module))
+            {
+                out.push([**a, **b]);
+                if out.len() == max {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The unused triple most like three corners of a square, or `None`.
 fn best_triple(order: &[&Finder], used: &[bool]) -> Option<(usize, usize, usize)> {
     let n = order.len();

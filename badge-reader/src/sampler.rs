@@ -249,6 +249,119 @@ fn alignment_candidates(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> 
     out
 }
 
+/// Where the third finder pattern of a code may be, given two finders `a` and `b` at the ends
+/// of one of its sides: the timing pattern (alternating modules three modules in from the
+/// finder centres) tells on which side of the line the code lies, and the grey image is
+/// searched around the two places the third finder can then be (beyond `a` or beyond `b`)
+/// for the best match of a finder pattern's rings. A highlight band across a finder's centre
+/// or a thumb on its edge spoils the scan lines through it, but not the match of its whole
+/// 7×7 modules.
+pub fn third_finder(pic: &Picture, a: &Finder, b: &Finder) -> Vec<Finder> {
+    let (pa, pb) = (
+        (f64::from(a.x), f64::from(a.y)),
+        (f64::from(b.x), f64::from(b.y)),
+    );
+    let d = dist(pa, pb);
+    let module = f64::from(a.module + b.module) / 2.0;
+    if d < module * 10.0 {
+        return Vec::new();
+    }
+    let u = ((pb.0 - pa.0) / d, (pb.1 - pa.1) / d);
+    let mut out = Vec::new();
+    for side in [1.0, -1.0] {
+        let p = (-u.1 * side, u.0 * side);
+        // Row (or column) 6 runs three modules from the finder centres' line, between the
+        // separators: modules 8 .. n-9 of the side, alternating.
+        let at = |t: f64, off: f64| {
+            pic.darkness((
+                pa.0 + u.0 * t + p.0 * off * module,
+                pa.1 + u.1 * t + p.1 * off * module,
+            ))
+        };
+        let modules_between = d / module;
+        let steps = (modules_between - 9.0).floor().max(0.0) as usize;
+        if steps < 5 {
+            continue;
+        }
+        let step = d / modules_between;
+        let (mut good, mut n) = (0u32, 0u32);
+        for i in 1..steps - 1 {
+            let t = step * (4.5 + i as f64);
+            let (prev, here, next) = (at(t - step, 3.0), at(t, 3.0), at(t + step, 3.0));
+            let bump = here - (prev + next) / 2.0;
+            good += u32::from((bump > 0.0) == (i % 2 == 0));
+            n += 1;
+        }
+        let score = f64::from(good) / f64::from(n.max(1));
+        if score.max(1.0 - score) < 0.8 {
+            continue;
+        }
+        for from in [pa, pb] {
+            let guess = (from.0 + p.0 * d, from.1 + p.1 * d);
+            let ux = (u.0 * module, u.1 * module);
+            let uy = (p.0 * module, p.1 * module);
+            if let Some(c) = finder_match(pic, guess, ux, uy, module * 3.0) {
+                out.push(Finder {
+                    x: c.0 as f32,
+                    y: c.1 as f32,
+                    module: module as f32,
+                    hits: a.hits.min(b.hits),
+                    column_hits: 0,
+                    inverted: a.inverted,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The place within `reach` pixels of `near` where the grey image best matches a finder
+/// pattern (a dark 3×3 centre, a light ring, a dark ring and the light separator around,
+/// modules along `ux` and `uy`), or `None` when no place matches well: a normalised
+/// correlation over the 9×9 modules.
+fn finder_match(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> Option<Pt> {
+    let mut template = Vec::with_capacity(81);
+    for j in -4i32..=4 {
+        for i in -4i32..=4 {
+            let ring = i.abs().max(j.abs());
+            let dark = ring <= 1 || ring == 3;
+            template.push(((f64::from(i), f64::from(j)), if dark { 1.0 } else { -1.0 }));
+        }
+    }
+    let mean_t = template.iter().map(|t| t.1).sum::<f64>() / template.len() as f64;
+    let norm_t = template
+        .iter()
+        .map(|t| (t.1 - mean_t).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let step = (ux.0.hypot(ux.1) / 2.0).max(0.5);
+    let n = (reach / step).ceil() as i64;
+    let mut best: Option<(f64, Pt)> = None;
+    let mut values = vec![0.0; template.len()];
+    for jj in -n..=n {
+        for ii in -n..=n {
+            let c = (near.0 + ii as f64 * step, near.1 + jj as f64 * step);
+            if !pic.inside(c) {
+                continue;
+            }
+            for (v, ((i, j), _)) in values.iter_mut().zip(&template) {
+                *v = pic.darkness((c.0 + i * ux.0 + j * uy.0, c.1 + i * ux.1 + j * uy.1));
+            }
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            let (mut dot, mut norm) = (0.0, 0.0);
+            for (v, (_, t)) in values.iter().zip(&template) {
+                dot += (v - mean) * (t - mean_t);
+                norm += (v - mean).powi(2);
+            }
+            let ncc = dot / (norm.sqrt() * norm_t).max(1e-9);
+            if best.is_none_or(|(b, _)| ncc > b) {
+                best = Some((ncc, c));
+            }
+        }
+    }
+    best.filter(|(ncc, _)| *ncc > 0.6).map(|(_, c)| c)
+}
+
 /// A read code: its text and its corners in the picture's pixels.
 pub struct Read {
     /// The decoded text.
