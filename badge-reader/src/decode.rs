@@ -270,8 +270,7 @@ impl Decoder {
                 // budget can be spent before the first read starts, and a frame that holds
                 // nothing but the badge would then never be read at all.
                 let until = (tried.len() > 1).then_some(started);
-                if let Some(read) = sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, until)
-                {
+                if let Some(read) = self.sample([&t[0], &t[1], &t[2]], &picture, thorough, until) {
                     return Some(Decoded {
                         text: read.text,
                         region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
@@ -291,7 +290,7 @@ impl Decoder {
                 inverted: a.inverted,
             };
             for c in sampler::third_finder(&picture, &a, &b) {
-                if let Some(read) = sampler::read([&a, &b, &c], &picture, true, Some(started)) {
+                if let Some(read) = self.sample([&a, &b, &c], &picture, true, Some(started)) {
                     return Some(Decoded {
                         text: read.text,
                         region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
@@ -381,6 +380,26 @@ impl Decoder {
                 text,
                 region: (r.0 + b.0, r.1 + b.1, b.2, b.3),
             }
+        })
+    }
+
+    /// Read the code at three finders with [`sampler::read`]; a panic inside rqrr's decoder
+    /// is contained and counts as not read.
+    fn sample(
+        &mut self,
+        finders: [&finder::Finder; 3],
+        picture: &sampler::Picture,
+        thorough: bool,
+        deadline: Option<&Budget>,
+    ) -> Option<sampler::Read> {
+        QUIET.with(|q| q.set(true));
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            sampler::read(finders, picture, thorough, deadline)
+        }));
+        QUIET.with(|q| q.set(false));
+        result.unwrap_or_else(|_| {
+            self.panics += 1;
+            None
         })
     }
 
