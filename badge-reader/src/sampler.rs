@@ -551,7 +551,8 @@ fn finder_origins(size: usize) -> [Pt; 3] {
 
 /// Point pairs (module coordinates, pixels, weight) from the corners of the finder outlines:
 /// each corner is matched to its place in the code by which side of the finder centre it lies
-/// on along the code's axes (top-left to top-right, top-left to bottom-left).
+/// on along the code's axes (top-left to top-right, top-left to bottom-left). A finder
+/// without an outline (its modules too squashed for the rays) gives its centre.
 fn outline_pairs(
     outlines: &[Option<[Pt; 4]>; 3],
     (tl, tr, bl): (Pt, Pt, Pt),
@@ -563,8 +564,9 @@ fn outline_pairs(
     if det.abs() < 1e-6 {
         return pairs;
     }
-    for (outline, origin) in outlines.iter().zip(finder_origins(size)) {
+    for ((outline, origin), centre) in outlines.iter().zip(finder_origins(size)).zip([tl, tr, bl]) {
         let Some(corners) = outline else {
+            pairs.push(((origin.0 + 3.5, origin.1 + 3.5), centre, 2.0));
             continue;
         };
         let c = corners
@@ -592,16 +594,20 @@ fn outline_pairs(
     pairs
 }
 
-/// The perspective map of a code `size` modules a side fitted to the corners of all three
-/// finder outlines, and how far (in modules) the corners lie from where it puts them on
-/// average: the right size fits best.
+/// The perspective map of a code `size` modules a side fitted to the corners of the finder
+/// outlines (at least two of them; the third finder's centre stands in for its outline), and
+/// how far (in modules) the points lie from where it puts them on average: the right size
+/// fits best.
 fn fit_to_outlines(
     outlines: &[Option<[Pt; 4]>; 3],
     centres: (Pt, Pt, Pt),
     size: usize,
 ) -> Option<([f64; 9], f64)> {
+    if outlines.iter().filter(|o| o.is_some()).count() < 2 {
+        return None;
+    }
     let pairs = outline_pairs(outlines, centres, size);
-    if pairs.len() < 12 {
+    if pairs.len() < 9 {
         return None;
     }
     let m = fit_homography(&pairs)?;
