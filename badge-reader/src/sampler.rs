@@ -249,13 +249,14 @@ fn alignment_candidates(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> 
     out
 }
 
-/// Where the third finder pattern of a code may be, given two finders `a` and `b` at the ends
-/// of one of its sides: the timing pattern (alternating modules three modules in from the
-/// finder centres) tells on which side of the line the code lies, and the grey image is
-/// searched around the two places the third finder can then be (beyond `a` or beyond `b`)
-/// for the best match of a finder pattern's rings. A highlight band across a finder's centre
-/// or a thumb on its edge spoils the scan lines through it, but not the match of its whole
-/// 7×7 modules.
+/// Where the third finder pattern of a code may be, given two finders `a` and `b`, best
+/// guesses first: at the ends of one of its sides the third lies beyond `a` or beyond `b` on
+/// either side of their line (the side where the timing pattern, alternating modules three
+/// modules in from the finder centres, shows more clearly is searched first); at the ends of
+/// its diagonal (a glare spot on the top-left finder) at the two corners of the square they
+/// span. Each place is searched in the grey image for the best match of a finder pattern's
+/// rings: a highlight band across a finder's centre or a thumb on its edge spoils the scan
+/// lines through it, but not the match of its whole 7×7 modules.
 pub fn third_finder(pic: &Picture, a: &Finder, b: &Finder) -> Vec<Finder> {
     let (pa, pb) = (
         (f64::from(a.x), f64::from(a.y)),
@@ -267,52 +268,66 @@ pub fn third_finder(pic: &Picture, a: &Finder, b: &Finder) -> Vec<Finder> {
         return Vec::new();
     }
     let u = ((pb.0 - pa.0) / d, (pb.1 - pa.1) / d);
-    let mut out = Vec::new();
-    for side in [1.0, -1.0] {
-        let p = (-u.1 * side, u.0 * side);
-        // Row (or column) 6 runs three modules from the finder centres' line, between the
-        // separators: modules 8 .. n-9 of the side, alternating.
-        let at = |t: f64, off: f64| {
+    // How clearly the timing pattern alternates on a side (½ not at all, 1 clearly).
+    let timing = |p: Pt| {
+        let at = |t: f64| {
             pic.darkness((
-                pa.0 + u.0 * t + p.0 * off * module,
-                pa.1 + u.1 * t + p.1 * off * module,
+                pa.0 + u.0 * t + p.0 * 3.0 * module,
+                pa.1 + u.1 * t + p.1 * 3.0 * module,
             ))
         };
+        // Modules 8 .. n-9 of the side, between the separators.
         let modules_between = d / module;
         let steps = (modules_between - 9.0).floor().max(0.0) as usize;
-        if steps < 5 {
-            continue;
-        }
         let step = d / modules_between;
         let (mut good, mut n) = (0u32, 0u32);
-        for i in 1..steps - 1 {
+        for i in 1..steps.saturating_sub(1) {
             let t = step * (4.5 + i as f64);
-            let (prev, here, next) = (at(t - step, 3.0), at(t, 3.0), at(t + step, 3.0));
-            let bump = here - (prev + next) / 2.0;
+            let bump = at(t) - (at(t - step) + at(t + step)) / 2.0;
             good += u32::from((bump > 0.0) == (i % 2 == 0));
             n += 1;
         }
         let score = f64::from(good) / f64::from(n.max(1));
-        if score.max(1.0 - score) < 0.8 {
-            continue;
-        }
+        score.max(1.0 - score)
+    };
+    let mut sides: Vec<(f64, Pt)> = [1.0, -1.0]
+        .map(|side| (-u.1 * side, u.0 * side))
+        .into_iter()
+        .map(|p| (timing(p), p))
+        .collect();
+    sides.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut guesses: Vec<(Pt, Pt, Pt)> = Vec::with_capacity(6);
+    for (_, p) in sides {
         for from in [pa, pb] {
             let guess = (from.0 + p.0 * d, from.1 + p.1 * d);
-            let ux = (u.0 * module, u.1 * module);
-            let uy = (p.0 * module, p.1 * module);
-            if let Some(c) = finder_match(pic, guess, ux, uy, module * 3.0) {
-                out.push(Finder {
-                    x: c.0 as f32,
-                    y: c.1 as f32,
-                    module: module as f32,
-                    hits: a.hits.min(b.hits),
-                    column_hits: 0,
-                    inverted: a.inverted,
-                });
-            }
+            guesses.push((
+                guess,
+                (u.0 * module, u.1 * module),
+                (p.0 * module, p.1 * module),
+            ));
         }
     }
-    out
+    let mid = ((pa.0 + pb.0) / 2.0, (pa.1 + pb.1) / 2.0);
+    for side in [1.0, -1.0] {
+        let guess = (mid.0 - u.1 * side * d / 2.0, mid.1 + u.0 * side * d / 2.0);
+        let axis = |to: Pt| {
+            let l = dist(guess, to).max(1e-9);
+            ((to.0 - guess.0) / l * module, (to.1 - guess.1) / l * module)
+        };
+        guesses.push((guess, axis(pa), axis(pb)));
+    }
+    guesses
+        .into_iter()
+        .filter_map(|(guess, ux, uy)| finder_match(pic, guess, ux, uy, module * 3.0))
+        .map(|c| Finder {
+            x: c.0 as f32,
+            y: c.1 as f32,
+            module: module as f32,
+            hits: a.hits.min(b.hits),
+            column_hits: 0,
+            inverted: a.inverted,
+        })
+        .collect()
 }
 
 /// The place within `reach` pixels of `near` where the grey image best matches a finder
@@ -334,28 +349,51 @@ fn finder_match(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> Option<P
         .map(|t| (t.1 - mean_t).powi(2))
         .sum::<f64>()
         .sqrt();
-    let step = (ux.0.hypot(ux.1) / 2.0).max(0.5);
-    let n = (reach / step).ceil() as i64;
-    let mut best: Option<(f64, Pt)> = None;
     let mut values = vec![0.0; template.len()];
+    let mut ncc_at = |c: Pt| -> Option<f64> {
+        if !pic.inside(c) {
+            return None;
+        }
+        for (v, ((i, j), _)) in values.iter_mut().zip(&template) {
+            *v = pic.darkness((c.0 + i * ux.0 + j * uy.0, c.1 + i * ux.1 + j * uy.1));
+        }
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let (mut dot, mut norm) = (0.0, 0.0);
+        for (v, (_, t)) in values.iter().zip(&template) {
+            dot += (v - mean) * (t - mean_t);
+            norm += (v - mean).powi(2);
+        }
+        Some(dot / (norm.sqrt() * norm_t).max(1e-9))
+    };
+    // A module apart first, then around the best place at half and a quarter of that.
+    let module = ux.0.hypot(ux.1).max(uy.0.hypot(uy.1)).max(0.5);
+    let n = (reach / module).ceil() as i64;
+    let mut best: Option<(f64, Pt)> = None;
+    let mut consider = |c: Pt, best: &mut Option<(f64, Pt)>| {
+        if let Some(ncc) = ncc_at(c)
+            && best.is_none_or(|(b, _)| ncc > b)
+        {
+            *best = Some((ncc, c));
+        }
+    };
     for jj in -n..=n {
         for ii in -n..=n {
-            let c = (near.0 + ii as f64 * step, near.1 + jj as f64 * step);
-            if !pic.inside(c) {
-                continue;
-            }
-            for (v, ((i, j), _)) in values.iter_mut().zip(&template) {
-                *v = pic.darkness((c.0 + i * ux.0 + j * uy.0, c.1 + i * ux.1 + j * uy.1));
-            }
-            let mean = values.iter().sum::<f64>() / values.len() as f64;
-            let (mut dot, mut norm) = (0.0, 0.0);
-            for (v, (_, t)) in values.iter().zip(&template) {
-                dot += (v - mean) * (t - mean_t);
-                norm += (v - mean).powi(2);
-            }
-            let ncc = dot / (norm.sqrt() * norm_t).max(1e-9);
-            if best.is_none_or(|(b, _)| ncc > b) {
-                best = Some((ncc, c));
+            consider(
+                (near.0 + ii as f64 * module, near.1 + jj as f64 * module),
+                &mut best,
+            );
+        }
+    }
+    for step in [module / 2.0, module / 4.0] {
+        let Some((_, c)) = best else {
+            break;
+        };
+        for jj in -1..=1 {
+            for ii in -1..=1 {
+                consider(
+                    (c.0 + f64::from(ii) * step, c.1 + f64::from(jj) * step),
+                    &mut best,
+                );
             }
         }
     }
