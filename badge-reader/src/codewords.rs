@@ -263,53 +263,25 @@ fn reserved(version: usize) -> Vec<bool> {
     out
 }
 
-/// Whether rqrr's error correction would accept the `size`×`size` grid `bits` (row-major,
-/// `true` dark), as sampled or mirrored (rows and columns swapped), as rqrr tries it: the
-/// number of corrected codewords of the way that corrects, or `None`.
-pub fn correctable(bits: &[bool], size: usize) -> Option<usize> {
-    if bits.len() != size * size || size < 21 || !(size - 17).is_multiple_of(4) {
-        return None;
-    }
-    let version = (size - 17) / 4;
-    if version > 40 {
-        return None;
-    }
-    let reserved = reserved(version);
-    [false, true].into_iter().find_map(|mirrored| {
-        let at = |y: usize, x: usize| {
-            if mirrored {
-                bits[x * size + y]
-            } else {
-                bits[y * size + x]
-            }
-        };
-        // Format information: beside the top-left finder, else its copy beside the other two.
-        let (mut first, mut second) = (0u16, 0u16);
-        const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
-        const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
-        for i in (0..15).rev() {
-            first = (first << 1) | u16::from(at(YS[i], XS[i]));
+/// Where a version's codewords lie: the data modules in reading order (two columns at a
+/// time from the right, up then down, skipping the vertical timing pattern and every
+/// reserved module), eight to a codeword, and how the codewords form blocks.
+struct Layout {
+    size: usize,
+    version: usize,
+    /// (row, column) of each data bit, in order, for the codewords' bits only.
+    order: Vec<(usize, usize)>,
+}
+
+impl Layout {
+    fn new(size: usize) -> Option<Layout> {
+        if size < 21 || !(size - 17).is_multiple_of(4) || size > 177 {
+            return None;
         }
-        for i in 0..7 {
-            second = (second << 1) | u16::from(at(size - 1 - i, 8));
-        }
-        for i in 0..8 {
-            second = (second << 1) | u16::from(at(8, size - 8 + i));
-        }
-        let (level, mask) = decode_format(first).or_else(|| decode_format(second))?;
-        // Data modules, two columns at a time from the right, up then down, skipping the
-        // vertical timing pattern.
-        let total = total_codewords(version);
-        let mut data = vec![0u8; total];
-        let mut n = 0usize;
-        let mut put = |y: usize, x: usize| {
-            if !reserved[y * size + x] && n < total * 8 {
-                if at(y, x) != masked(mask, y, x) {
-                    data[n / 8] |= 0x80 >> (n % 8);
-                }
-                n += 1;
-            }
-        };
+        let version = (size - 17) / 4;
+        let reserved = reserved(version);
+        let bits = total_codewords(version) * 8;
+        let mut order = Vec::with_capacity(bits);
         let mut right = size - 1;
         let mut upward = true;
         while right > 0 {
@@ -318,40 +290,144 @@ pub fn correctable(bits: &[bool], size: usize) -> Option<usize> {
             }
             for k in 0..size {
                 let y = if upward { size - 1 - k } else { k };
-                put(y, right);
-                put(y, right - 1);
+                for x in [right, right - 1] {
+                    if !reserved[y * size + x] && order.len() < bits {
+                        order.push((y, x));
+                    }
+                }
             }
             upward = !upward;
             right = right.saturating_sub(2);
         }
-        if n < total * 8 {
-            return None;
-        }
-        let (npar, blocks) = BLOCKS[version][usize::from(level)];
-        let (npar, blocks) = (usize::from(npar), usize::from(blocks));
-        // Blocks: the short ones first, the long ones one data codeword longer; data
-        // codewords interleaved block by block, then the parity codewords likewise.
-        let short = total / blocks;
-        let long_count = total % blocks;
-        let short_count = blocks - long_count;
+        (order.len() == bits).then_some(Layout {
+            size,
+            version,
+            order,
+        })
+    }
+
+    /// Parity codewords per block and the block each codeword (in reading order) belongs to,
+    /// for a level: the short blocks first, the long ones one data codeword longer; data
+    /// codewords interleaved block by block, then the parity codewords likewise.
+    fn blocks(&self, level: u8) -> (usize, Vec<Vec<usize>>) {
+        let (npar, count) = BLOCKS[self.version][usize::from(level)];
+        let (npar, count) = (usize::from(npar), usize::from(count));
+        let total = total_codewords(self.version);
+        let short = total / count;
+        let short_count = count - total % count;
         let short_data = short - npar;
-        let data_total = total - npar * blocks;
-        let mut errors = 0;
-        let mut block = Vec::with_capacity(short + 1);
-        for i in 0..blocks {
-            block.clear();
-            for j in 0..short_data {
-                block.push(data[j * blocks + i]);
-            }
-            if i >= short_count {
-                block.push(data[short_data * blocks + (i - short_count)]);
-            }
-            for j in 0..npar {
-                block.push(data[data_total + j * blocks + i]);
-            }
-            errors += block_errors(&block, npar)?;
+        let data_total = total - npar * count;
+        let blocks = (0..count)
+            .map(|i| {
+                let mut block: Vec<usize> = (0..short_data).map(|j| j * count + i).collect();
+                if i >= short_count {
+                    block.push(short_data * count + (i - short_count));
+                }
+                block.extend((0..npar).map(|j| data_total + j * count + i));
+                block
+            })
+            .collect();
+        (npar, blocks)
+    }
+}
+
+/// A grid seen as sampled or mirrored (rows and columns swapped): the index of module
+/// (row, column) in the row-major bits.
+fn index(size: usize, mirrored: bool, y: usize, x: usize) -> usize {
+    if mirrored { x * size + y } else { y * size + x }
+}
+
+/// Level bits and mask from the format information: beside the top-left finder, else its
+/// copy beside the other two.
+fn format(bits: &[bool], size: usize, mirrored: bool) -> Option<(u8, u8)> {
+    let at = |y: usize, x: usize| bits[index(size, mirrored, y, x)];
+    let (mut first, mut second) = (0u16, 0u16);
+    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
+    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
+    for i in (0..15).rev() {
+        first = (first << 1) | u16::from(at(YS[i], XS[i]));
+    }
+    for i in 0..7 {
+        second = (second << 1) | u16::from(at(size - 1 - i, 8));
+    }
+    for i in 0..8 {
+        second = (second << 1) | u16::from(at(8, size - 8 + i));
+    }
+    decode_format(first).or_else(|| decode_format(second))
+}
+
+/// The unmasked codewords of a grid.
+fn codewords(bits: &[bool], layout: &Layout, mirrored: bool, mask: u8) -> Vec<u8> {
+    let mut data = vec![0u8; layout.order.len() / 8];
+    for (n, &(y, x)) in layout.order.iter().enumerate() {
+        if bits[index(layout.size, mirrored, y, x)] != masked(mask, y, x) {
+            data[n / 8] |= 0x80 >> (n % 8);
         }
-        Some(errors)
+    }
+    data
+}
+
+/// Errors per block of a grid's codewords, `None` for a block beyond correction.
+fn block_errors_of(data: &[u8], npar: usize, blocks: &[Vec<usize>]) -> Vec<Option<usize>> {
+    blocks
+        .iter()
+        .map(|b| {
+            let block: Vec<u8> = b.iter().map(|&k| data[k]).collect();
+            block_errors(&block, npar)
+        })
+        .collect()
+}
+
+/// Whether rqrr's error correction would accept the `size`×`size` grid `bits` (row-major,
+/// `true` dark), as sampled or mirrored, as rqrr tries it: the number of corrected
+/// codewords of the way that corrects, or `None`.
+pub fn correctable(bits: &[bool], size: usize) -> Option<usize> {
+    if bits.len() != size * size {
+        return None;
+    }
+    let layout = Layout::new(size)?;
+    [false, true].into_iter().find_map(|mirrored| {
+        let (level, mask) = format(bits, size, mirrored)?;
+        let (npar, blocks) = layout.blocks(level);
+        let data = codewords(bits, &layout, mirrored, mask);
+        block_errors_of(&data, npar, &blocks)
+            .into_iter()
+            .sum::<Option<usize>>()
+    })
+}
+
+/// One grid from several readings of the same code (`size`×`size`, row-major): each error
+/// correction block's modules taken from a reading that gets that block right enough to
+/// correct, the fewest errors first, the rest from the first reading. A highlight band or a
+/// smear spoils different blocks for different thresholds; a grid no single reading makes
+/// correctable can still be put together. `None` when some block is beyond every reading.
+pub fn combine(readings: &[Vec<bool>], size: usize) -> Option<Vec<bool>> {
+    let first = readings.first()?;
+    if readings.iter().any(|r| r.len() != size * size) {
+        return None;
+    }
+    let layout = Layout::new(size)?;
+    [false, true].into_iter().find_map(|mirrored| {
+        let (level, mask) = readings.iter().find_map(|r| format(r, size, mirrored))?;
+        let (npar, blocks) = layout.blocks(level);
+        let errors: Vec<Vec<Option<usize>>> = readings
+            .iter()
+            .map(|r| block_errors_of(&codewords(r, &layout, mirrored, mask), npar, &blocks))
+            .collect();
+        let mut out = first.clone();
+        for (b, block) in blocks.iter().enumerate() {
+            let best = (0..readings.len())
+                .filter_map(|r| errors[r][b].map(|e| (e, r)))
+                .min()?
+                .1;
+            for &k in block {
+                for &(y, x) in &layout.order[k * 8..k * 8 + 8] {
+                    let i = index(size, mirrored, y, x);
+                    out[i] = readings[best][i];
+                }
+            }
+        }
+        Some(out)
     })
 }
 
@@ -415,6 +491,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn combines_readings_that_each_spoil_a_different_block() {
+        // Version 4-M has two blocks: one reading ruins the first, another the second; neither
+        // corrects alone, together they make a grid rqrr decodes.
+        let url = "https://caliber.plant.local/b/q0Jv3mV8pZ1xA4nR7tYc2w";
+        let (clean, size) = grid(url, 4, EcLevel::M);
+        let layout = Layout::new(size).expect("layout");
+        let (level, mask) = format(&clean, size, false).expect("format");
+        assert_eq!(mask, mask & 7);
+        let (_, blocks) = layout.blocks(level);
+        assert_eq!(blocks.len(), 2);
+        let spoil = |b: usize| {
+            let mut bits = clean.clone();
+            // Every other data codeword of block b gets one flipped module: 16 errors, more
+            // than the 9 a block corrects.
+            for &k in blocks[b].iter().step_by(2).take(16) {
+                let (y, x) = layout.order[k * 8];
+                bits[y * size + x] = !bits[y * size + x];
+            }
+            bits
+        };
+        let (a, b) = (spoil(0), spoil(1));
+        assert_eq!(correctable(&a, size), None);
+        assert_eq!(correctable(&b, size), None);
+        let both = combine(&[a, b], size).expect("each block is fine in one reading");
+        assert_eq!(correctable(&both, size), Some(0));
+        assert_eq!(rqrr_decode(&both, size).as_deref(), Some(url));
+    }
+
+    fn rqrr_decode(bits: &[bool], size: usize) -> Option<String> {
+        struct G<'a>(&'a [bool], usize);
+        impl BitGrid for G<'_> {
+            fn size(&self) -> usize {
+                self.1
+            }
+            fn bit(&self, y: usize, x: usize) -> bool {
+                self.0[y * self.1 + x]
+            }
+        }
+        rqrr::Grid::new(G(bits, size)).decode().ok().map(|(_, t)| t)
     }
 
     #[test]

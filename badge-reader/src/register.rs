@@ -55,6 +55,21 @@ fn fixed_modules(size: usize) -> Vec<(Pt, f64)> {
     out
 }
 
+/// The fraction of a `size`×`size` grid's fixed modules (row-major, `true` dark) that have the
+/// wrong colour: a few hundredths for a real code however blurred or washed out, around a
+/// half for a grid laid over clutter or over a code from a wrong finder triple.
+pub fn fixed_errors(bits: &[bool], size: usize) -> f64 {
+    let (mut wrong, mut n) = (0usize, 0usize);
+    for ((x, y), sign) in fixed_modules(size) {
+        if x < 0.0 || y < 0.0 || x >= size as f64 || y >= size as f64 {
+            continue;
+        }
+        n += 1;
+        wrong += usize::from(bits[y as usize * size + x as usize] != (sign > 0.0));
+    }
+    wrong as f64 / n.max(1) as f64
+}
+
 /// The map from module coordinates to pixels of a code `size` modules a side, moved so that
 /// its fixed patterns match the image best, where `darkness(p)` is 0 (light) … 255 (dark) at
 /// pixel `p`. Returns `map` unchanged when nothing matches better.

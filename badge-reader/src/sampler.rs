@@ -570,15 +570,25 @@ fn read_map(
         let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(x, y)| apply(&m, x, y));
         Read { text, corners }
     };
-    if let Some(text) = read_grid(pic, &map, size, false) {
-        return Some(found(map, text));
-    }
-    if !thorough {
+    let misfit = match read_grid(pic, &map, size, false) {
+        Ok(text) => return Some(found(map, text)),
+        Err(misfit) => misfit,
+    };
+    // A grid with a quarter of its fixed modules wrong is laid over clutter (or a wrong
+    // triple): registration cannot save it, and its extra readings would eat the budget.
+    if !thorough || misfit > MISFIT {
         return None;
     }
     let refined = register::refine(|p| pic.darkness(p), &map, size);
-    read_grid(pic, &refined, size, best_founded && size <= 61).map(|text| found(refined, text))
+    read_grid(pic, &refined, size, best_founded && size <= 61)
+        .ok()
+        .map(|text| found(refined, text))
 }
+
+/// The share of wrong fixed modules beyond which a grid is not a code: real codes, blurred,
+/// washed out or a module off, stay under about 0.15; grids over clutter or from a wrong
+/// finder triple come out at 0.35 to 0.6.
+const MISFIT: f64 = 0.25;
 
 /// Module coordinates of the top-left module of the top-left, top-right and bottom-left
 /// finder patterns of a code `size` modules a side.
@@ -702,8 +712,10 @@ const BLURS: [(f64, f64); 7] = [
     (1.4, 1.4),
 ];
 
-/// Sample the grid through `map` and try each way of judging the modules.
-fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Option<String> {
+/// Sample the grid through `map` and try each way of judging the modules: the text, or the
+/// share of the fixed modules the bitmap's verdict gets wrong ([`register::fixed_errors`]).
+/// Grey levels are sampled and judged further only while that share is at most [`MISFIT`].
+fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Result<String, f64> {
     let n = size * size;
     // The bitmap's verdict at each module centre first: it reads most codes, and sampling
     // grey levels costs five times as much.
@@ -717,18 +729,23 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
         }
     }
     if outside * 10 > n {
-        return None;
+        return Err(1.0);
     }
-    let decode = |bits: Vec<bool>| {
+    let decode = |bits: &[bool]| {
         // rqrr only gets what its error correction will accept.
-        codewords::correctable(&bits, size)?;
+        codewords::correctable(bits, size)?;
+        let bits = bits.to_vec();
         rqrr::Grid::new(Sampled { size, bits })
             .decode()
             .ok()
             .map(|(_, t)| t)
     };
-    if let Some(t) = decode(bits) {
-        return Some(t);
+    if let Some(t) = decode(&bits) {
+        return Ok(t);
+    }
+    let misfit = register::fixed_errors(&bits, size);
+    if misfit > MISFIT {
+        return Err(misfit);
     }
     // Darkness at each module centre, a small cross of samples against noise.
     let mut dark = vec![0f64; n];
@@ -743,18 +760,26 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Op
         }
     }
     let level = normalise(&dark, size);
-    if let Some(t) = decode(level.iter().map(|&v| v > 0.5).collect()) {
-        return Some(t);
+    let mut readings = vec![bits];
+    let along = directional(&dark, size);
+    let mut more = vec![
+        level.iter().map(|&v| v > 0.5).collect(),
+        reclassify(&dark, size, &along),
+        along,
+    ];
+    if deblur_too {
+        more.extend(BLURS.iter().map(|&(lx, ly)| deblur(&level, size, lx, ly)));
     }
-    if let Some(t) = decode(directional(&dark, size)) {
-        return Some(t);
+    for reading in more {
+        if let Some(t) = decode(&reading) {
+            return Ok(t);
+        }
+        readings.push(reading);
     }
-    if !deblur_too {
-        return None;
-    }
-    BLURS
-        .iter()
-        .find_map(|&(lx, ly)| decode(deblur(&level, size, lx, ly)))
+    // No one reading corrects: each block from whichever reading gets it right.
+    codewords::combine(&readings, size)
+        .and_then(|grid| decode(&grid))
+        .ok_or(misfit)
 }
 
 /// Darkness rescaled to 0 (lightest) … 1 (darkest) between the extremes of the modules within
@@ -837,6 +862,45 @@ fn directional(dark: &[f64], size: usize) -> Vec<bool> {
         }
     }
     out
+}
+
+/// Dark and light judged again against the local levels of each colour: every module is
+/// compared with the midpoint between the mean darkness of the modules judged dark and of
+/// those judged light within two modules of it (`judged` is a first reading), twice over.
+/// Under light that changes across the code (a highlight's edge, a shadow) both colours'
+/// levels follow it, and the midpoint between them separates modules a fixed window's
+/// extremes, reaching into the brighter or darker part, do not.
+fn reclassify(dark: &[f64], size: usize, judged: &[bool]) -> Vec<bool> {
+    const R: isize = 2;
+    let s = size as isize;
+    let mut bits = judged.to_vec();
+    for _ in 0..2 {
+        let before = bits.clone();
+        for y in 0..s {
+            for x in 0..s {
+                let (mut sd, mut nd, mut sl, mut nl) = (0.0, 0u32, 0.0, 0u32);
+                for yy in (y - R).max(0)..=(y + R).min(s - 1) {
+                    for xx in (x - R).max(0)..=(x + R).min(s - 1) {
+                        let i = (yy * s + xx) as usize;
+                        if before[i] {
+                            sd += dark[i];
+                            nd += 1;
+                        } else {
+                            sl += dark[i];
+                            nl += 1;
+                        }
+                    }
+                }
+                // Both colours nearby: judge by their midpoint; otherwise keep the verdict.
+                if nd > 0 && nl > 0 {
+                    let i = (y * s + x) as usize;
+                    let mid = (sd / f64::from(nd) + sl / f64::from(nl)) / 2.0;
+                    bits[i] = dark[i] > mid;
+                }
+            }
+        }
+    }
+    bits
 }
 
 /// Box-blur weights over a module and its two neighbours for a blur `len` modules long.
