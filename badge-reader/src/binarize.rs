@@ -159,25 +159,21 @@ pub fn hybrid(img: &GrayImage) -> Vec<bool> {
     let bw = w.div_ceil(BLOCK);
     let src = img.as_raw();
     let mut out = vec![false; w * h];
-    let full = w / BLOCK;
+    // Each block row's thresholds spread over its pixels, so that every pixel row is one
+    // comparison of two byte slices (which the compiler turns into vector instructions).
+    let mut spread = vec![0u8; w];
     for y in 0..h {
-        let by = y / BLOCK;
-        let row_t = &thresholds[by * bw..(by + 1) * bw];
-        let line = &src[y * w..(y + 1) * w];
-        let dst = &mut out[y * w..(y + 1) * w];
-        for ((d, s), &t) in dst
-            .chunks_exact_mut(BLOCK)
-            .zip(line.chunks_exact(BLOCK))
-            .zip(row_t)
-        {
-            for (d, &v) in d.iter_mut().zip(s) {
-                *d = v <= t;
+        if y % BLOCK == 0 {
+            let row_t = &thresholds[(y / BLOCK) * bw..(y / BLOCK + 1) * bw];
+            for (x, t) in spread.iter_mut().enumerate() {
+                // The ragged right edge uses the last block's threshold.
+                *t = row_t[(x / BLOCK).min(bw - 1)];
             }
         }
-        // The ragged right edge uses the last block's threshold.
-        let t = row_t[bw - 1];
-        for x in full * BLOCK..w {
-            dst[x] = line[x] <= t;
+        let line = &src[y * w..(y + 1) * w];
+        let dst = &mut out[y * w..(y + 1) * w];
+        for ((d, &v), &t) in dst.iter_mut().zip(line).zip(&spread) {
+            *d = v <= t;
         }
     }
     out
@@ -225,20 +221,34 @@ pub fn block_thresholds(img: &GrayImage) -> Vec<u8> {
             }
         })
         .collect();
-    // Smooth over the 5×5 blocks around (this block counted twice), flat blocks left out.
+    // Smooth over the 5×5 blocks around (this block counted twice), flat blocks left out:
+    // sums and counts over any window from two-dimensional prefix sums.
+    let pw = bw + 1;
+    let mut sums = vec![0u32; pw * (bh + 1)];
+    let mut counts = vec![0u32; pw * (bh + 1)];
+    for by in 0..bh {
+        let (mut row_sum, mut row_count) = (0u32, 0u32);
+        for bx in 0..bw {
+            let t = raw[by * bw + bx];
+            row_sum += u32::from(t);
+            row_count += u32::from(t > 0);
+            sums[(by + 1) * pw + bx + 1] = sums[by * pw + bx + 1] + row_sum;
+            counts[(by + 1) * pw + bx + 1] = counts[by * pw + bx + 1] + row_count;
+        }
+    }
+    let window = |table: &[u32], y0: usize, y1: usize, x0: usize, x1: usize| {
+        table[y1 * pw + x1] + table[y0 * pw + x0] - table[y0 * pw + x1] - table[y1 * pw + x0]
+    };
     let mut out = vec![0u8; bw * bh];
     for by in 0..bh {
         let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+        let (y0, y1) = (cy.saturating_sub(2), (cy + 3).min(bh));
         for bx in 0..bw {
             let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+            let (x0, x1) = (cx.saturating_sub(2), (cx + 3).min(bw));
             let own = u32::from(raw[by * bw + bx]);
-            let (mut sum, mut n) = (own * 2, if own > 0 { 2 } else { 0 });
-            for y in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                for &t in &raw[y * bw + cx.saturating_sub(2)..y * bw + (cx + 3).min(bw)] {
-                    sum += u32::from(t);
-                    n += u32::from(t > 0);
-                }
-            }
+            let sum = own * 2 + window(&sums, y0, y1, x0, x1);
+            let n = if own > 0 { 2 } else { 0 } + window(&counts, y0, y1, x0, x1);
             if let Some(t) = sum.checked_div(n) {
                 out[by * bw + bx] = t as u8;
             }
