@@ -255,10 +255,12 @@ fn transpose(bits: &[bool], w: usize, h: usize) -> Vec<bool> {
     let mut out = vec![false; w * h];
     const T: usize = 64;
     for y0 in (0..h).step_by(T) {
+        let y1 = (y0 + T).min(h);
         for x0 in (0..w).step_by(T) {
-            for y in y0..(y0 + T).min(h) {
-                for x in x0..(x0 + T).min(w) {
-                    out[x * h + y] = bits[y * w + x];
+            for x in x0..(x0 + T).min(w) {
+                let column = &mut out[x * h + y0..x * h + y1];
+                for (k, d) in column.iter_mut().enumerate() {
+                    *d = bits[(y0 + k) * w + x];
                 }
             }
         }
@@ -276,14 +278,11 @@ fn run_lengths(line: &[bool], runs: &mut Vec<(bool, u32)>) {
     let (mut colour, mut len) = (first, 0u32);
     let mut i = 0;
     while i < line.len() {
-        if i + 8 <= line.len() {
-            let word = u64::from_ne_bytes(std::array::from_fn(|k| u8::from(line[i + k])));
-            let same = if colour { 0x0101_0101_0101_0101 } else { 0 };
-            if word == same {
-                len += 8;
-                i += 8;
-                continue;
-            }
+        // Eight of one colour compare as one eight-byte word.
+        if line.get(i..i + 8) == Some(&[colour; 8][..]) {
+            len += 8;
+            i += 8;
+            continue;
         }
         if line[i] == colour {
             len += 1;
