@@ -331,6 +331,25 @@ impl Layout {
     }
 }
 
+thread_local! {
+    /// The last layout worked out: a read tries many grids of one size in a row.
+    static LAST: std::cell::RefCell<Option<std::rc::Rc<Layout>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The layout of a `size` grid, worked out once per size in a row.
+fn layout(size: usize) -> Option<std::rc::Rc<Layout>> {
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(l) = last.as_ref().filter(|l| l.size == size) {
+            return Some(l.clone());
+        }
+        let l = std::rc::Rc::new(Layout::new(size)?);
+        *last = Some(l.clone());
+        Some(l)
+    })
+}
+
 /// A grid seen as sampled or mirrored (rows and columns swapped): the index of module
 /// (row, column) in the row-major bits.
 fn index(size: usize, mirrored: bool, y: usize, x: usize) -> usize {
@@ -385,7 +404,7 @@ pub fn correctable(bits: &[bool], size: usize) -> Option<usize> {
     if bits.len() != size * size {
         return None;
     }
-    let layout = Layout::new(size)?;
+    let layout = layout(size)?;
     [false, true].into_iter().find_map(|mirrored| {
         let (level, mask) = format(bits, size, mirrored)?;
         let (npar, blocks) = layout.blocks(level);
@@ -406,7 +425,7 @@ pub fn combine(readings: &[Vec<bool>], size: usize) -> Option<Vec<bool>> {
     if readings.iter().any(|r| r.len() != size * size) {
         return None;
     }
-    let layout = Layout::new(size)?;
+    let layout = layout(size)?;
     [false, true].into_iter().find_map(|mirrored| {
         let (level, mask) = readings.iter().find_map(|r| format(r, size, mirrored))?;
         let (npar, blocks) = layout.blocks(level);

@@ -12,6 +12,7 @@
 //! detection follows on crops around the finder patterns, then whole-frame attempts:
 //! downscaled, full resolution, inverted, and an upscaled centre.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -132,10 +133,11 @@ impl Decoder {
         }
         let out_of_time = |s: &Budget| s.spent();
 
-        let mut search = img.clone();
+        // The frame itself unless it is larger than the search size (no copy of it).
+        let mut search = Cow::Borrowed(img);
         let mut scale = 1u32;
         while search.width().max(search.height()) > self.options.search_size {
-            search = binarize::half(&search);
+            search = Cow::Owned(binarize::half(&search));
             scale *= 2;
         }
 
@@ -150,7 +152,7 @@ impl Decoder {
         // 3. Whole frame, downscaled.
         for threshold in [Threshold::Rqrr, Threshold::Local] {
             let prepared = match threshold {
-                Threshold::Rqrr => search.clone(),
+                Threshold::Rqrr => search.clone().into_owned(),
                 Threshold::Local => binarize::stretch(&search),
             };
             let (found, regions) = self.scan(&prepared, threshold);

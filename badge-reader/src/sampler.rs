@@ -701,15 +701,16 @@ fn timing_ok(pic: &Picture, map: &[f64; 9], size: usize) -> bool {
 }
 
 /// Blur models tried by the second threshold: the length of a box blur in modules along the
-/// grid's x and y axes (1 = sharp).
+/// grid's x and y axes (1 = sharp), the likeliest first: a small code's own blur (a camera's
+/// spot is one or two of its modules), then smears along either axis.
 const BLURS: [(f64, f64); 7] = [
+    (1.7, 1.7),
     (2.0, 1.0),
     (1.0, 2.0),
+    (1.4, 1.4),
+    (2.3, 2.3),
     (2.7, 1.0),
     (1.0, 2.7),
-    (1.7, 1.7),
-    (2.3, 2.3),
-    (1.4, 1.4),
 ];
 
 /// Sample the grid through `map` and try each way of judging the modules: the text, or the
@@ -762,14 +763,18 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Re
     let level = normalise(&dark, size);
     let mut readings = vec![bits];
     let along = directional(&dark, size);
-    let mut more = vec![
+    // Computed one at a time, as tried: most codes read before the blur models.
+    let blurs = BLURS
+        .iter()
+        .filter(|_| deblur_too)
+        .map(|&(lx, ly)| deblur(&level, size, lx, ly));
+    let more = [
         level.iter().map(|&v| v > 0.5).collect(),
         reclassify(&dark, size, &along),
         along,
-    ];
-    if deblur_too {
-        more.extend(BLURS.iter().map(|&(lx, ly)| deblur(&level, size, lx, ly)));
-    }
+    ]
+    .into_iter()
+    .chain(blurs);
     for reading in more {
         if let Some(t) = decode(&reading) {
             return Ok(t);
