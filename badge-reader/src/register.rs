@@ -113,7 +113,7 @@ pub fn refine(darkness: impl Fn(Pt) -> f64, map: &[f64; 9], size: usize) -> [f64
                 }
             }
         }
-        if !moved || passes == 8 {
+        if !moved || passes == 5 {
             step /= 2.0;
             passes = 0;
         }

@@ -570,7 +570,10 @@ fn read_map(
         let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(x, y)| apply(&m, x, y));
         Read { text, corners }
     };
-    let misfit = match read_grid(pic, &map, size, false) {
+    // A `thorough` read registers the grid before judging grey levels, so the bitmap alone
+    // on the grid as found; otherwise grey levels on it as well.
+    let depth = if thorough { Depth::Bitmap } else { Depth::Grey };
+    let misfit = match read_grid(pic, &map, size, depth) {
         Ok(text) => return Some(found(map, text)),
         Err(misfit) => misfit,
     };
@@ -580,9 +583,26 @@ fn read_map(
         return None;
     }
     let refined = register::refine(|p| pic.darkness(p), &map, size);
-    read_grid(pic, &refined, size, best_founded && size <= 61)
+    let depth = if best_founded && size <= 61 {
+        Depth::Deblur
+    } else {
+        Depth::Grey
+    };
+    read_grid(pic, &refined, size, depth)
         .ok()
         .map(|text| found(refined, text))
+}
+
+/// How far [`read_grid`] goes in judging the modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// The bitmap's verdict at each module centre only.
+    Bitmap,
+    /// Also grey levels judged against local extremes, along the light, by local colour
+    /// levels, and the readings combined block by block.
+    Grey,
+    /// Also the blur models.
+    Deblur,
 }
 
 /// The share of wrong fixed modules beyond which a grid is not a code: real codes, blurred,
@@ -713,10 +733,11 @@ const BLURS: [(f64, f64); 7] = [
     (1.0, 2.7),
 ];
 
-/// Sample the grid through `map` and try each way of judging the modules: the text, or the
-/// share of the fixed modules the bitmap's verdict gets wrong ([`register::fixed_errors`]).
-/// Grey levels are sampled and judged further only while that share is at most [`MISFIT`].
-fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Result<String, f64> {
+/// Sample the grid through `map` and try each way of judging the modules, as deep as
+/// `depth`: the text, or the share of the fixed modules the bitmap's verdict gets wrong
+/// ([`register::fixed_errors`]). Grey levels are sampled and judged further only while that
+/// share is at most [`MISFIT`].
+fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, depth: Depth) -> Result<String, f64> {
     let n = size * size;
     // The bitmap's verdict at each module centre first: it reads most codes, and sampling
     // grey levels costs five times as much.
@@ -745,7 +766,7 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Re
         return Ok(t);
     }
     let misfit = register::fixed_errors(&bits, size);
-    if misfit > MISFIT {
+    if misfit > MISFIT || depth == Depth::Bitmap {
         return Err(misfit);
     }
     // Darkness at each module centre, a small cross of samples against noise.
@@ -766,7 +787,7 @@ fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Re
     // Computed one at a time, as tried: most codes read before the blur models.
     let blurs = BLURS
         .iter()
-        .filter(|_| deblur_too)
+        .filter(|_| depth == Depth::Deblur)
         .map(|&(lx, ly)| deblur(&level, size, lx, ly));
     let more = [
         level.iter().map(|&v| v > 0.5).collect(),
