@@ -6,11 +6,12 @@
 //! black and white by zxing-cpp's hybrid scheme (per-block thresholds, smoothed); finder
 //! patterns are found by a run-length scan of its rows, then of its columns; and each
 //! plausible triple of finders is sampled straight into a module grid for rqrr's decoder
-//! (see `sampler`: alignment-pattern correction for perspective, a second threshold that
-//! undoes blur). A frame without finder patterns is dismissed there; this is all a stream
-//! frame gets. In exhaustive mode (single photographs rather than a 30 fps stream) rqrr's own
-//! detection follows on crops around the finder patterns, then whole-frame attempts:
-//! downscaled, full resolution, inverted, and an upscaled centre.
+//! (see `sampler`: perspective from the finder outlines and the alignment pattern, several
+//! thresholds, blur undone); when no triple reads, a finder hidden by glare or a highlight is
+//! looked for beside pairs of the others. A frame without finder patterns is dismissed there;
+//! this is all a stream frame gets. In exhaustive mode (single photographs rather than a
+//! 30 fps stream) rqrr's own detection follows on crops around the finder patterns, then
+//! whole-frame attempts: downscaled, full resolution, inverted, and an upscaled centre.
 
 use std::borrow::Cow;
 use std::cell::Cell;

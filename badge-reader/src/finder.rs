@@ -45,9 +45,10 @@ fn ratio_ok(runs: &[u32; 5], strict: bool) -> Option<f32> {
 }
 
 /// Runs of equal colour along a line through the bitmap; `get(i)` is the pixel at position i,
-/// judged by [`ratio_ok`] (`strict` or not). The walk gives up once the five runs exceed `max_total` pixels: a pattern that long is not
-/// the one the scan line saw, and without the limit the outer runs can follow a dark shelf or
-/// a light wall across half the frame for every look-alike in a busy scene.
+/// judged by [`ratio_ok`] (`strict` or not). The walk gives up once the five runs exceed
+/// `max_total` pixels: a pattern that long is not the one the scan line saw, and without the
+/// limit the outer runs can follow a dark shelf or a light wall across half the frame for
+/// every look-alike in a busy scene.
 fn cross_check(
     strict: bool,
     len: usize,

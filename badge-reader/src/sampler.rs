@@ -1,19 +1,24 @@
 //! Reading a code's modules straight from three finder patterns, as zxing-cpp's QR detector
 //! does, then handing the module grid to rqrr's decoder. This skips rqrr's own detection, the
-//! slow part on camera frames; rqrr's detection stays as the fallback.
+//! slow part on camera frames; rqrr's detection stays as the fallback for single photographs.
 //!
 //! The grid: the module size is measured along the line between two finders (not across
-//! it, which perspective shortens), the side follows from the finders' distance, and the
-//! bottom-right corner is pinned by the alignment pattern, searched around where the three
-//! finders put it (a badge at 70° puts it several modules away). Versions 7 and up read their
-//! version blocks to fix the side.
+//! it, which perspective shortens) and the side follows from the finders' distance (versions
+//! 7 and up read their version blocks). Each finder's ring is outlined (`outline`) and the
+//! twelve corners fit the code's perspective, the size that fits best first; the alignment
+//! pattern is then looked for close to where that perspective puts it and pins the fourth
+//! corner. The parallelogram from the three centres, with a wider alignment search, is the
+//! fallback. A grid that does not read is registered on the code's fixed patterns
+//! (`register`) and read again.
 //!
-//! The modules: grey levels are sampled at each module's centre and turned into dark and
-//! light several ways, cheapest first, until one decodes: the frame's own black/white
-//! bitmap; a threshold halfway between the darkest and lightest modules around each one
-//! (uneven light, a highlight band); and a second threshold that undoes blur — each module's
-//! grey is what its neighbours leaked into it plus its own share, so the neighbours' guessed
-//! colours are subtracted before judging it (motion blur along either axis, defocus).
+//! The modules: the frame's black/white bitmap at each module centre first; then grey levels,
+//! turned into dark and light several ways: halfway between the darkest and lightest modules
+//! around each one (uneven light), against the extremes along the line where the light is
+//! even (a highlight band), against the local levels of both colours, and — for the likeliest
+//! grid — a second threshold that undoes blur (each module's grey is what its neighbours
+//! leaked into it plus its own share). A grid goes to rqrr only if its error correction will
+//! accept it (`codewords`, microseconds against rqrr's half millisecond for a failure); when
+//! no single reading does, one is put together block by block from the readings.
 
 use image::GrayImage;
 use rqrr::BitGrid;
