@@ -105,8 +105,44 @@ pub fn adaptive(img: &GrayImage, window: u32, bias: i32) -> Vec<bool> {
 
 /// Block side of the hybrid binariser, in pixels.
 const BLOCK: usize = 8;
-/// Blocks whose grey range is at most this hold only light or only dark pixels.
+/// Blocks whose grey range is at most this hold only light or only dark pixels (more on a
+/// noisy sensor: see [`flat_range`]).
 const MIN_RANGE: u8 = 24;
+
+/// The sensor noise of `img` as a standard deviation in grey levels, from the median
+/// difference between horizontally adjacent pixels on every fourth row: most neighbours in a
+/// camera frame lie on the same surface, where they differ by noise alone.
+fn noise_sigma(img: &GrayImage) -> f32 {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let src = img.as_raw();
+    let mut hist = [0u32; 256];
+    let mut n = 0u32;
+    for y in (0..h).step_by(4) {
+        let line = &src[y * w..(y + 1) * w];
+        for pair in line.windows(2).step_by(2) {
+            hist[usize::from(pair[0].abs_diff(pair[1]))] += 1;
+            n += 1;
+        }
+    }
+    let mut acc = 0;
+    let median = hist
+        .iter()
+        .position(|&c| {
+            acc += c;
+            acc * 2 >= n
+        })
+        .unwrap_or(0);
+    // For Gaussian noise, |a - b| has median 0.954 sigma.
+    median as f32 / 0.954
+}
+
+/// The grey range up to which a block counts as flat: six noise deviations (pure noise spans
+/// about five in 64 pixels), at least [`MIN_RANGE`]. Without it, every block of a noisy
+/// sensor's plain wall gets a threshold in the middle of its noise and turns to speckle that
+/// the finder search then wades through.
+fn flat_range(img: &GrayImage) -> u8 {
+    (noise_sigma(img) * 6.0).clamp(f32::from(MIN_RANGE), 160.0) as u8
+}
 
 /// Black/white as zxing-cpp's hybrid binariser does it: each 8×8 block with enough contrast
 /// gets the threshold (min + max) / 2; thresholds are smoothed over the 5×5 blocks around
@@ -123,25 +159,21 @@ pub fn hybrid(img: &GrayImage) -> Vec<bool> {
     let bw = w.div_ceil(BLOCK);
     let src = img.as_raw();
     let mut out = vec![false; w * h];
-    let full = w / BLOCK;
+    // Each block row's thresholds spread over its pixels, so that every pixel row is one
+    // comparison of two byte slices (which the compiler turns into vector instructions).
+    let mut spread = vec![0u8; w];
     for y in 0..h {
-        let by = y / BLOCK;
-        let row_t = &thresholds[by * bw..(by + 1) * bw];
-        let line = &src[y * w..(y + 1) * w];
-        let dst = &mut out[y * w..(y + 1) * w];
-        for ((d, s), &t) in dst
-            .chunks_exact_mut(BLOCK)
-            .zip(line.chunks_exact(BLOCK))
-            .zip(row_t)
-        {
-            for (d, &v) in d.iter_mut().zip(s) {
-                *d = v <= t;
+        if y % BLOCK == 0 {
+            let row_t = &thresholds[(y / BLOCK) * bw..(y / BLOCK + 1) * bw];
+            for (x, t) in spread.iter_mut().enumerate() {
+                // The ragged right edge uses the last block's threshold.
+                *t = row_t[(x / BLOCK).min(bw - 1)];
             }
         }
-        // The ragged right edge uses the last block's threshold.
-        let t = row_t[bw - 1];
-        for x in full * BLOCK..w {
-            dst[x] = line[x] <= t;
+        let line = &src[y * w..(y + 1) * w];
+        let dst = &mut out[y * w..(y + 1) * w];
+        for ((d, &v), &t) in dst.iter_mut().zip(line).zip(&spread) {
+            *d = v <= t;
         }
     }
     out
@@ -177,42 +209,65 @@ pub fn block_thresholds(img: &GrayImage) -> Vec<u8> {
             hi[by * bw + bw - 1] = hi[by * bw + bw - 1].max(v);
         }
     }
+    let flat = flat_range(img);
     let raw: Vec<u8> = lo
         .iter()
         .zip(&hi)
         .map(|(&l, &h)| {
-            if h.saturating_sub(l) > MIN_RANGE {
+            if h.saturating_sub(l) > flat {
                 ((u16::from(h) + u16::from(l)) / 2).max(1) as u8
             } else {
                 0
             }
         })
         .collect();
-    // Smooth over the 5×5 blocks around (this block counted twice), flat blocks left out.
+    // Smooth over the 5×5 blocks around (this block counted twice), flat blocks left out:
+    // sums and counts over any window from two-dimensional prefix sums.
+    let pw = bw + 1;
+    let mut sums = vec![0u32; pw * (bh + 1)];
+    let mut counts = vec![0u32; pw * (bh + 1)];
+    for by in 0..bh {
+        let (mut row_sum, mut row_count) = (0u32, 0u32);
+        for bx in 0..bw {
+            let t = raw[by * bw + bx];
+            row_sum += u32::from(t);
+            row_count += u32::from(t > 0);
+            sums[(by + 1) * pw + bx + 1] = sums[by * pw + bx + 1] + row_sum;
+            counts[(by + 1) * pw + bx + 1] = counts[by * pw + bx + 1] + row_count;
+        }
+    }
+    let window = |table: &[u32], y0: usize, y1: usize, x0: usize, x1: usize| {
+        table[y1 * pw + x1] + table[y0 * pw + x0] - table[y0 * pw + x1] - table[y1 * pw + x0]
+    };
     let mut out = vec![0u8; bw * bh];
     for by in 0..bh {
         let cy = by.clamp(2, bh.saturating_sub(3).max(2));
+        let (y0, y1) = (cy.saturating_sub(2), (cy + 3).min(bh));
         for bx in 0..bw {
             let cx = bx.clamp(2, bw.saturating_sub(3).max(2));
+            let (x0, x1) = (cx.saturating_sub(2), (cx + 3).min(bw));
             let own = u32::from(raw[by * bw + bx]);
-            let (mut sum, mut n) = (own * 2, if own > 0 { 2 } else { 0 });
-            for y in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                for &t in &raw[y * bw + cx.saturating_sub(2)..y * bw + (cx + 3).min(bw)] {
-                    sum += u32::from(t);
-                    n += u32::from(t > 0);
-                }
-            }
+            let sum = own * 2 + window(&sums, y0, y1, x0, x1);
+            let n = if own > 0 { 2 } else { 0 } + window(&counts, y0, y1, x0, x1);
             if let Some(t) = sum.checked_div(n) {
                 out[by * bw + bx] = t as u8;
             }
         }
     }
-    // Flat stretches take the threshold of the last block with one (raster order).
+    // Flat stretches take the threshold of the last block with one (raster order), moved
+    // outside the block's own range to the side its middle lies on: a flat block is one
+    // colour, dark inside a large dark area, light on a plain wall, never speckle.
     let first = out.iter().copied().find(|&t| t > 0).unwrap_or(0);
     let mut last = first;
-    for t in &mut out {
+    for (i, t) in out.iter_mut().enumerate() {
         if *t == 0 {
-            *t = last;
+            let (l, h) = (lo[i], hi[i]);
+            let middle = ((u16::from(l) + u16::from(h)) / 2) as u8;
+            *t = if last == 0 || middle > last {
+                l.saturating_sub(1).max(1)
+            } else {
+                last.max(h)
+            };
         } else {
             last = *t;
         }
@@ -264,5 +319,43 @@ mod tests {
             image::Luma([120 + ((x * 7 + y * 13) % 9) as u8])
         });
         assert!(hybrid(&wall).iter().all(|b| !b));
+    }
+
+    #[test]
+    fn a_noisy_sensor_leaves_a_plain_wall_one_colour() {
+        // Grey 120 with noise of about 16 grey levels (sum of four uniforms), and a dark
+        // square 60 pixels wide on light paper in the corner.
+        let mut x = 12345u32;
+        let mut uniform = move || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            f32::from((x >> 16) as u16) / 65535.0 - 0.5
+        };
+        let img = GrayImage::from_fn(320, 240, |px, py| {
+            let n: f32 = (0..4).map(|_| uniform()).sum::<f32>() * 28.0;
+            let base = if px < 100 && py < 100 {
+                if (20..80).contains(&px) && (20..80).contains(&py) {
+                    30.0
+                } else {
+                    230.0
+                }
+            } else {
+                120.0
+            };
+            image::Luma([(base + n).clamp(0.0, 255.0) as u8])
+        });
+        assert!(noise_sigma(&img) > 12.0, "{}", noise_sigma(&img));
+        let bits = hybrid(&img);
+        let wall: Vec<bool> = (140..240)
+            .flat_map(|y| (140..320).map(move |x| (x, y)))
+            .map(|(x, y)| bits[y * 320 + x])
+            .collect();
+        let dark = wall.iter().filter(|b| **b).count();
+        assert!(
+            dark == 0 || dark == wall.len(),
+            "{dark} of {} wall pixels dark: speckle",
+            wall.len()
+        );
+        assert!(bits[50 * 320 + 50], "the square's centre");
+        assert!(!bits[10 * 320 + 10], "the paper");
     }
 }

@@ -67,11 +67,6 @@ impl Budget {
     pub fn spent(&self) -> bool {
         self.elapsed() > self.limit
     }
-
-    /// Whether less than `fraction` of the budget is spent.
-    pub fn young(&self, fraction: u32) -> bool {
-        self.elapsed() < self.limit / fraction.max(1)
-    }
 }
 
 #[cfg(test)]
@@ -85,7 +80,8 @@ mod tests {
         assert!(!b.spent(), "a thread waiting spends no CPU time");
         let t0 = Instant::now();
         let mut x = 0u64;
-        while t0.elapsed() < Duration::from_millis(200) && !b.spent() {
+        // Up to five seconds of wall time: a loaded machine gives this thread a fraction of it.
+        while t0.elapsed() < Duration::from_secs(5) && !b.spent() {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
         }
         std::hint::black_box(x);

@@ -6,12 +6,14 @@
 //! black and white by zxing-cpp's hybrid scheme (per-block thresholds, smoothed); finder
 //! patterns are found by a run-length scan of its rows, then of its columns; and each
 //! plausible triple of finders is sampled straight into a module grid for rqrr's decoder
-//! (see `sampler`: alignment-pattern correction for perspective, a second threshold that
-//! undoes blur). A frame without finder patterns is dismissed there; this is all a stream
-//! frame gets. In exhaustive mode (single photographs rather than a 30 fps stream) rqrr's own
-//! detection follows on crops around the finder patterns, then whole-frame attempts:
-//! downscaled, full resolution, inverted, and an upscaled centre.
+//! (see `sampler`: perspective from the finder outlines and the alignment pattern, several
+//! thresholds, blur undone); when no triple reads, a finder hidden by glare or a highlight is
+//! looked for beside pairs of the others. A frame without finder patterns is dismissed there;
+//! this is all a stream frame gets. In exhaustive mode (single photographs rather than a
+//! 30 fps stream) rqrr's own detection follows on crops around the finder patterns, then
+//! whole-frame attempts: downscaled, full resolution, inverted, and an upscaled centre.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -132,10 +134,11 @@ impl Decoder {
         }
         let out_of_time = |s: &Budget| s.spent();
 
-        let mut search = img.clone();
+        // The frame itself unless it is larger than the search size (no copy of it).
+        let mut search = Cow::Borrowed(img);
         let mut scale = 1u32;
         while search.width().max(search.height()) > self.options.search_size {
-            search = binarize::half(&search);
+            search = Cow::Owned(binarize::half(&search));
             scale *= 2;
         }
 
@@ -150,7 +153,7 @@ impl Decoder {
         // 3. Whole frame, downscaled.
         for threshold in [Threshold::Rqrr, Threshold::Local] {
             let prepared = match threshold {
-                Threshold::Rqrr => search.clone(),
+                Threshold::Rqrr => search.clone().into_owned(),
                 Threshold::Local => binarize::stretch(&search),
             };
             let (found, regions) = self.scan(&prepared, threshold);
@@ -270,8 +273,7 @@ impl Decoder {
                 // budget can be spent before the first read starts, and a frame that holds
                 // nothing but the badge would then never be read at all.
                 let until = (tried.len() > 1).then_some(started);
-                if let Some(read) = sampler::read([&t[0], &t[1], &t[2]], &picture, thorough, until)
-                {
+                if let Some(read) = self.sample([&t[0], &t[1], &t[2]], &picture, thorough, until) {
                     return Some(Decoded {
                         text: read.text,
                         region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
@@ -282,24 +284,34 @@ impl Decoder {
                 }
             }
         }
-        // rqrr's own detection on a crop costs milliseconds: in a stream only the best
-        // candidate gets it, and only while the frame is young; single photographs get it for
-        // every candidate.
-        let tries = if self.options.exhaustive {
-            usize::MAX
-        } else if started.young(5) {
-            1
-        } else {
-            0
-        };
-        for candidate in finder::regions(&finders, sw, sh).into_iter().take(tries) {
-            let (region, inverted) = (candidate.region, candidate.inverted);
-            // In a stream, a lone small finder-like shape is usually clutter (shelves, labels); the
-            // next frame will show the whole badge. Single photographs get every chance.
-            // Large modules (a badge held close, partly out of the frame) are the exception.
-            if candidate.finders.len() < 3 && candidate.module < 8.0 && !self.options.exhaustive {
-                continue;
+        // A code with one finder pattern hidden from the scan (a highlight band, a thumb):
+        // the third one looked for beside pairs of well-confirmed ones.
+        for [a, b] in finder::pairs(&finders, MAX_PAIRS) {
+            let picture = sampler::Picture {
+                grey: search,
+                bits: &bits,
+                inverted: a.inverted,
+            };
+            for c in sampler::third_finder(&picture, &a, &b) {
+                if let Some(read) = self.sample([&a, &b, &c], &picture, true, Some(started)) {
+                    return Some(Decoded {
+                        text: read.text,
+                        region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
+                    });
+                }
+                if started.spent() {
+                    return None;
+                }
             }
+        }
+        // rqrr's own detection on a crop costs milliseconds and, since the grid sampler fits
+        // perspective and registers its grid, reads nothing more in a stream: single
+        // photographs only.
+        if !self.options.exhaustive {
+            return None;
+        }
+        for candidate in finder::regions(&finders, sw, sh) {
+            let (region, inverted) = (candidate.region, candidate.inverted);
             let module = candidate.module * scale as f32;
             let full = grow(scale_region(region, scale), 0.1, img.width(), img.height());
             let crop = imageops::crop_imm(img, full.0, full.1, full.2, full.3).to_image();
@@ -374,6 +386,26 @@ impl Decoder {
         })
     }
 
+    /// Read the code at three finders with [`sampler::read`]; a panic inside rqrr's decoder
+    /// is contained and counts as not read.
+    fn sample(
+        &mut self,
+        finders: [&finder::Finder; 3],
+        picture: &sampler::Picture,
+        thorough: bool,
+        deadline: Option<&Budget>,
+    ) -> Option<sampler::Read> {
+        QUIET.with(|q| q.set(true));
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            sampler::read(finders, picture, thorough, deadline)
+        }));
+        QUIET.with(|q| q.set(false));
+        result.unwrap_or_else(|_| {
+            self.panics += 1;
+            None
+        })
+    }
+
     /// Run rqrr on one image: the first decoded text and its bounds, and the bounds of every
     /// code seen. A panic inside rqrr is contained and counts as "nothing found".
     fn scan(&mut self, img: &GrayImage, threshold: Threshold) -> Found {
@@ -422,6 +454,9 @@ fn scan_unguarded(img: &GrayImage, threshold: Threshold) -> Found {
 
 /// Finder triples tried by the fast path per frame, most square-like first.
 const MAX_TRIPLES: usize = 40;
+
+/// Pairs of finders a third one is looked for beside, when no triple reads.
+const MAX_PAIRS: usize = 6;
 
 /// Axis-aligned box around a code's corners, clamped to a `w`×`h` image.
 fn corner_bounds(c: &[(f64, f64); 4], w: usize, h: usize) -> (u32, u32, u32, u32) {

@@ -21,7 +21,7 @@ pub struct Finder {
 }
 
 /// Whether five runs look like 1:1:3:1:1.
-fn ratio_ok(runs: &[u32; 5]) -> Option<f32> {
+fn ratio_ok(runs: &[u32; 5], strict: bool) -> Option<f32> {
     let total: u32 = runs.iter().sum();
     // Under 9 pixels (modules of about a pixel) it is sensor noise far more often than a code.
     if total < 9 {
@@ -34,15 +34,23 @@ fn ratio_ok(runs: &[u32; 5]) -> Option<f32> {
         && (runs[2] as f32 - 3.0 * m).abs() < 3.0 * tol
         && (runs[3] as f32 - m).abs() < tol
         && (runs[4] as f32 - m).abs() < tol
-        && runs[2] >= runs[1].max(runs[3]);
+        && runs[2] >= runs[1].max(runs[3])
+        // `strict`: the centre clearly wider than the outer runs (zxing-cpp asks twice as
+        // wide). The even stripes of a shelf or a cable loom pass the loose ratios above, and
+        // each costs cross-checks; a stream frame is better off without them, a single
+        // photograph of a tiny or distorted code with them. Not for modules under two pixels,
+        // where a pixel either way is half a module.
+        && (!strict || total < 14 || 5 * runs[2] >= 8 * runs[0].max(runs[4]));
     ok.then_some(m)
 }
 
-/// Runs of equal colour along a line through the bitmap; `get(i)` is the pixel at position i.
-/// The walk gives up once the five runs exceed `max_total` pixels: a pattern that long is not
-/// the one the scan line saw, and without the limit the outer runs can follow a dark shelf or
-/// a light wall across half the frame for every look-alike in a busy scene.
+/// Runs of equal colour along a line through the bitmap; `get(i)` is the pixel at position i,
+/// judged by [`ratio_ok`] (`strict` or not). The walk gives up once the five runs exceed
+/// `max_total` pixels: a pattern that long is not the one the scan line saw, and without the
+/// limit the outer runs can follow a dark shelf or a light wall across half the frame for
+/// every look-alike in a busy scene.
 fn cross_check(
+    strict: bool,
     len: usize,
     centre: usize,
     get: impl Fn(usize) -> bool,
@@ -83,7 +91,7 @@ fn cross_check(
             return None;
         }
     }
-    let m = ratio_ok(&runs)?;
+    let m = ratio_ok(&runs, strict)?;
     let centre_pos = start as f32 + (runs[0] + runs[1]) as f32 + runs[2] as f32 / 2.0;
     Some((centre_pos, m))
 }
@@ -114,6 +122,8 @@ pub fn add_columns(mut found: Found, bits: &[bool], w: usize, h: usize) -> Vec<F
 }
 
 fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
+    // Stream frames (which also check diagonals) take the strict ratios.
+    let strict = found.diagonals;
     let at = |x: usize, y: usize| bits[y * w + x];
     let mut runs: Vec<(bool, u32)> = Vec::with_capacity(256);
     let transposed = match pass {
@@ -142,7 +152,7 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
                         runs[k + 4].1,
                     ];
                     let dark = runs[k].0;
-                    if ratio_ok(&window).is_some() {
+                    if ratio_ok(&window, strict).is_some() {
                         let c = pos + (window[0] + window[1]) as usize + window[2] as usize / 2;
                         // Across the scan line the pattern may be up to three times as long
                         // (perspective, a code tipped away) but not more.
@@ -151,11 +161,11 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
                             Axis::Rows => {
                                 let (cx, y) = (c, l);
                                 if let Some((cy, m1)) =
-                                    cross_check(h, y, |i| at(cx, i), dark, max_total)
+                                    cross_check(strict, h, y, |i| at(cx, i), dark, max_total)
                                 {
                                     let cyi = (cy as usize).min(h - 1);
                                     if let Some((cx2, m2)) =
-                                        cross_check(w, cx, |i| at(i, cyi), dark, max_total)
+                                        cross_check(strict, w, cx, |i| at(i, cyi), dark, max_total)
                                         && (!found.diagonals
                                             || diagonal_ok(bits, w, h, (cx2, cy), m1.max(m2), dark))
                                     {
@@ -178,7 +188,7 @@ fn scan(found: &mut Found, bits: &[bool], w: usize, h: usize, pass: Axis) {
                                     continue;
                                 }
                                 if let Some((cy2, m1)) =
-                                    cross_check(h, cy, |i| at(x, i), dark, max_total)
+                                    cross_check(strict, h, cy, |i| at(x, i), dark, max_total)
                                     && (!found.diagonals
                                         || diagonal_ok(
                                             bits,
@@ -237,7 +247,7 @@ fn diagonal_ok(
             }
             line.push(bits[y as usize * w + x as usize]);
         }
-        cross_check(line.len(), centre_index, |i| line[i], dark, u32::MAX).is_some()
+        cross_check(true, line.len(), centre_index, |i| line[i], dark, u32::MAX).is_some()
     })
 }
 
@@ -246,10 +256,12 @@ fn transpose(bits: &[bool], w: usize, h: usize) -> Vec<bool> {
     let mut out = vec![false; w * h];
     const T: usize = 64;
     for y0 in (0..h).step_by(T) {
+        let y1 = (y0 + T).min(h);
         for x0 in (0..w).step_by(T) {
-            for y in y0..(y0 + T).min(h) {
-                for x in x0..(x0 + T).min(w) {
-                    out[x * h + y] = bits[y * w + x];
+            for x in x0..(x0 + T).min(w) {
+                let column = &mut out[x * h + y0..x * h + y1];
+                for (k, d) in column.iter_mut().enumerate() {
+                    *d = bits[(y0 + k) * w + x];
                 }
             }
         }
@@ -267,14 +279,11 @@ fn run_lengths(line: &[bool], runs: &mut Vec<(bool, u32)>) {
     let (mut colour, mut len) = (first, 0u32);
     let mut i = 0;
     while i < line.len() {
-        if i + 8 <= line.len() {
-            let word = u64::from_ne_bytes(std::array::from_fn(|k| u8::from(line[i + k])));
-            let same = if colour { 0x0101_0101_0101_0101 } else { 0 };
-            if word == same {
-                len += 8;
-                i += 8;
-                continue;
-            }
+        // Eight of one colour compare as one eight-byte word.
+        if line.get(i..i + 8) == Some(&[colour; 8][..]) {
+            len += 8;
+            i += 8;
+            continue;
         }
         if line[i] == colour {
             len += 1;
@@ -481,7 +490,7 @@ fn similar(a: &Finder, b: &Finder) -> bool {
 /// better.
 fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     let close = |p: &Finder, q: &Finder| {
-        p.inverted == q.inverted && (p.module / q.module).max(q.module / p.module) < 2.0
+        p.inverted == q.inverted && (p.module / q.module).max(q.module / p.module) < 2.5
     };
     if !close(a, b) || !close(a, c) || !close(b, c) {
         return None;
@@ -502,7 +511,17 @@ fn triple_score(a: &Finder, b: &Finder, c: &Finder) -> Option<f32> {
     Some((l2 - l1) / l2 + 2.0 * cos.abs())
 }
 
-/// Every triple of finders that could be one code, most square-like first, at most `max`.
+/// How well the scan lines confirm a finder, 0 to 1: a real pattern's three-module centre is
+/// crossed by about three scan lines per pixel of module size; a look-alike in a code's data
+/// or in clutter by one or two. A strongly foreshortened real pattern (a badge tipped on its
+/// lanyard) is no more square-like than a triple with a look-alike in it, but far better
+/// confirmed.
+fn confirmation(f: &Finder) -> f32 {
+    (f.hits as f32 / (1.5 * f.module).max(1.0)).min(1.0)
+}
+
+/// Every triple of finders that could be one code, most square-like and best confirmed
+/// first, at most `max`.
 pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
     let mut order: Vec<&Finder> = finders.iter().collect();
     // Patterns confirmed both ways first: inside a code's data, column-only look-alikes are
@@ -515,13 +534,44 @@ pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
         for j in (i + 1)..n {
             for k in (j + 1)..n {
                 if let Some(s) = triple_score(order[i], order[j], order[k]) {
-                    scored.push((s, [*order[i], *order[j], *order[k]]));
+                    let doubt: f32 = [order[i], order[j], order[k]]
+                        .iter()
+                        .map(|f| 1.0 - confirmation(f))
+                        .sum();
+                    scored.push((s + 1.5 * doubt, [*order[i], *order[j], *order[k]]));
                 }
             }
         }
     }
     scored.sort_by(|a, b| a.0.total_cmp(&b.0));
     scored.into_iter().take(max).map(|(_, t)| t).collect()
+}
+
+/// Pairs of well-confirmed finders of one polarity and similar module size that could be two
+/// corners of one code along a side, best confirmed first, at most `max`: for a code whose
+/// third finder pattern a highlight, a shadow or a thumb hides from the scan.
+pub fn pairs(finders: &[Finder], max: usize) -> Vec<[Finder; 2]> {
+    let mut order: Vec<&Finder> = finders.iter().filter(|f| confirmation(f) >= 0.6).collect();
+    order.sort_by(|a, b| confirmation(b).total_cmp(&confirmation(a)));
+    order.truncate(MAX_FINDERS / 2);
+    let mut out = Vec::new();
+    for (i, a) in order.iter().enumerate() {
+        for b in &order[i + 1..] {
+            let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+            let module = (a.module + b.module) / 2.0;
+            // Centres of one side are 14 (version 1) to 170 modules apart.
+            if similar(a, b)
+                && (a.module / b.module).max(b.module / a.module) < 1.4
+                && (13.0..=175.0).contains(&(d / module))
+            {
+                out.push([**a, **b]);
+                if out.len() == max {
+                    return out;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The unused triple most like three corners of a square, or `None`.
@@ -584,6 +634,18 @@ fn push_candidate(out: &mut Vec<Candidate>, group: &[&Finder], w: usize, h: usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn even_stripes_are_no_finder_in_a_stream() {
+        assert!(ratio_ok(&[4, 4, 12, 4, 4], true).is_some());
+        assert!(
+            ratio_ok(&[5, 3, 11, 4, 5], true).is_some(),
+            "a blurred finder"
+        );
+        // Five equal stripes fit the loose ratios, not the strict ones.
+        assert!(ratio_ok(&[4, 4, 4, 4, 4], false).is_some());
+        assert!(ratio_ok(&[4, 4, 4, 4, 4], true).is_none());
+    }
 
     #[test]
     fn finds_a_drawn_finder_pattern() {

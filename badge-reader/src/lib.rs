@@ -7,13 +7,16 @@
 
 mod binarize;
 mod budget;
+mod codewords;
 pub mod debounce;
 pub mod decode;
 mod finder;
 pub mod frame;
 mod geometry;
+mod outline;
 pub mod payload;
 pub mod reader;
+mod register;
 mod sampler;
 pub mod source;
 pub mod synthetic;

@@ -1,26 +1,34 @@
 //! Reading a code's modules straight from three finder patterns, as zxing-cpp's QR detector
 //! does, then handing the module grid to rqrr's decoder. This skips rqrr's own detection, the
-//! slow part on camera frames; rqrr's detection stays as the fallback.
+//! slow part on camera frames; rqrr's detection stays as the fallback for single photographs.
 //!
 //! The grid: the module size is measured along the line between two finders (not across
-//! it, which perspective shortens), the side follows from the finders' distance, and the
-//! bottom-right corner is pinned by the alignment pattern, searched around where the three
-//! finders put it (a badge at 70° puts it several modules away). Versions 7 and up read their
-//! version blocks to fix the side.
+//! it, which perspective shortens) and the side follows from the finders' distance (versions
+//! 7 and up read their version blocks). Each finder's ring is outlined (`outline`) and the
+//! twelve corners fit the code's perspective, the size that fits best first; the alignment
+//! pattern is then looked for close to where that perspective puts it and pins the fourth
+//! corner. The parallelogram from the three centres, with a wider alignment search, is the
+//! fallback. A grid that does not read is registered on the code's fixed patterns
+//! (`register`) and read again.
 //!
-//! The modules: grey levels are sampled at each module's centre and turned into dark and
-//! light several ways, cheapest first, until one decodes: the frame's own black/white
-//! bitmap; a threshold halfway between the darkest and lightest modules around each one
-//! (uneven light, a highlight band); and a second threshold that undoes blur — each module's
-//! grey is what its neighbours leaked into it plus its own share, so the neighbours' guessed
-//! colours are subtracted before judging it (motion blur along either axis, defocus).
+//! The modules: the frame's black/white bitmap at each module centre first; then grey levels,
+//! turned into dark and light several ways: halfway between the darkest and lightest modules
+//! around each one (uneven light), against the extremes along the line where the light is
+//! even (a highlight band), against the local levels of both colours, and — for the likeliest
+//! grid — a second threshold that undoes blur (each module's grey is what its neighbours
+//! leaked into it plus its own share). A grid goes to rqrr only if its error correction will
+//! accept it (`codewords`, microseconds against rqrr's half millisecond for a failure); when
+//! no single reading does, one is put together block by block from the readings.
 
 use image::GrayImage;
 use rqrr::BitGrid;
 
 use crate::budget::Budget;
+use crate::codewords;
 use crate::finder::Finder;
-use crate::geometry::{apply, homography};
+use crate::geometry::{apply, fit_homography, homography};
+use crate::outline;
+use crate::register;
 
 /// A sampled grid of modules (`true` = dark).
 struct Sampled {
@@ -44,21 +52,21 @@ fn dist(a: Pt, b: Pt) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
-/// Top-left, top-right, bottom-left finder centres from three unordered finders.
-fn orient(f: [&Finder; 3]) -> (Pt, Pt, Pt) {
+/// Which of three unordered finders are the top-left, top-right and bottom-left ones.
+fn orient(f: [&Finder; 3]) -> [usize; 3] {
     let p = f.map(|f| (f64::from(f.x), f64::from(f.y)));
     let (d01, d12, d20) = (dist(p[0], p[1]), dist(p[1], p[2]), dist(p[2], p[0]));
     // The corner opposite the longest side is top-left.
     let (tl, a, b) = if d12 >= d01 && d12 >= d20 {
-        (p[0], p[1], p[2])
+        (0, 1, 2)
     } else if d20 >= d01 && d20 >= d12 {
-        (p[1], p[2], p[0])
+        (1, 2, 0)
     } else {
-        (p[2], p[0], p[1])
+        (2, 0, 1)
     };
     // In image coordinates (y down) top-right × bottom-left is positive.
-    let cross = (a.0 - tl.0) * (b.1 - tl.1) - (a.1 - tl.1) * (b.0 - tl.0);
-    if cross > 0.0 { (tl, a, b) } else { (tl, b, a) }
+    let cross = (p[a].0 - p[tl].0) * (p[b].1 - p[tl].1) - (p[a].1 - p[tl].1) * (p[b].0 - p[tl].0);
+    if cross > 0.0 { [tl, a, b] } else { [tl, b, a] }
 }
 
 /// The image a code is read from: grey levels and the black/white bitmap of the same frame.
@@ -83,11 +91,12 @@ impl Picture<'_> {
     /// Whether the pixel under `p` is dark (in the code's polarity); outside is light.
     /// Points are in pixel-edge coordinates: pixel (i, j) covers [i, i+1) × [j, j+1).
     fn dark(&self, p: Pt) -> bool {
-        let (x, y) = (p.0.floor(), p.1.floor());
-        if x < 0.0 || y < 0.0 || x >= self.w() as f64 || y >= self.h() as f64 {
+        // Inside, coordinates are not negative and truncation is the floor (`floor` is a
+        // library call on baseline x86-64, and this runs for every module).
+        if !self.inside(p) {
             return false;
         }
-        self.bits[y as usize * self.w() + x as usize] != self.inverted
+        self.bits[p.1 as usize * self.w() + p.0 as usize] != self.inverted
     }
 
     fn inside(&self, p: Pt) -> bool {
@@ -99,7 +108,8 @@ impl Picture<'_> {
     fn darkness(&self, p: Pt) -> f64 {
         let x = (p.0 - 0.5).clamp(0.0, (self.w() - 1) as f64);
         let y = (p.1 - 0.5).clamp(0.0, (self.h() - 1) as f64);
-        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        // Not negative after the clamp: truncation is the floor.
+        let (x0, y0) = (x as usize, y as usize);
         let (x1, y1) = ((x0 + 1).min(self.w() - 1), (y0 + 1).min(self.h() - 1));
         let (fx, fy) = (x - x0 as f64, y - y0 as f64);
         let raw = self.grey.as_raw();
@@ -244,6 +254,157 @@ fn alignment_candidates(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> 
     out
 }
 
+/// Where the third finder pattern of a code may be, given two finders `a` and `b`, best
+/// guesses first: at the ends of one of its sides the third lies beyond `a` or beyond `b` on
+/// either side of their line (the side where the timing pattern, alternating modules three
+/// modules in from the finder centres, shows more clearly is searched first); at the ends of
+/// its diagonal (a glare spot on the top-left finder) at the two corners of the square they
+/// span. Each place is searched in the grey image for the best match of a finder pattern's
+/// rings: a highlight band across a finder's centre or a thumb on its edge spoils the scan
+/// lines through it, but not the match of its whole 7×7 modules.
+pub fn third_finder(pic: &Picture, a: &Finder, b: &Finder) -> Vec<Finder> {
+    let (pa, pb) = (
+        (f64::from(a.x), f64::from(a.y)),
+        (f64::from(b.x), f64::from(b.y)),
+    );
+    let d = dist(pa, pb);
+    let module = f64::from(a.module + b.module) / 2.0;
+    if d < module * 10.0 {
+        return Vec::new();
+    }
+    let u = ((pb.0 - pa.0) / d, (pb.1 - pa.1) / d);
+    // How clearly the timing pattern alternates on a side (½ not at all, 1 clearly).
+    let timing = |p: Pt| {
+        let at = |t: f64| {
+            pic.darkness((
+                pa.0 + u.0 * t + p.0 * 3.0 * module,
+                pa.1 + u.1 * t + p.1 * 3.0 * module,
+            ))
+        };
+        // Modules 8 .. n-9 of the side, between the separators.
+        let modules_between = d / module;
+        let steps = (modules_between - 9.0).floor().max(0.0) as usize;
+        let step = d / modules_between;
+        let (mut good, mut n) = (0u32, 0u32);
+        for i in 1..steps.saturating_sub(1) {
+            let t = step * (4.5 + i as f64);
+            let bump = at(t) - (at(t - step) + at(t + step)) / 2.0;
+            good += u32::from((bump > 0.0) == (i % 2 == 0));
+            n += 1;
+        }
+        let score = f64::from(good) / f64::from(n.max(1));
+        score.max(1.0 - score)
+    };
+    let mut sides: Vec<(f64, Pt)> = [1.0, -1.0]
+        .map(|side| (-u.1 * side, u.0 * side))
+        .into_iter()
+        .map(|p| (timing(p), p))
+        .collect();
+    sides.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut guesses: Vec<(Pt, Pt, Pt)> = Vec::with_capacity(6);
+    for (_, p) in sides {
+        for from in [pa, pb] {
+            let guess = (from.0 + p.0 * d, from.1 + p.1 * d);
+            guesses.push((
+                guess,
+                (u.0 * module, u.1 * module),
+                (p.0 * module, p.1 * module),
+            ));
+        }
+    }
+    let mid = ((pa.0 + pb.0) / 2.0, (pa.1 + pb.1) / 2.0);
+    for side in [1.0, -1.0] {
+        let guess = (mid.0 - u.1 * side * d / 2.0, mid.1 + u.0 * side * d / 2.0);
+        let axis = |to: Pt| {
+            let l = dist(guess, to).max(1e-9);
+            ((to.0 - guess.0) / l * module, (to.1 - guess.1) / l * module)
+        };
+        guesses.push((guess, axis(pa), axis(pb)));
+    }
+    guesses
+        .into_iter()
+        .filter_map(|(guess, ux, uy)| finder_match(pic, guess, ux, uy, module * 3.0))
+        .map(|c| Finder {
+            x: c.0 as f32,
+            y: c.1 as f32,
+            module: module as f32,
+            hits: a.hits.min(b.hits),
+            column_hits: 0,
+            inverted: a.inverted,
+        })
+        .collect()
+}
+
+/// The place within `reach` pixels of `near` where the grey image best matches a finder
+/// pattern (a dark 3×3 centre, a light ring, a dark ring and the light separator around,
+/// modules along `ux` and `uy`), or `None` when no place matches well: a normalised
+/// correlation over the 9×9 modules.
+fn finder_match(pic: &Picture, near: Pt, ux: Pt, uy: Pt, reach: f64) -> Option<Pt> {
+    let mut template = Vec::with_capacity(81);
+    for j in -4i32..=4 {
+        for i in -4i32..=4 {
+            let ring = i.abs().max(j.abs());
+            let dark = ring <= 1 || ring == 3;
+            template.push(((f64::from(i), f64::from(j)), if dark { 1.0 } else { -1.0 }));
+        }
+    }
+    let mean_t = template.iter().map(|t| t.1).sum::<f64>() / template.len() as f64;
+    let norm_t = template
+        .iter()
+        .map(|t| (t.1 - mean_t).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let mut values = vec![0.0; template.len()];
+    let mut ncc_at = |c: Pt| -> Option<f64> {
+        if !pic.inside(c) {
+            return None;
+        }
+        for (v, ((i, j), _)) in values.iter_mut().zip(&template) {
+            *v = pic.darkness((c.0 + i * ux.0 + j * uy.0, c.1 + i * ux.1 + j * uy.1));
+        }
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let (mut dot, mut norm) = (0.0, 0.0);
+        for (v, (_, t)) in values.iter().zip(&template) {
+            dot += (v - mean) * (t - mean_t);
+            norm += (v - mean).powi(2);
+        }
+        Some(dot / (norm.sqrt() * norm_t).max(1e-9))
+    };
+    // A module apart first, then around the best place at half and a quarter of that.
+    let module = ux.0.hypot(ux.1).max(uy.0.hypot(uy.1)).max(0.5);
+    let n = (reach / module).ceil() as i64;
+    let mut best: Option<(f64, Pt)> = None;
+    let mut consider = |c: Pt, best: &mut Option<(f64, Pt)>| {
+        if let Some(ncc) = ncc_at(c)
+            && best.is_none_or(|(b, _)| ncc > b)
+        {
+            *best = Some((ncc, c));
+        }
+    };
+    for jj in -n..=n {
+        for ii in -n..=n {
+            consider(
+                (near.0 + ii as f64 * module, near.1 + jj as f64 * module),
+                &mut best,
+            );
+        }
+    }
+    for step in [module / 2.0, module / 4.0] {
+        let Some((_, c)) = best else {
+            break;
+        };
+        for jj in -1..=1 {
+            for ii in -1..=1 {
+                consider(
+                    (c.0 + f64::from(ii) * step, c.1 + f64::from(jj) * step),
+                    &mut best,
+                );
+            }
+        }
+    }
+    best.filter(|(ncc, _)| *ncc > 0.6).map(|(_, c)| c)
+}
+
 /// A read code: its text and its corners in the picture's pixels.
 pub struct Read {
     /// The decoded text.
@@ -261,7 +422,9 @@ pub fn read(
     thorough: bool,
     deadline: Option<&Budget>,
 ) -> Option<Read> {
-    let (tl, tr, bl) = orient(finders);
+    let [i_tl, i_tr, i_bl] = orient(finders);
+    let centre = |i: usize| (f64::from(finders[i].x), f64::from(finders[i].y));
+    let (tl, tr, bl) = (centre(i_tl), centre(i_tr), centre(i_bl));
     let fallback = f64::from(finders.iter().map(|f| f.module).sum::<f32>() / 3.0);
     if fallback < 0.8 {
         return None;
@@ -270,35 +433,50 @@ pub fn read(
     let left = module_between(pic, tl, bl).unwrap_or(fallback);
     let est = (dist(tl, tr) / top + dist(tl, bl) / left) / 2.0 + 7.0;
     let nearest = ((est - 17.0) / 4.0).round().clamp(1.0, 40.0) as u32;
-    let mut versions: Vec<u32> = Vec::with_capacity(4);
+    let module = (top + left) / 2.0;
+    // The outlines of the three finder patterns, for a grid in perspective.
+    let outlines = [i_tl, i_tr, i_bl].map(|i| {
+        let m = f64::from(finders[i].module).max(module * 0.5);
+        outline::finder_outline(|p| pic.dark(p), centre(i), m)
+    });
+    let perspective = |size: usize| fit_to_outlines(&outlines, (tl, tr, bl), size);
     let parallelogram = |size: usize| {
         let d = size as f64 - 3.5;
         let br = (tr.0 + bl.0 - tl.0, tr.1 + bl.1 - tl.1);
         homography([(3.5, 3.5), (d, 3.5), (d, d), (3.5, d)], [tl, tr, br, bl])
     };
+    // The plainest map for a size: fitted to the outlines when all three were found.
+    let plain = |size: usize| {
+        perspective(size)
+            .map(|(m, _)| m)
+            .or_else(|| parallelogram(size))
+    };
+    let mut versions: Vec<u32> = Vec::with_capacity(4);
     if nearest >= 7 {
         let size = 17 + 4 * nearest as usize;
-        if let Some(v) = parallelogram(size).and_then(|m| read_version(pic, &m, size)) {
+        if let Some(v) = plain(size).and_then(|m| read_version(pic, &m, size)) {
             versions.push(v);
         }
     }
     // A version read from its version blocks is trusted; otherwise the estimate and its
-    // neighbours.
+    // neighbours, those whose outline fit is closest first.
     if versions.is_empty() {
         for v in [nearest, nearest + 1, nearest.saturating_sub(1)] {
             if (1..=40).contains(&v) {
                 versions.push(v);
             }
         }
+        let misfit =
+            |v: &u32| perspective(17 + 4 * *v as usize).map_or(f64::MAX, |(_, residual)| residual);
+        versions.sort_by(|a, b| misfit(a).total_cmp(&misfit(b)));
     }
-    let module = (top + left) / 2.0;
     // A stray triple rarely shows timing patterns: drop the versions whose plain grid shows
     // none before the costlier alignment search. Strong perspective can hide them from the
     // plain grid too, so a `thorough` read keeps the likeliest version regardless.
     let likeliest = versions.first().copied();
     versions.retain(|&v| {
         let size = 17 + 4 * v as usize;
-        parallelogram(size).is_some_and(|m| timing_ok(pic, &m, size))
+        plain(size).is_some_and(|m| timing_ok(pic, &m, size))
     });
     if versions.is_empty()
         && thorough
@@ -308,52 +486,212 @@ pub fn read(
     }
     for v in versions {
         let size = 17 + 4 * v as usize;
-        let Some(affine) = parallelogram(size) else {
-            continue;
-        };
-        let mut maps = Vec::with_capacity(3);
-        if v >= 2 {
-            let a = size as f64 - 6.5;
-            let d = size as f64 - 3.5;
-            let expected = apply(&affine, a, a);
-            // Perspective moves the alignment pattern away from where a parallelogram puts
-            // it, more the bigger the code: look close first, then further.
-            let o = apply(&affine, a, a);
-            let px = apply(&affine, a + 1.0, a);
-            let py = apply(&affine, a, a + 1.0);
+        let a = size as f64 - 6.5;
+        // The alignment pattern's centre pins the fourth corner.
+        let search = |guess: &[f64; 9], reach: f64| {
+            let o = apply(guess, a, a);
+            let px = apply(guess, a + 1.0, a);
+            let py = apply(guess, a, a + 1.0);
             let (ux, uy) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
-            let reach = module * (3.0 + size.min(57) as f64 * 0.12);
-            for ap in alignment_candidates(pic, expected, ux, uy, reach) {
-                if let Some(m) =
-                    homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
-                {
-                    maps.push(m);
+            alignment_candidates(pic, o, ux, uy, reach)
+        };
+        // Maps fitted to the finder outlines first; those from the finder centres only if
+        // none of them reads (their wide alignment search costs more than the rest of a read).
+        let fitted_maps = || {
+            let mut maps = Vec::with_capacity(3);
+            if let Some((fitted, _)) = perspective(size) {
+                if v >= 2 {
+                    // The outlines already account for perspective: the pattern is close.
+                    for ap in search(&fitted, module * 2.5) {
+                        let mut pairs = outline_pairs(&outlines, (tl, tr, bl), size);
+                        pairs.push(((a, a), ap, 6.0));
+                        if let Some(m) = fit_homography(&pairs) {
+                            maps.push(m);
+                        }
+                    }
                 }
+                maps.push(fitted);
             }
-        }
-        maps.push(affine);
-        for (k, m) in maps.into_iter().enumerate() {
-            if deadline.is_some_and(Budget::spent) {
-                return None;
+            maps
+        };
+        let centre_maps = || {
+            let mut maps = Vec::with_capacity(3);
+            if let Some(affine) = parallelogram(size) {
+                if v >= 2 {
+                    let d = size as f64 - 3.5;
+                    // Perspective moves the alignment pattern away from where a
+                    // parallelogram puts it, more the bigger the code.
+                    let reach = module * (3.0 + size.min(57) as f64 * 0.12);
+                    for ap in search(&affine, reach) {
+                        if let Some(m) =
+                            homography([(3.5, 3.5), (d, 3.5), (a, a), (3.5, d)], [tl, tr, ap, bl])
+                        {
+                            maps.push(m);
+                        }
+                    }
+                }
+                maps.push(affine);
             }
-            // Blur is undone on the best-founded map only, and only for codes of the size a
-            // badge has (the cost grows with the module count).
-            let deblur = thorough && k == 0 && size <= 61;
-            if !timing_ok(pic, &m, size) {
-                continue;
-            }
-            if let Some(text) = read_grid(pic, &m, size, deblur) {
-                let corners = [(0.0, 0.0), (size as f64, 0.0), (size as f64, size as f64)]
-                    .map(|(x, y)| apply(&m, x, y));
-                let bl_corner = apply(&m, 0.0, size as f64);
-                return Some(Read {
-                    text,
-                    corners: [corners[0], corners[1], corners[2], bl_corner],
-                });
+            maps
+        };
+        let mut first = true;
+        for stage in 0..2 {
+            let maps = if stage == 0 {
+                fitted_maps()
+            } else {
+                centre_maps()
+            };
+            for m in maps {
+                if deadline.is_some_and(Budget::spent) {
+                    return None;
+                }
+                if !timing_ok(pic, &m, size) {
+                    continue;
+                }
+                // Blur is undone on the best-founded map only.
+                let best_founded = std::mem::take(&mut first);
+                if let Some(read) = read_map(pic, m, size, thorough, best_founded) {
+                    return Some(read);
+                }
             }
         }
     }
     None
+}
+
+/// Read the grid through `map`; a `thorough` read goes on with the grid registered on the
+/// fixed patterns (finder centres in a blurred frame are a little off), and for the
+/// `best_founded` map with blur undone, for codes of the size a badge has (the cost grows
+/// with the module count).
+fn read_map(
+    pic: &Picture,
+    map: [f64; 9],
+    size: usize,
+    thorough: bool,
+    best_founded: bool,
+) -> Option<Read> {
+    let found = |m: [f64; 9], text: String| {
+        let s = size as f64;
+        let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|(x, y)| apply(&m, x, y));
+        Read { text, corners }
+    };
+    // A `thorough` read registers the grid before judging grey levels, so the bitmap alone
+    // on the grid as found; otherwise grey levels on it as well.
+    let depth = if thorough { Depth::Bitmap } else { Depth::Grey };
+    let misfit = match read_grid(pic, &map, size, depth) {
+        Ok(text) => return Some(found(map, text)),
+        Err(misfit) => misfit,
+    };
+    // A grid with a quarter of its fixed modules wrong is laid over clutter (or a wrong
+    // triple): registration cannot save it, and its extra readings would eat the budget.
+    if !thorough || misfit > MISFIT {
+        return None;
+    }
+    let refined = register::refine(|p| pic.darkness(p), &map, size);
+    let depth = if best_founded && size <= 61 {
+        Depth::Deblur
+    } else {
+        Depth::Grey
+    };
+    read_grid(pic, &refined, size, depth)
+        .ok()
+        .map(|text| found(refined, text))
+}
+
+/// How far [`read_grid`] goes in judging the modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// The bitmap's verdict at each module centre only.
+    Bitmap,
+    /// Also grey levels judged against local extremes, along the light, by local colour
+    /// levels, and the readings combined block by block.
+    Grey,
+    /// Also the blur models.
+    Deblur,
+}
+
+/// The share of wrong fixed modules beyond which a grid is not a code: real codes, blurred,
+/// washed out or a module off, stay under about 0.15; grids over clutter or from a wrong
+/// finder triple come out at 0.35 to 0.6.
+const MISFIT: f64 = 0.25;
+
+/// Module coordinates of the top-left module of the top-left, top-right and bottom-left
+/// finder patterns of a code `size` modules a side.
+fn finder_origins(size: usize) -> [Pt; 3] {
+    let far = size as f64 - 7.0;
+    [(0.0, 0.0), (far, 0.0), (0.0, far)]
+}
+
+/// Point pairs (module coordinates, pixels, weight) from the corners of the finder outlines:
+/// each corner is matched to its place in the code by which side of the finder centre it lies
+/// on along the code's axes (top-left to top-right, top-left to bottom-left). A finder
+/// without an outline (its modules too squashed for the rays) gives its centre.
+fn outline_pairs(
+    outlines: &[Option<[Pt; 4]>; 3],
+    (tl, tr, bl): (Pt, Pt, Pt),
+    size: usize,
+) -> Vec<(Pt, Pt, f64)> {
+    let (u, v) = ((tr.0 - tl.0, tr.1 - tl.1), (bl.0 - tl.0, bl.1 - tl.1));
+    let det = u.0 * v.1 - u.1 * v.0;
+    let mut pairs = Vec::with_capacity(13);
+    if det.abs() < 1e-6 {
+        return pairs;
+    }
+    for ((outline, origin), centre) in outlines.iter().zip(finder_origins(size)).zip([tl, tr, bl]) {
+        let Some(corners) = outline else {
+            pairs.push(((origin.0 + 3.5, origin.1 + 3.5), centre, 2.0));
+            continue;
+        };
+        let c = corners
+            .iter()
+            .fold((0.0, 0.0), |s, p| (s.0 + p.0 / 4.0, s.1 + p.1 / 4.0));
+        let mut seen = [false; 4];
+        let mut these = Vec::with_capacity(4);
+        for p in corners {
+            let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+            // (dx, dy) = a·u + b·v.
+            let a = (dx * v.1 - dy * v.0) / det;
+            let b = (u.0 * dy - u.1 * dx) / det;
+            let (sx, sy) = (a > 0.0, b > 0.0);
+            seen[usize::from(sx) + 2 * usize::from(sy)] = true;
+            let m = (
+                origin.0 + if sx { 6.5 } else { 0.5 },
+                origin.1 + if sy { 6.5 } else { 0.5 },
+            );
+            these.push((m, *p, 1.0));
+        }
+        if seen.iter().all(|s| *s) {
+            pairs.extend(these);
+        }
+    }
+    pairs
+}
+
+/// The perspective map of a code `size` modules a side fitted to the corners of the finder
+/// outlines (at least two of them; the third finder's centre stands in for its outline), and
+/// how far (in modules) the points lie from where it puts them on average: the right size
+/// fits best.
+fn fit_to_outlines(
+    outlines: &[Option<[Pt; 4]>; 3],
+    centres: (Pt, Pt, Pt),
+    size: usize,
+) -> Option<([f64; 9], f64)> {
+    if outlines.iter().filter(|o| o.is_some()).count() < 2 {
+        return None;
+    }
+    let pairs = outline_pairs(outlines, centres, size);
+    if pairs.len() < 9 {
+        return None;
+    }
+    let m = fit_homography(&pairs)?;
+    let (mut err, mut scale) = (0.0, 0.0);
+    for (module, pixel, _) in &pairs {
+        let p = apply(&m, module.0, module.1);
+        err += dist(p, *pixel);
+        let q = apply(&m, module.0 + 1.0, module.1);
+        scale += dist(p, q);
+    }
+    Some((m, err / scale.max(1e-9)))
 }
 
 /// Whether the timing patterns (row 6 and column 6 between the finders, alternating dark and
@@ -388,65 +726,91 @@ fn timing_ok(pic: &Picture, map: &[f64; 9], size: usize) -> bool {
 }
 
 /// Blur models tried by the second threshold: the length of a box blur in modules along the
-/// grid's x and y axes (1 = sharp).
+/// grid's x and y axes (1 = sharp), the likeliest first: a small code's own blur (a camera's
+/// spot is one or two of its modules), then smears along either axis.
 const BLURS: [(f64, f64); 7] = [
+    (1.7, 1.7),
     (2.0, 1.0),
     (1.0, 2.0),
+    (1.4, 1.4),
+    (2.3, 2.3),
     (2.7, 1.0),
     (1.0, 2.7),
-    (1.7, 1.7),
-    (2.3, 2.3),
-    (1.4, 1.4),
 ];
 
-/// Sample the grid through `map` and try each way of judging the modules.
-fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, deblur_too: bool) -> Option<String> {
+/// Sample the grid through `map` and try each way of judging the modules, as deep as
+/// `depth`: the text, or the share of the fixed modules the bitmap's verdict gets wrong
+/// ([`register::fixed_errors`]). Grey levels are sampled and judged further only while that
+/// share is at most [`MISFIT`].
+fn read_grid(pic: &Picture, map: &[f64; 9], size: usize, depth: Depth) -> Result<String, f64> {
     let n = size * size;
-    // Darkness at each module centre (a small cross of samples against noise), and the
-    // bitmap's verdict there.
-    let mut dark = vec![0f64; n];
+    // The bitmap's verdict at each module centre first: it reads most codes, and sampling
+    // grey levels costs five times as much.
     let mut bits = vec![false; n];
     let mut outside = 0usize;
     for y in 0..size {
         for x in 0..size {
-            let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
-            let c = apply(map, cx, cy);
-            if !pic.inside(c) {
-                outside += 1;
-            }
-            let mut v = pic.darkness(c);
-            for (dx, dy) in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.2), (0.0, -0.2)] {
-                v += pic.darkness(apply(map, cx + dx, cy + dy));
-            }
-            dark[y * size + x] = v / 5.0;
+            let c = apply(map, x as f64 + 0.5, y as f64 + 0.5);
+            outside += usize::from(!pic.inside(c));
             bits[y * size + x] = pic.dark(c);
         }
     }
     if outside * 10 > n {
-        return None;
+        return Err(1.0);
     }
-    let decode = |bits: Vec<bool>| {
+    let decode = |bits: &[bool]| {
+        // rqrr only gets what its error correction will accept.
+        codewords::correctable(bits, size)?;
+        let bits = bits.to_vec();
         rqrr::Grid::new(Sampled { size, bits })
             .decode()
             .ok()
             .map(|(_, t)| t)
     };
-    if let Some(t) = decode(bits) {
-        return Some(t);
+    if let Some(t) = decode(&bits) {
+        return Ok(t);
     }
-    let level = normalise(&dark, size);
-    if let Some(t) = decode(level.iter().map(|&v| v > 0.5).collect()) {
-        return Some(t);
+    let misfit = register::fixed_errors(&bits, size);
+    if misfit > MISFIT || depth == Depth::Bitmap {
+        return Err(misfit);
     }
-    if !deblur_too {
-        return None;
-    }
-    for (lx, ly) in BLURS {
-        if let Some(t) = decode(deblur(&level, size, lx, ly)) {
-            return Some(t);
+    // Darkness at each module centre, a small cross of samples against noise.
+    let mut dark = vec![0f64; n];
+    for y in 0..size {
+        for x in 0..size {
+            let (cx, cy) = (x as f64 + 0.5, y as f64 + 0.5);
+            let mut v = pic.darkness(apply(map, cx, cy));
+            for (dx, dy) in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.2), (0.0, -0.2)] {
+                v += pic.darkness(apply(map, cx + dx, cy + dy));
+            }
+            dark[y * size + x] = v / 5.0;
         }
     }
-    None
+    let level = normalise(&dark, size);
+    let mut readings = vec![bits];
+    let along = directional(&dark, size);
+    // Computed one at a time, as tried: most codes read before the blur models.
+    let blurs = BLURS
+        .iter()
+        .filter(|_| depth == Depth::Deblur)
+        .map(|&(lx, ly)| deblur(&level, size, lx, ly));
+    let more = [
+        level.iter().map(|&v| v > 0.5).collect(),
+        reclassify(&dark, size, &along),
+        along,
+    ]
+    .into_iter()
+    .chain(blurs);
+    for reading in more {
+        if let Some(t) = decode(&reading) {
+            return Ok(t);
+        }
+        readings.push(reading);
+    }
+    // No one reading corrects: each block from whichever reading gets it right.
+    codewords::combine(&readings, size)
+        .and_then(|grid| decode(&grid))
+        .ok_or(misfit)
 }
 
 /// Darkness rescaled to 0 (lightest) … 1 (darkest) between the extremes of the modules within
@@ -488,6 +852,86 @@ fn normalise(dark: &[f64], size: usize) -> Vec<f64> {
             }
         })
         .collect()
+}
+
+/// Dark and light judged against the extremes along the line of seven modules through each
+/// one, in whichever of four directions (rows, columns, diagonals) spans the least range while
+/// still holding both colours. A highlight band or a shadow edge runs in one direction: a
+/// window across it mixes the washed-out modules inside with the full-contrast ones outside
+/// and calls every module in the band light, while the line along the band compares each
+/// module with its neighbours under the same light.
+fn directional(dark: &[f64], size: usize) -> Vec<bool> {
+    const R: isize = 3;
+    let mut sorted = dark.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let contrast = sorted[n * 95 / 100] - sorted[n * 5 / 100];
+    let floor = (contrast * 0.12).max(10.0);
+    let s = size as isize;
+    let mut out = vec![false; dark.len()];
+    for y in 0..s {
+        for x in 0..s {
+            let v = dark[(y * s + x) as usize];
+            let mut best: Option<(f64, f64)> = None;
+            for (dx, dy) in [(1, 0), (0, 1), (1, 1), (1, -1)] {
+                let (mut lo, mut hi) = (v, v);
+                for t in -R..=R {
+                    let (xx, yy) = (x + t * dx, y + t * dy);
+                    if xx >= 0 && yy >= 0 && xx < s && yy < s {
+                        let u = dark[(yy * s + xx) as usize];
+                        lo = lo.min(u);
+                        hi = hi.max(u);
+                    }
+                }
+                let range = hi - lo;
+                if range >= floor && best.is_none_or(|(r, _)| range < r) {
+                    best = Some((range, (lo + hi) / 2.0));
+                }
+            }
+            let threshold = best.map_or(sorted[n / 2], |(_, t)| t);
+            out[(y * s + x) as usize] = v > threshold;
+        }
+    }
+    out
+}
+
+/// Dark and light judged again against the local levels of each colour: every module is
+/// compared with the midpoint between the mean darkness of the modules judged dark and of
+/// those judged light within two modules of it (`judged` is a first reading), twice over.
+/// Under light that changes across the code (a highlight's edge, a shadow) both colours'
+/// levels follow it, and the midpoint between them separates modules a fixed window's
+/// extremes, reaching into the brighter or darker part, do not.
+fn reclassify(dark: &[f64], size: usize, judged: &[bool]) -> Vec<bool> {
+    const R: isize = 2;
+    let s = size as isize;
+    let mut bits = judged.to_vec();
+    for _ in 0..2 {
+        let before = bits.clone();
+        for y in 0..s {
+            for x in 0..s {
+                let (mut sd, mut nd, mut sl, mut nl) = (0.0, 0u32, 0.0, 0u32);
+                for yy in (y - R).max(0)..=(y + R).min(s - 1) {
+                    for xx in (x - R).max(0)..=(x + R).min(s - 1) {
+                        let i = (yy * s + xx) as usize;
+                        if before[i] {
+                            sd += dark[i];
+                            nd += 1;
+                        } else {
+                            sl += dark[i];
+                            nl += 1;
+                        }
+                    }
+                }
+                // Both colours nearby: judge by their midpoint; otherwise keep the verdict.
+                if nd > 0 && nl > 0 {
+                    let i = (y * s + x) as usize;
+                    let mid = (sd / f64::from(nd) + sl / f64::from(nl)) / 2.0;
+                    bits[i] = dark[i] > mid;
+                }
+            }
+        }
+    }
+    bits
 }
 
 /// Box-blur weights over a module and its two neighbours for a blur `len` modules long.
@@ -541,6 +985,31 @@ mod tests {
         assert_eq!(version_word(40), 0x28C69);
         assert_eq!(decode_version(0x07C94 ^ 0b101), Some(7));
         assert_eq!(decode_version(0), None);
+    }
+
+    #[test]
+    fn a_highlight_band_is_judged_along_its_length() {
+        // Modules darkness 200 (dark) and 20 (light), except in rows 10-15, where a washed-out
+        // band leaves 60 and 25: judged against the full contrast around them, the band's
+        // dark modules all look light.
+        let size = 29;
+        let truth: Vec<bool> = (0..size * size).map(|i| (i * 7 + i / 3) % 5 < 2).collect();
+        let dark: Vec<f64> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| match ((10..16).contains(&(i / size)), d) {
+                (true, true) => 60.0,
+                (true, false) => 25.0,
+                (false, true) => 200.0,
+                (false, false) => 20.0,
+            })
+            .collect();
+        let plain: Vec<bool> = normalise(&dark, size).iter().map(|&v| v > 0.5).collect();
+        assert_ne!(
+            plain, truth,
+            "the band must defeat the square window for this test"
+        );
+        assert_eq!(directional(&dark, size), truth);
     }
 
     #[test]

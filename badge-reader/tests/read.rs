@@ -57,50 +57,66 @@ fn read_rate(cat: Category, n: u64, w: u32, h: u32) -> (u64, u64) {
 /// Frames per category in the tests (the benchmark runs many more).
 const FRAMES: u64 = 8;
 
-/// The least number of the test's frames each category must read in stream mode at
-/// 640×480. The target is 99% everywhere; the figures below all-frames are what the
-/// decoder reaches today (see the benchmark table in the README), kept as floors so a
-/// regression fails.
-fn floor(cat: Category) -> u64 {
-    match cat {
-        Category::MotionBlur | Category::Sleeve | Category::Small | Category::Noisy => FRAMES - 1,
-        Category::Tilted | Category::Glare => FRAMES - 1,
-        Category::ExtremeTilt => FRAMES - 2,
-        // Not read reliably yet: reported by the benchmark.
-        Category::ExtremeSmall | Category::Lanyard => 0,
-        _ => FRAMES,
-    }
-}
-
 #[test]
 fn reads_synthetic_badges_of_every_category_and_never_misreads() {
+    // The target is 99% in every category in stream mode: every one of the test's
+    // frames, the two extreme categories and the two added for the line camera (a sleeve's
+    // highlight band, a lanyard's 60–70° tilt) included.
     let mut failures = Vec::new();
     for cat in Category::ALL {
         let (ok, wrong) = read_rate(cat, FRAMES, 640, 480);
-        if ok < floor(cat) || wrong > 0 {
-            failures.push(format!(
-                "{}: {ok}/{FRAMES} read (floor {}), {wrong} wrong",
-                cat.name(),
-                floor(cat)
-            ));
+        if ok < FRAMES || wrong > 0 {
+            failures.push(format!("{}: {ok}/{FRAMES} read, {wrong} wrong", cat.name()));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "categories below their floor: {failures:?}"
-    );
+    assert!(failures.is_empty(), "categories not read: {failures:?}");
 }
 
 #[test]
-fn reads_the_new_sleeve_and_lanyard_frames_at_720p() {
-    // The two categories added for the line camera, at the kiosk's larger resolution.
-    let (ok, wrong) = read_rate(Category::Sleeve, FRAMES, 1280, 720);
-    assert!(
-        ok >= FRAMES - 1 && wrong == 0,
-        "sleeve: {ok}/{FRAMES}, {wrong} wrong"
+fn reads_the_line_camera_categories_at_720p() {
+    // The sleeve and the lanyard at the kiosk's larger resolution, and a badge at arm's
+    // length on a wide-angle camera (target 90%).
+    for (cat, least) in [
+        (Category::Sleeve, FRAMES),
+        (Category::Lanyard, FRAMES),
+        (Category::ExtremeSmall, FRAMES - 1),
+    ] {
+        let (ok, wrong) = read_rate(cat, FRAMES, 1280, 720);
+        assert!(
+            ok >= least && wrong == 0,
+            "{}: {ok}/{FRAMES}, {wrong} wrong",
+            cat.name()
+        );
+    }
+}
+
+#[test]
+fn a_badge_with_one_finder_pattern_washed_out_still_reads() {
+    // A highlight band across the bottom-left finder pattern's centre: the scan lines through
+    // it no longer show 1:1:3:1:1, so no triple of finders forms; the third one is found
+    // beside the other two.
+    let url = badge_url("caliber.plant.local", TOKENS[1]);
+    let img = render_badge_frame(&url, "ANA RUIZ", &Category::Clean.distortion(5), 5);
+    let mut decoder = Decoder::new(stream());
+    let found = decoder
+        .decode(&Frame::new(img.clone()))
+        .expect("the clean frame reads");
+    let (x, y, w, h) = found.region;
+    let module = w as f32 / 33.0;
+    let (cx, cy) = (x as f32 + 3.5 * module, (y + h) as f32 - 3.5 * module);
+    let mut washed = img;
+    for (px, py, p) in washed.enumerate_pixels_mut() {
+        let (dx, dy) = (px as f32 - cx, py as f32 - cy);
+        // Two modules high, across the finder and a little beyond.
+        if dy.abs() < module && dx.abs() < 6.0 * module {
+            p.0[0] = p.0[0].saturating_add(150);
+        }
+    }
+    let mut decoder = Decoder::new(stream());
+    assert_eq!(
+        decoder.decode(&Frame::new(washed)).map(|d| d.text),
+        Some(url)
     );
-    let (_, wrong) = read_rate(Category::Lanyard, FRAMES, 1280, 720);
-    assert_eq!(wrong, 0, "lanyard misreads");
 }
 
 fn corpus_dir() -> PathBuf {
@@ -109,9 +125,11 @@ fn corpus_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/qr-corpus"))
 }
 
-/// The exhaustive-mode corpus read rate the decoder must keep (what it reaches today, see
-/// the README's table; zxing-cpp reads 73%).
-const CORPUS_FLOOR: f64 = 0.64;
+/// The corpus read rates the decoder must keep, exhaustive and in stream mode (the issue's
+/// targets: at least zxing-cpp's 73.0% and within 5 points of it; the README's table has
+/// what it reaches).
+const CORPUS_FLOOR: f64 = 0.80;
+const CORPUS_STREAM_FLOOR: f64 = 0.74;
 
 #[test]
 fn reads_the_real_photo_corpus_without_crashing() {
@@ -122,8 +140,9 @@ fn reads_the_real_photo_corpus_without_crashing() {
         .filter(|p| p.is_dir())
         .collect();
     let mut source = DirectorySource::new(&dirs).expect("corpus");
-    let mut decoder = Decoder::new(options());
-    let (mut total, mut read, mut wrong) = (0, 0, Vec::new());
+    // One stream decoder for the whole corpus, as the kiosk keeps one.
+    let mut stream_decoder = Decoder::new(stream());
+    let (mut total, mut read, mut streamed, mut wrong) = (0, 0, 0, Vec::new());
     while let Some((path, frame)) = source.next_file() {
         let Ok(expected) = std::fs::read_to_string(path.with_extension("txt")) else {
             continue;
@@ -137,7 +156,11 @@ fn reads_the_real_photo_corpus_without_crashing() {
             Some(t) => wrong.push(format!("{}: {t:?}", path.display())),
             None => {}
         }
-        let _ = decoder.decode(&frame);
+        match stream_decoder.decode(&frame).map(|d| d.text) {
+            Some(t) if t == expected => streamed += 1,
+            Some(t) => wrong.push(format!("{} (stream mode): {t:?}", path.display())),
+            None => {}
+        }
     }
     assert!(
         total >= 130,
@@ -148,6 +171,12 @@ fn reads_the_real_photo_corpus_without_crashing() {
     assert!(
         rate >= CORPUS_FLOOR,
         "corpus read rate {:.1}% ({read}/{total})",
+        rate * 100.0
+    );
+    let rate = f64::from(streamed) / f64::from(total);
+    assert!(
+        rate >= CORPUS_STREAM_FLOOR,
+        "corpus read rate in stream mode {:.1}% ({streamed}/{total})",
         rate * 100.0
     );
 }

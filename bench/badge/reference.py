@@ -5,7 +5,7 @@ milliseconds per image for each folder given. Times are the thread's CPU time, a
 Rust benchmark, so other work on a shared machine does not inflate them.
 
 Usage: reference.py DIR [DIR...]   (each image N.ext has its expected text in N.txt; folders
-are searched recursively)
+are searched recursively; each row is named after its folder)
 """
 import pathlib
 import statistics
@@ -55,7 +55,8 @@ def main(dirs):
                 ok += expected in got
                 wrong += bool(got) and expected not in got
             rate = 100.0 * ok / max(1, len(items))
-            print(f"| {d[-40:]:<40} | {name:<9} | {len(items):>6} | {rate:>6.1f}% | {wrong:>5} | {statistics.median(times) if times else 0:>8.2f} | {pct(times, 0.95):>8.2f} |")
+            label = pathlib.Path(d).name
+            print(f"| {label:<40} | {name:<9} | {len(items):>6} | {rate:>6.1f}% | {wrong:>5} | {statistics.median(times) if times else 0:>8.2f} | {pct(times, 0.95):>8.2f} |")
 
 
 if __name__ == "__main__":
