@@ -30,6 +30,8 @@ pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
 };
+/// The employee list's filter fields, which the badge sheet shares.
+pub(crate) use employees::{options as filter_options, select as filter_select};
 pub use matrix::{matrix, matrix_cell, matrix_csv};
 
 use super::layout::WebError;
