@@ -26,7 +26,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
-/// Security headers on every response, `no-store` on everything but the static files, and
+/// Security headers on every response, `no-store` on everything whose handler sets no
+/// `Cache-Control` of its own (the static files and versioned QR images do), and
 /// a refusal of state-changing requests that a browser says come from another site (in
 /// addition to the CSRF token every form carries).
 pub async fn guard(
@@ -46,7 +47,6 @@ pub async fn guard(
         )
             .into_response();
     }
-    let is_static = matches!(request.uri().path(), "/style.css" | "/print.js");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(
@@ -62,7 +62,9 @@ pub async fn guard(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !is_static {
+    // A handler that says how long its answer may be kept (the static files, QR images under
+    // a versioned URL) is believed; everything else is never stored.
+    if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

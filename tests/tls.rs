@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -13,33 +12,9 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls::{self, pki_types::CertificateDer, pki_types::ServerName};
 
-/// `caliber serve` with `toml` as its configuration, until it says where it listens; returns
-/// the child and that line.
+/// `caliber serve` with `toml` as its configuration (see [`common::serve_process`]).
 fn serve(dir: &Path, toml: &str) -> (Child, String, u16) {
-    let cfg = dir.join("caliber.toml");
-    std::fs::write(&cfg, toml).expect("config");
-    let port = common::free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
-        .arg("--config")
-        .arg(&cfg)
-        .args(["serve", "--data-dir"])
-        .arg(dir.join("data"))
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .arg("--runtime-dir")
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    while !line.contains("listening") {
-        line.clear();
-        if out.read_line(&mut line).expect("read") == 0 {
-            break;
-        }
-    }
-    (child, line, port)
+    common::serve_process(dir, toml)
 }
 
 /// `GET path` over HTTPS trusting only `root`; returns the raw response.

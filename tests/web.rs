@@ -218,8 +218,9 @@ fn every_route_checks_the_role_on_the_server() {
         (format!("/employees/{emp}"), staff),
         ("/employees/new".into(), catalog),
         (format!("/employees/{emp}/edit"), catalog),
-        (format!("/employees/{emp}/qr.svg"), staff),
-        (format!("/employees/{emp}/qr.png"), staff),
+        // The QR code is the badge: only the roles that print badges see it.
+        (format!("/employees/{emp}/qr.svg"), catalog),
+        (format!("/employees/{emp}/qr.png"), catalog),
         ("/badges/print".into(), catalog),
         ("/certify".into(), certify),
         ("/approvals".into(), certify),

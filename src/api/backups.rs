@@ -125,7 +125,8 @@ pub async fn create_backup(State(st): State<ApiState>, p: Principal) -> ApiResul
 }
 
 #[utoipa::path(get, path = "/api/v1/backups/{name}", tag = "backups", params(("name" = String, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Download a bundle kept on the box.
 pub async fn download_backup(

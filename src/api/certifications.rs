@@ -71,7 +71,8 @@ pub async fn list_certifications(
 }
 
 #[utoipa::path(get, path = "/api/v1/certifications/{id}", tag = "certifications", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Certification), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = Certification), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// One certification.
 pub async fn get_certification(
@@ -113,8 +114,9 @@ pub async fn certify(
 
 #[utoipa::path(post, path = "/api/v1/certifications/{id}/revoke", tag = "certifications",
     params(("id" = Uuid, Path)), request_body = RevokeInput,
-    responses((status = 200, body = Certification), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = Certification), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Revoke a certification (reason required).
 pub async fn revoke(

@@ -46,7 +46,9 @@ pub struct HealthDetails {
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = Health),
+        (status = 401, body = ErrorBody, description = "A token was sent and is not valid (none is needed)"),
+        (status = 503, body = ErrorBody)))]
 /// Liveness of the appliance (no login needed); its size with an API token.
 pub async fn health(
     State(st): State<ApiState>,

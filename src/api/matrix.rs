@@ -7,7 +7,8 @@ use super::{ApiJson, ApiQuery, ApiResult, ApiState, Principal, heavy};
 use crate::service::{self, Matrix, MatrixFilter};
 
 #[utoipa::path(get, path = "/api/v1/matrix", tag = "reports", params(MatrixFilter),
-    responses((status = 200, body = Matrix), (status = 400, body = ErrorBody)),
+    responses((status = 200, body = Matrix), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Employees × skills with each cell's status, filtered.
 pub async fn matrix(

@@ -48,7 +48,8 @@ pub async fn put_mirror(
 
 #[utoipa::path(get, path = "/api/v1/stations/{id}/mirror.png", tag = "stations",
     params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "image/png"), (status = 404, body = ErrorBody)),
+    responses((status = 200, content_type = "image/png"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// What a station's screen showed last.
 pub async fn get_mirror(

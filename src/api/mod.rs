@@ -101,6 +101,97 @@ pub async fn heavy<T: Send + 'static>(
 )]
 struct ApiDoc;
 
+/// The answers an operation gets from its extractors rather than its handler, added to every
+/// operation they apply to, so no annotation can forget one: 401 from the credentials
+/// (`Principal`, `StationKey`), 400 from a malformed path or query (`ApiPath`, `ApiQuery`),
+/// and from a body: 413 over the route's limit, and for JSON also 400 (malformed), 415 (not
+/// JSON) and 422 (the wrong shape). What a handler answers itself (403, 404, 409, its own
+/// 422) stays in its annotation. `tests/fuzz_openapi.rs` checks the document against what
+/// the server really answers.
+struct ExtractorResponses;
+
+impl ExtractorResponses {
+    fn add(op: &mut utoipa::openapi::path::Operation) {
+        use utoipa::openapi::path::ParameterIn;
+        let secured = op.security.as_ref().is_some_and(|s| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_array().cloned())
+                .is_some_and(|list| {
+                    list.iter()
+                        .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+                })
+        });
+        let has_params = op.parameters.as_ref().is_some_and(|p| {
+            p.iter()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+        });
+        let body = op
+            .request_body
+            .as_ref()
+            .map(|b| b.content.contains_key("application/json"));
+        let mut codes: Vec<(&str, &str)> = Vec::new();
+        if secured {
+            codes.push((
+                "401",
+                "No credentials, or credentials that are not valid here",
+            ));
+        }
+        if has_params || body == Some(true) {
+            codes.push(("400", "A malformed path, query or body"));
+        }
+        if body.is_some() {
+            codes.push(("413", "The body is larger than this route accepts"));
+        }
+        if body == Some(true) {
+            codes.push(("415", "The body is not sent as application/json"));
+            codes.push(("422", "The body is not of the expected shape"));
+        }
+        for (code, description) in codes {
+            op.responses
+                .responses
+                .entry(code.to_owned())
+                .or_insert_with(|| error_response(description));
+        }
+    }
+}
+
+/// A response whose body is an [`ErrorBody`].
+fn error_response(
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::response::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+impl Modify for ExtractorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::add(op);
+            }
+        }
+    }
+}
+
 struct Security;
 
 impl Modify for Security {
@@ -234,12 +325,15 @@ fn api_router() -> OpenApiRouter<ApiState> {
 
 /// The OpenAPI 3 document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().into_openapi()
+    let mut doc = api_router().into_openapi();
+    ExtractorResponses.modify(&mut doc);
+    doc
 }
 
 /// The API router (health, `/api/v1/…`, and the OpenAPI document) over `state`.
 pub fn router(state: ApiState) -> Router {
-    let (router, doc) = api_router().split_for_parts();
+    let (router, mut doc) = api_router().split_for_parts();
+    ExtractorResponses.modify(&mut doc);
     let doc = Arc::new(doc);
     router
         .route(

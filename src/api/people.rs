@@ -26,7 +26,8 @@ pub struct QualificationQuery {
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}/qualification", tag = "employees",
     params(("id" = Uuid, Path), QualificationQuery),
-    responses((status = 200, body = EmployeeQualification), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = EmployeeQualification), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Per-skill statuses with their requirement sources, and the verdict (at a station if given).
 pub async fn qualification(
@@ -48,7 +49,8 @@ pub async fn qualification(
 
 #[utoipa::path(get, path = "/api/v1/employees/{id}/certifications", tag = "employees",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Certification>), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = Vec<Certification>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Every certification of an employee, revoked ones included.
 pub async fn certifications(
@@ -136,7 +138,8 @@ pub async fn list_users(
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
-    responses((status = 201, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = UserView), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Create a login.
 pub async fn create_user(
@@ -152,7 +155,8 @@ pub async fn create_user(
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
     request_body = UserUpdate,
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = UserView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Change a login's role, active flag, employee link or password.
 pub async fn update_user(
@@ -201,7 +205,8 @@ pub async fn list_tokens(
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "users", request_body = TokenInput,
-    responses((status = 201, body = TokenCreated), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = TokenCreated), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Create an API token; the secret is in the response only.
 pub async fn create_token(

@@ -12,7 +12,8 @@ use crate::domain::{Skill, SkillRevision};
 use crate::service::{self, ActivationInput, ActivationPreview, RevisionInput, ServiceError};
 
 #[utoipa::path(get, path = "/api/v1/skills/{id}/revisions", tag = "skills", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<SkillRevision>), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = Vec<SkillRevision>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 /// A skill's revisions, oldest first.
 pub async fn list_revisions(
@@ -33,7 +34,8 @@ pub async fn list_revisions(
 
 #[utoipa::path(post, path = "/api/v1/skills/{id}/revisions", tag = "skills", params(("id" = Uuid, Path)),
     request_body = RevisionInput,
-    responses((status = 201, body = SkillRevision), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 201, body = SkillRevision), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Add a draft revision (or the first, active one).
 pub async fn create_revision(
@@ -51,7 +53,8 @@ pub async fn create_revision(
 #[utoipa::path(get, path = "/api/v1/revisions/{id}/activation-preview", tag = "skills",
     params(("id" = Uuid, Path), ActivationInput),
     responses((status = 200, body = ActivationPreview), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Who would become RETRAINING_DUE or OUTDATED, and at which stations they would be refused,
 /// if this draft were activated now with this effective date and grace period.
@@ -80,7 +83,8 @@ pub struct RevisionChange {
 #[utoipa::path(post, path = "/api/v1/revisions/{id}/activate", tag = "skills",
     params(("id" = Uuid, Path), ActivationInput),
     responses((status = 200, body = RevisionChange), (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Activate a draft with an effective date and grace period (query); the current active
 /// revision is archived.
@@ -99,8 +103,8 @@ pub async fn activate_revision(
 
 #[utoipa::path(post, path = "/api/v1/skills/{id}/revisions/rollback", tag = "skills",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = RevisionChange), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)),
+    responses((status = 200, body = RevisionChange), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 /// Undo a mistaken activation: the active revision goes back to draft and the one it
 /// replaced is active again (audited).

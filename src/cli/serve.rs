@@ -82,10 +82,16 @@ pub fn serve(
         if digest.relay.is_some() {
             tokio::spawn(digest_schedule(store.clone(), digest));
         }
-        let app = app(AppState::new(store)
+        let data_dir = store.dir().to_owned();
+        let state = AppState::new(store)
             .with_web(web)
             .with_backup(backup)
-            .with_min_coverage(min_coverage));
+            .with_min_coverage(min_coverage);
+        // Before the first request: a restart lifts no lock and resets no count.
+        load_throttles(&data_dir, &state.web);
+        tokio::spawn(keep_throttles(data_dir.clone(), state.web.clone()));
+        let web_state = state.web.clone();
+        let app = app(state);
         let listener = super::listener::CappedListener::new(
             listener,
             tls.map(|t| t.acceptor),
@@ -93,6 +99,8 @@ pub fn serve(
         )
         .context("listener")?;
         super::connections::serve(listener, app, shutdown()).await;
+        web_state.throttles_changed();
+        save_throttles(&data_dir, &web_state);
         Ok(())
     })
 }
@@ -113,6 +121,65 @@ pub(super) async fn sweep_sessions(store: Arc<Store>, limits: crate::service::Se
             Ok(Err(e)) => tracing::warn!("removing expired sessions: {e}"),
             _ => {}
         }
+    }
+}
+
+/// The file in the data directory that keeps failed logins across restarts (JSON,
+/// [`crate::web::SavedThrottles`]): who failed from where, and when, within the lock window.
+pub const THROTTLE_FILE: &str = "login-throttle.json";
+
+/// Take back the failed logins saved by the last run. A missing file is a first start; an
+/// unreadable one is logged and ignored (the kiosks must keep working), never fatal.
+fn load_throttles(data_dir: &std::path::Path, web: &crate::web::WebState) {
+    let path = data_dir.join(THROTTLE_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+        Err(e) => {
+            tracing::warn!(
+                "cannot read {}: {e}; login throttling starts empty",
+                path.display()
+            );
+            return;
+        }
+    };
+    match serde_json::from_slice::<crate::web::SavedThrottles>(&bytes) {
+        Ok(saved) => web.restore_throttles(&saved, jiff::Timestamp::now()),
+        Err(e) => tracing::warn!(
+            "{} is not a saved login throttle ({e}); login throttling starts empty",
+            path.display()
+        ),
+    }
+}
+
+/// Write the failed logins that still count, durably (temp file, fsync, rename). One save
+/// at a time, each from a snapshot taken inside it, so the last save written is the newest.
+fn save_throttles(data_dir: &std::path::Path, web: &crate::web::WebState) {
+    static SAVING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = SAVING.lock().unwrap_or_else(|p| p.into_inner());
+    let saved = web.saved_throttles(jiff::Timestamp::now());
+    let written = serde_json::to_vec(&saved)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            crate::backup::write_durably(data_dir, THROTTLE_FILE, &bytes).map_err(|e| e.to_string())
+        });
+    if let Err(e) = written {
+        tracing::warn!("cannot save the login throttle: {e}");
+    }
+}
+
+/// Save the login throttles at most once a second, and only after a change, off the async
+/// threads.
+async fn keep_throttles(data_dir: std::path::PathBuf, web: Arc<crate::web::WebState>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if !web.throttles_changed() {
+            continue;
+        }
+        let (dir, web) = (data_dir.clone(), web.clone());
+        let _ = tokio::task::spawn_blocking(move || save_throttles(&dir, &web)).await;
     }
 }
 

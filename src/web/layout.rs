@@ -360,7 +360,7 @@ ol.line-errors { background:var(--badbg); color:var(--bad); border:1px solid #fc
 .badge-page .who { background:#fff; border:1px solid var(--line); border-radius:8px; padding:1rem; }
 .sheet { display:flex; flex-wrap:wrap; gap:6mm; }
 .cr80 { width:85.6mm; height:54mm; border:1px dashed #94a3b8; border-radius:3mm; padding:3mm; display:flex; gap:3mm; align-items:center; background:#fff; page-break-inside:avoid; }
-.cr80 svg { width:38mm; height:38mm; }
+.cr80 svg, .cr80 img.qr { width:38mm; height:38mm; flex:none; }
 .cr80 .n { font-weight:700; font-size:12pt; } .cr80 .s { font-size:9pt; color:#334155; }
 @media print { header.top, .noprint { display:none; } body { background:#fff; } main { padding:0; } }
 fieldset { border:0; padding:0; margin:0; } legend { font-weight:600; font-size:.9rem; margin:.4rem 0 .2rem; }

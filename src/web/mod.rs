@@ -19,7 +19,7 @@ use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
 
 pub use session::{SESSION_COOKIE, WebUser};
-pub use throttle::{LoginThrottle, RateLimit};
+pub use throttle::{LoginThrottle, RateLimit, SavedThrottles, ThrottleSnapshot};
 
 use crate::store::Store;
 
@@ -67,7 +67,8 @@ impl WebSettings {
     }
 }
 
-/// Web settings with their in-memory guards.
+/// Web settings with their guards (the login throttles are saved across restarts by
+/// `cli::serve`, see [`WebState::saved_throttles`]).
 #[derive(Debug)]
 pub struct WebState {
     /// The settings.
@@ -93,6 +94,29 @@ impl WebState {
             imports: pages::StagedImports::default(),
             settings,
         }
+    }
+
+    /// Whether a login throttle changed since the last call (a failure, a successful login
+    /// or an unlock): the saver writes the file only then.
+    pub fn throttles_changed(&self) -> bool {
+        // Both marks are taken, whichever is set.
+        let accounts = self.logins.take_dirty();
+        let addresses = self.login_ips.take_dirty();
+        accounts || addresses
+    }
+
+    /// The failed logins both throttles still count at `now`, to be saved.
+    pub fn saved_throttles(&self, now: jiff::Timestamp) -> SavedThrottles {
+        SavedThrottles {
+            accounts: self.logins.snapshot(now),
+            addresses: self.login_ips.snapshot(now),
+        }
+    }
+
+    /// Take back saved failed logins (after a restart), those still inside the window.
+    pub fn restore_throttles(&self, saved: &SavedThrottles, now: jiff::Timestamp) {
+        self.logins.restore(&saved.accounts, now);
+        self.login_ips.restore(&saved.addresses, now);
     }
 }
 

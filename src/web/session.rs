@@ -1,7 +1,6 @@
 //! Logging in and out, the session cookie, and the logged-in user every page takes.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -301,7 +300,7 @@ pub async fn login(
     let next = safe_next(f.next.as_deref());
     let email = f.email.trim().to_lowercase();
     let ip = addr.ip().to_string();
-    let now = Instant::now();
+    let now = jiff::Timestamp::now();
     let token = login_token(&headers);
     let token_ok = {
         use subtle::ConstantTimeEq;

@@ -4,7 +4,6 @@
 //! logins.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -73,7 +72,7 @@ pub async fn setup(
         return Ok(Redirect::to("/login").into_response());
     }
     let ip_key = format!("ip:{}", addr.ip());
-    if let Some(wait) = st.web.login_ips.locked(&ip_key, Instant::now()) {
+    if let Some(wait) = st.web.login_ips.locked(&ip_key, jiff::Timestamp::now()) {
         return Err(WebError::TooMany(wait.as_secs().max(1)));
     }
     if f.password != f.confirm {
@@ -102,7 +101,7 @@ pub async fn setup(
     match done {
         Ok(_) => Ok(Redirect::to("/login").into_response()),
         Err(ServiceError::Unauthorized(m)) => {
-            st.web.login_ips.fail(&ip_key, Instant::now());
+            st.web.login_ips.fail(&ip_key, jiff::Timestamp::now());
             Ok(page(StatusCode::FORBIDDEN, &email, Some(&m)))
         }
         Err(ServiceError::Invalid { message, .. }) => Ok(page(

@@ -390,3 +390,165 @@ pub fn hidden_field(page: &str, name: &str) -> Option<String> {
         .and_then(|s| s.split('"').next())
         .map(str::to_owned)
 }
+
+/// `caliber serve` as a separate process with `toml` as its configuration, its data in
+/// `dir/data`, until it says where it listens; returns the child, that line and the port.
+pub fn serve_process(dir: &std::path::Path, toml: &str) -> (std::process::Child, String, u16) {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let cfg = dir.join("caliber.toml");
+    std::fs::write(&cfg, toml).expect("config");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caliber"))
+        .arg("--config")
+        .arg(&cfg)
+        .args(["serve", "--data-dir"])
+        .arg(dir.join("data"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--runtime-dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while !line.contains("listening") {
+        line.clear();
+        if out.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+    }
+    (child, line, port)
+}
+
+/// Stop a `caliber serve` child with SIGTERM (its graceful shutdown) and wait for it.
+pub fn stop_gracefully(child: &mut std::process::Child) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert!(exit.success(), "serve exited with {exit}");
+}
+
+/// A logged-in web session: its cookie and the form token of its pages.
+#[derive(Debug, Clone, Default)]
+pub struct WebSession {
+    pub cookie: Option<String>,
+    pub csrf: String,
+}
+
+/// A browser without redirects or connection reuse over the web UI at `base`, for tests
+/// that hold several sessions (or none) at once; [`WebClient`] is one logged-in session.
+pub struct WebAgent {
+    pub base: String,
+    agent: ureq::Agent,
+}
+
+impl WebAgent {
+    pub fn new(base: &str) -> WebAgent {
+        WebAgent {
+            base: base.to_owned(),
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .max_idle_connections(0)
+                .build()
+                .into(),
+        }
+    }
+
+    /// `GET path`: status, body and `Location`.
+    pub fn get(&self, s: &WebSession, path: &str) -> (u16, String, String) {
+        let mut req = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(c) = &s.cookie {
+            req = req.header("cookie", c);
+        }
+        let mut r = req.call().expect("request");
+        let loc = header(&r, "location");
+        let body =
+            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
+        (r.status().as_u16(), body, loc)
+    }
+
+    /// `GET path` as bytes with the `Content-Type`: status, content type, body.
+    pub fn get_bytes(&self, s: &WebSession, path: &str) -> (u16, String, Vec<u8>) {
+        let mut req = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(c) = &s.cookie {
+            req = req.header("cookie", c);
+        }
+        let mut r = req.call().expect("request");
+        let ct = header(&r, "content-type");
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap_or_default();
+        (r.status().as_u16(), ct, body)
+    }
+
+    /// `POST path` with `form` and the session's CSRF token: status, body and `Location`.
+    pub fn post(&self, s: &WebSession, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
+        let mut req = self.agent.post(&format!("{}{path}", self.base));
+        if let Some(c) = &s.cookie {
+            req = req.header("cookie", c);
+        }
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        pairs.push(("csrf", s.csrf.as_str()));
+        let mut r = req.send_form(pairs).expect("request");
+        let loc = header(&r, "location");
+        let body =
+            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
+        (r.status().as_u16(), body, loc)
+    }
+
+    /// Log in through the form; the session, or the refusal's status and page.
+    pub fn login(&self, email: &str, password: &str) -> Result<WebSession, (u16, String)> {
+        let (cookie, token) = login_token(&self.agent, &self.base);
+        let mut r = self
+            .agent
+            .post(&format!("{}/login", self.base))
+            .header("cookie", &cookie)
+            .send_form([
+                ("login_csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .expect("login");
+        let status = r.status().as_u16();
+        let cookie = header(&r, "set-cookie")
+            .split(';')
+            .next()
+            .map(str::to_owned)
+            .filter(|c| !c.is_empty());
+        let body =
+            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
+        let Some(cookie) = cookie.filter(|_| status == 303) else {
+            return Err((status, body));
+        };
+        let mut s = WebSession {
+            cookie: Some(cookie),
+            csrf: String::new(),
+        };
+        let (_, page, _) = self.get(&s, "/me");
+        s.csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .expect("csrf token in page")
+            .to_owned();
+        Ok(s)
+    }
+}
+
+fn header(r: &ureq::http::Response<ureq::Body>, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}

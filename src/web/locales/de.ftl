@@ -487,6 +487,12 @@ badges-sheet = { $count ->
         [one] { $count } Ausweis.
        *[other] { $count } Ausweise.
     } In 100 % Größe auf CR80-Karten drucken oder an den gestrichelten Linien ausschneiden.
+badges-range = Ausweise { $first }–{ $last } von { $count }.
+badges-pages = Seiten
+badges-all-on-one = Alle { $count } auf einer Seite
+badges-paged = { $size } pro Seite
+badges-none = Für diese Auswahl gibt es keinen Ausweis zu drucken.
+emp-badge-printers-only = Ausweise drucken die Administration und die Qualifikationsverwaltung.
 
 ## Actions
 action-manage-users = Benutzer verwalten

@@ -487,6 +487,12 @@ badges-sheet = { $count ->
         [one] { $count } badge.
        *[other] { $count } badges.
     } Print at 100% scale on CR80 card stock or cut along the dashed lines.
+badges-range = Cards { $first }–{ $last } of { $count }.
+badges-pages = Pages
+badges-all-on-one = All { $count } on one page
+badges-paged = { $size } per page
+badges-none = Nobody to print for this choice.
+emp-badge-printers-only = Badges are printed by administrators and skill managers.
 
 ## What a role may not do (in "Your role (…) may not …")
 action-manage-users = manage users

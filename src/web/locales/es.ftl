@@ -487,6 +487,12 @@ badges-sheet = { $count ->
         [one] { $count } tarjeta.
        *[other] { $count } tarjetas.
     } Imprima al 100 % en cartulina CR80 o recorte por las líneas discontinuas.
+badges-range = Tarjetas { $first }–{ $last } de { $count }.
+badges-pages = Páginas
+badges-all-on-one = Las { $count } en una sola página
+badges-paged = { $size } por página
+badges-none = No hay nadie que imprimir con esta selección.
+emp-badge-printers-only = Las tarjetas las imprimen los administradores y los gestores de competencias.
 
 ## Actions
 action-manage-users = gestionar usuarios

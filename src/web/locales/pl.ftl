@@ -498,6 +498,12 @@ badges-sheet = { $count ->
         [few] { $count } identyfikatory.
        *[many] { $count } identyfikatorów.
     } Drukuj w skali 100% na kartach CR80 lub wytnij wzdłuż linii przerywanych.
+badges-range = Identyfikatory { $first }–{ $last } z { $count }.
+badges-pages = Strony
+badges-all-on-one = Wszystkie ({ $count }) na jednej stronie
+badges-paged = { $size } na stronę
+badges-none = Brak osób do wydrukowania dla tego wyboru.
+emp-badge-printers-only = Identyfikatory drukują administratorzy i menedżerowie umiejętności.
 
 ## Actions
 action-manage-users = zarządzać użytkownikami

@@ -44,7 +44,7 @@ pub async fn users(State(st): State<UiState>, user: WebUser) -> WebResult {
         Ok((list, names, last))
     })
     .await?;
-    let now = std::time::Instant::now();
+    let now = jiff::Timestamp::now();
     let roles = AppRole::ALL;
     let body = html! {
         table {

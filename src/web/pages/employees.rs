@@ -38,7 +38,8 @@ pub struct EmployeeQuery {
     page: usize,
 }
 
-fn select(
+/// One filter field: a labelled choice of `options` with "any" first.
+pub(crate) fn select(
     name: &str,
     label: &str,
     current: &str,
@@ -58,7 +59,8 @@ fn select(
     }
 }
 
-fn options(c: &Catalog) -> [Vec<(String, String)>; 4] {
+/// The sites, departments, roles and projects to filter by, as (id, name) by name.
+pub(crate) fn options(c: &Catalog) -> [Vec<(String, String)>; 4] {
     let text = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
     [
         text(choices(&c.sites, |s| &s.name)),
@@ -141,7 +143,7 @@ pub async fn employees(
         }
         p {
             (tr!("emp-count", count = sorted.len()))
-            @if user.role().can_manage_catalog() { " · " a href="/employees/new" { (tr!("emp-new")) } " · " a href="/badges/print" { (tr!("emp-print-badges")) } }
+            @if user.role().can_manage_catalog() { " · " a href="/employees/new" { (tr!("emp-new")) } " · " a href=(format!("/badges/print?q={}&site={}&department={}&role={}&project={}", urlencode(&f.q), urlencode(&f.site), urlencode(&f.department), urlencode(&f.role), urlencode(&f.project))) { (tr!("emp-print-badges")) } }
         }
         table {
             thead { tr { th { (tr!("col-number")) } th { (tr!("col-name")) } th { (tr!("col-site")) } th { (tr!("col-department")) } th { (tr!("col-role")) } th { (tr!("col-status")) } } }
@@ -477,7 +479,9 @@ pub async fn employee(State(st): State<UiState>, user: WebUser, Path(id): Path<U
                 div { (tr!("emp-own-verdict")) ": " strong { (layout::verdict_word(q.verdict.verdict).to_uppercase()) } }
             }
             div.card {
-                @if st.web.settings.public_url.is_some() {
+                @if !user.role().can_manage_catalog() {
+                    p.muted { (tr!("emp-badge-printers-only")) }
+                } @else if st.web.settings.public_url.is_some() {
                     img src={"/employees/" (e.id) "/qr.svg"} alt=(tr!("emp-qr-alt", name = e.name.as_str())) width="140" height="140";
                     div { a href={"/employees/" (e.id) "/qr.png"} { "PNG" } " · " a href={"/badges/print?ids=" (e.id)} { (tr!("emp-print-badge")) } }
                 } @else {

@@ -38,6 +38,8 @@ pub use imports::{
     MAX_UPLOAD_BODY, StagedImports, commit as import_commit, export as export_records, imports,
     preview as import_preview,
 };
+/// The employee list's filter fields, which the badge sheet shares.
+pub(crate) use employees::{options as filter_options, select as filter_select};
 pub use matrix::{matrix, matrix_cell, matrix_csv};
 pub use training::{training, training_csv, training_sheet};
 
