@@ -4,6 +4,8 @@
     guest.py SOCKET wait [--timeout S]          wait until the agent answers
     guest.py SOCKET run [--timeout S] COMMAND   run COMMAND with /bin/sh -c as root; prints
                                                 its output, exits with its exit code
+    guest.py SOCKET reboot [--timeout S]        start `systemctl reboot` and return at once
+                                                (no timer in the guest, no wait for its exit)
 
 The agent's socket is a QEMU chardev (a virtio serial port in the guest); it survives guest
 reboots, so every call first resynchronises with guest-sync-delimited.
@@ -100,10 +102,21 @@ def run(path, command, timeout):
         agent.close()
 
 
+def reboot(path, timeout):
+    """Starts `systemctl reboot` in the guest. Returns once the agent has started it: its exit
+    status is never polled, as the agent itself goes down with the system."""
+    agent = connect(path, time.monotonic() + timeout)
+    try:
+        agent.call("guest-exec", path="/bin/systemctl", arg=["reboot"])
+        return 0
+    finally:
+        agent.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("socket")
-    parser.add_argument("action", choices=["wait", "run"])
+    parser.add_argument("action", choices=["wait", "run", "reboot"])
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("command", nargs="?")
     args = parser.parse_intermixed_args()
@@ -111,6 +124,8 @@ def main():
         if args.action == "wait":
             connect(args.socket, time.monotonic() + args.timeout).close()
             return 0
+        if args.action == "reboot":
+            return reboot(args.socket, args.timeout)
         if not args.command:
             parser.error("run needs a COMMAND")
         return run(args.socket, args.command, args.timeout)
