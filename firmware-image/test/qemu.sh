@@ -25,6 +25,7 @@ export CALIBER_SQUASHFS_LEVEL=${CALIBER_SQUASHFS_LEVEL:-1}
 t0=$SECONDS
 stage_start=$SECONDS
 stage_table=""
+note() { echo "qemu.sh: [+$((SECONDS - stage_start)) s] $*"; }
 stage() {
 	echo "=== qemu.sh: $1 done in $((SECONDS - stage_start)) s (total $((SECONDS - t0)) s)"
 	stage_table+=$(printf '| %s | %d |' "$1" "$((SECONDS - stage_start))")$'\n'
@@ -149,7 +150,11 @@ stage "cargo build --release"
 mkdir -p "$out"
 "$fw/make-dev-keys" "$out/keys/dev" >/dev/null
 CALIBER_KEY_NAME="Some other vendor" "$fw/make-dev-keys" "$out/keys/other" >/dev/null
-"$fw/debian/build-rootfs" --tree "$out/tree" --bin "$CARGO_TARGET_DIR/release" \
+# Debian's cloud kernel flavour: the test boots a virtual machine four times, and this kernel
+# has only virtual machines' drivers and an LZ4-packed image (about 15 % less emulated CPU
+# time per boot than the generic flavour, and a bundle a fifth smaller). A box built from
+# Debian packages for real PCs uses build-rootfs' default, the generic flavour.
+"$fw/debian/build-rootfs" --tree "$out/tree" --bin "$CARGO_TARGET_DIR/release" --kernel cloud-amd64 \
 	--keyring "$out/keys/dev/ca.cert.pem" --test --version 1.0.0 --base-cache "$out/debian-base" >"$out/build-rootfs.log" 2>&1 ||
 	{ tail -n 40 "$out/build-rootfs.log"; fail "build-rootfs"; }
 stage "root file system from Debian packages"
@@ -258,6 +263,7 @@ wait_marked_good() { # slot count: the console's "slot <slot> is good" lines to 
 	done
 	env=$(guest run --timeout 60 'grub-editenv /boot/efi/EFI/BOOT/grubenv list' 2>&1) || true
 	grep -q "^$1_TRY=0" <<<"$env" || fail "caliber-boot-health marked slot $1 good, but the grubenv says: $(tr '\n' ' ' <<<"$env")"
+	note "slot $1 marked good"
 }
 boot_id() { guest run --timeout 20 'cat /proc/sys/kernel/random/boot_id' 2>/dev/null; }
 # Reboot through the guest agent: `systemctl reboot` starts at once (no timer in the guest
@@ -346,9 +352,11 @@ stage "setup and seed data over the API"
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
 guest run --timeout "$install_wait" 'rauc install /run/updates/v2.raucb' >"$out/install-v2.log" 2>&1 ||
 	{ cat "$out/install-v2.log"; fail "rauc install v2"; }
+note "v2 installed into slot B; rebooting"
 good_b=$(console_count "caliber-boot-health: slot B is good")
 reboot_guest
 wait_rebooted "$boot_wait" "v2 on slot B after the reboot"
+note "rebooted: /healthz answers"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "v2 is not running on slot B: $(slot_version)"
 check_data "after update to v2"
 wait_marked_good B $((good_b + 1))
@@ -359,12 +367,14 @@ stage "rauc install v2, reboot into slot B"
 guest run 'mkdir -p /run/updates && mount -o ro /dev/disk/by-label/updates /run/updates' || fail "updates disk"
 guest run --timeout "$install_wait" 'rauc install /run/updates/v3.raucb' >"$out/install-v3.log" 2>&1 ||
 	{ cat "$out/install-v3.log"; fail "rauc install v3"; }
+note "v3 installed into slot A; rebooting"
 tries_before=$(console_count 'caliber-boot-health: rebooting')
 good_b=$(console_count "caliber-boot-health: slot B is good")
 reboot_guest
 # v3 boots on slot A, caliber.service fails, the box reboots; after GRUB's last try it
 # boots slot B (v2) again.
 wait_rebooted "$((boot_wait * 2))" "the fallback to v2 after the broken v3 (v3's failed boot, then v2's)"
+note "back up after the fallback: /healthz answers"
 [[ $(slot_version) == "2.0.0 B" ]] || fail "not back on v2 in slot B: $(slot_version)"
 tries=$(($(console_count 'caliber-boot-health: rebooting') - tries_before))
 ((tries >= 1)) || fail "v3 never tried to boot"
