@@ -231,7 +231,12 @@ echo $! >"$out/qemu.pid"
 
 api="http://127.0.0.1:$port"
 qemu_alive() { kill -0 "$(cat "$out/qemu.pid")" 2>/dev/null; }
-console_count() { grep -c -- "$1" "$out/console.log" 2>/dev/null || true; }
+# How often the console has printed $1 so far; 0 before QEMU has written the log at all.
+console_count() {
+	local n
+	n=$(grep -c -- "$1" "$out/console.log" 2>/dev/null) || true
+	echo "${n:-0}"
+}
 # OVMF once (in about 30 emulated boots on a loaded host) did not find the boot disk ("BdsDxe:
 # failed to load Boot0001 \"UEFI Misc Device\" ...: Not Found") and went on to network boot
 # (">>Start PXE over IPv4", once per such boot), which never ends here. That is the emulated
