@@ -4,6 +4,10 @@
     guest.py SOCKET wait [--timeout S]          wait until the agent answers
     guest.py SOCKET run [--timeout S] COMMAND   run COMMAND with /bin/sh -c as root; prints
                                                 its output, exits with its exit code
+    guest.py SOCKET reboot [--timeout S]        start `systemctl reboot` and return at once
+                                                (no timer in the guest, no wait for its exit)
+    guest.py QMP_SOCKET reset                   reset the virtual machine through QEMU's
+                                                monitor (QMP), like its reset button
 
 The agent's socket is a QEMU chardev (a virtio serial port in the guest); it survives guest
 reboots, so every call first resynchronises with guest-sync-delimited.
@@ -100,10 +104,47 @@ def run(path, command, timeout):
         agent.close()
 
 
+def reboot(path, timeout):
+    """Starts `systemctl reboot` in the guest. Returns once the agent has started it: its exit
+    status is never polled, as the agent itself goes down with the system."""
+    agent = connect(path, time.monotonic() + timeout)
+    try:
+        agent.call("guest-exec", path="/bin/systemctl", arg=["reboot"])
+        return 0
+    finally:
+        agent.close()
+
+
+def reset(path, timeout):
+    """Resets the virtual machine through QEMU's QMP monitor socket (not the guest agent)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    sock.connect(path)
+    stream = sock.makefile("rwb")
+    try:
+        def command(name):
+            stream.write(json.dumps({"execute": name}).encode() + b"\n")
+            stream.flush()
+            while True:
+                reply = json.loads(stream.readline() or b"null")
+                if reply is None:
+                    raise ConnectionError("QMP socket closed")
+                if "error" in reply:
+                    raise RuntimeError(f"{name}: {reply['error'].get('desc', reply['error'])}")
+                if "return" in reply:
+                    return
+        stream.readline()  # the greeting
+        command("qmp_capabilities")
+        command("system_reset")
+        return 0
+    finally:
+        sock.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("socket")
-    parser.add_argument("action", choices=["wait", "run"])
+    parser.add_argument("action", choices=["wait", "run", "reboot", "reset"])
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("command", nargs="?")
     args = parser.parse_intermixed_args()
@@ -111,10 +152,14 @@ def main():
         if args.action == "wait":
             connect(args.socket, time.monotonic() + args.timeout).close()
             return 0
+        if args.action == "reboot":
+            return reboot(args.socket, args.timeout)
+        if args.action == "reset":
+            return reset(args.socket, args.timeout)
         if not args.command:
             parser.error("run needs a COMMAND")
         return run(args.socket, args.command, args.timeout)
-    except (TimeoutError, RuntimeError) as e:
+    except (TimeoutError, RuntimeError, OSError) as e:
         print(f"guest.py: {e}", file=sys.stderr)
         return 124
 
