@@ -259,7 +259,7 @@ impl Decoder {
             }
             // Two well-confirmed patterns of one code: a triple that pairs them with a
             // look-alike waits until the third pattern has been looked for beside them.
-            let pair = !finder::pairs(&finders, 1).is_empty();
+            let pair = finder::has_confirmed_pair(&finders);
             for t in finder::triples(&finders, MAX_TRIPLES) {
                 let same = |u: &[finder::Finder; 3]| {
                     u.iter()

@@ -123,6 +123,24 @@ fn a_badge_with_one_finder_pattern_washed_out_still_reads() {
     );
 }
 
+#[test]
+fn a_sleeve_highlight_across_two_finder_patterns_still_reads() {
+    // Benchmark frames where the band leaves one finder pattern confirmed and the other two
+    // one to three scan lines (one of them seen as light-on-dark): no triple and no pair of
+    // well-confirmed patterns forms; the third is found beside the confirmed one and a weak one.
+    for seed in [1_552_137, 1_726_355] {
+        let url = badge_url("caliber.plant.local", TOKENS[seed as usize % TOKENS.len()]);
+        let d = Category::Sleeve.distortion(seed);
+        let img = render_badge_frame(&url, "MARIA GONZALEZ", &d, seed);
+        let mut decoder = Decoder::new(stream());
+        assert_eq!(
+            decoder.decode(&Frame::new(img)).map(|d| d.text),
+            Some(url),
+            "seed {seed}"
+        );
+    }
+}
+
 fn corpus_dir() -> PathBuf {
     std::env::var_os("CALIBER_QR_CORPUS")
         .map(PathBuf::from)
