@@ -239,7 +239,9 @@ mod tests {
     #[test]
     fn a_snapshot_restores_locks_and_counts() {
         let t = LoginThrottle::new(3, Duration::from_secs(60));
-        let now = Timestamp::now();
+        // On a whole millisecond: the file keeps milliseconds, so a finer `now` would come
+        // back up to a millisecond earlier.
+        let now = Timestamp::from_millisecond(Timestamp::now().as_millisecond()).expect("now");
         assert!(!t.take_dirty());
         for _ in 0..3 {
             t.fail("account:a@1.2.3.4", now);
