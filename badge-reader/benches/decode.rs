@@ -3,7 +3,8 @@
 //!
 //! Environment: `BADGE_BENCH_FRAMES` (frames per category, default 60), `CALIBER_QR_CORPUS`
 //! (default ../shared/qr-corpus), `BADGE_BENCH_DUMP=DIR` (also write the synthetic frames as
-//! PNG with a `.txt` of the expected text, for the reference decoders in bench/badge/).
+//! PNG with a `.txt` of the expected text, for the reference decoders in bench/badge/),
+//! `BADGE_BENCH_VERBOSE` (also each frame's verdict and time, and the corpus images missed).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -148,12 +149,26 @@ fn main() {
                 let mut fresh = Decoder::new(DecodeOptions::default());
                 let t = cpu_now();
                 let got = fresh.decode(&frame);
-                row.times.push(cpu_now() - t);
+                let spent = cpu_now() - t;
+                row.times.push(spent);
                 row.frames += 1;
-                match got.map(|g| g.text) {
-                    Some(t) if t == url => row.read += 1,
-                    Some(_) => row.wrong += 1,
-                    None => {}
+                let verdict = match got.map(|g| g.text) {
+                    Some(t) if t == url => {
+                        row.read += 1;
+                        "read"
+                    }
+                    Some(_) => {
+                        row.wrong += 1;
+                        "wrong"
+                    }
+                    None => "missed",
+                };
+                if std::env::var_os("BADGE_BENCH_VERBOSE").is_some() {
+                    println!(
+                        "  {verdict}: {} frame {i} (seed {seed}) {:.2} ms",
+                        row.name,
+                        spent.as_secs_f64() * 1e3
+                    );
                 }
             }
             row.print();

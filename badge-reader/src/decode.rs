@@ -8,7 +8,8 @@
 //! plausible triple of finders is sampled straight into a module grid for rqrr's decoder
 //! (see `sampler`: perspective from the finder outlines and the alignment pattern, several
 //! thresholds, blur undone); when no triple reads, a finder hidden by glare or a highlight is
-//! looked for beside pairs of the others. A frame without finder patterns is dismissed there;
+//! looked for beside pairs of the others, before the triples that pair two well-confirmed
+//! patterns with a far weaker look-alike. A frame without finder patterns is dismissed there;
 //! this is all a stream frame gets. In exhaustive mode (single photographs rather than a
 //! 30 fps stream) rqrr's own detection follows on crops around the finder patterns, then
 //! whole-frame attempts: downscaled, full resolution, inverted, and an upscaled centre.
@@ -245,11 +246,20 @@ impl Decoder {
         // row scan found, then with the column scan's too (a code smeared along the rows).
         let (row_finders, state) = finder::find_rows(&bits, sw, sh, !self.options.exhaustive);
         let mut tried: Vec<[finder::Finder; 3]> = Vec::new();
+        // Triples with a doubtful member, kept until the pair search has had its turn.
+        let mut doubtful: Vec<([finder::Finder; 3], bool)> = Vec::new();
+        let found = |read: sampler::Read| Decoded {
+            text: read.text,
+            region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
+        };
         let mut finders = row_finders;
         for pass in 0..2 {
             if pass == 1 {
                 finders = finder::add_columns(state.clone(), &bits, sw, sh);
             }
+            // Two well-confirmed patterns of one code: a triple that pairs them with a
+            // look-alike waits until the third pattern has been looked for beside them.
+            let pair = finder::has_confirmed_pair(&finders);
             for t in finder::triples(&finders, MAX_TRIPLES) {
                 let same = |u: &[finder::Finder; 3]| {
                     u.iter()
@@ -260,24 +270,20 @@ impl Decoder {
                     continue;
                 }
                 tried.push(t);
-                let picture = sampler::Picture {
-                    grey: search,
-                    bits: &bits,
-                    inverted: t[0].inverted,
-                };
                 // The most square-like triples get every attempt; the rest only what passes
                 // the sampler's cheap timing-pattern check (stray triples mostly fail it).
                 let thorough = tried.len() <= 6 || self.options.exhaustive;
+                if pair && tried.len() > 1 && finder::doubtful(&t, &finders) {
+                    doubtful.push((t, thorough));
+                    continue;
+                }
                 // The likeliest triple is always read to its end, however long the search
                 // before it took: on a slow or busy station (or an unoptimised build) the
                 // budget can be spent before the first read starts, and a frame that holds
                 // nothing but the badge would then never be read at all.
                 let until = (tried.len() > 1).then_some(started);
-                if let Some(read) = self.sample([&t[0], &t[1], &t[2]], &picture, thorough, until) {
-                    return Some(Decoded {
-                        text: read.text,
-                        region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
-                    });
+                if let Some(read) = self.triple(&t, search, &bits, thorough, until) {
+                    return Some(found(read));
                 }
                 if started.spent() {
                     return None;
@@ -294,14 +300,19 @@ impl Decoder {
             };
             for c in sampler::third_finder(&picture, &a, &b) {
                 if let Some(read) = self.sample([&a, &b, &c], &picture, true, Some(started)) {
-                    return Some(Decoded {
-                        text: read.text,
-                        region: scale_region(corner_bounds(&read.corners, sw, sh), scale),
-                    });
+                    return Some(found(read));
                 }
                 if started.spent() {
                     return None;
                 }
+            }
+        }
+        for (t, thorough) in doubtful {
+            if let Some(read) = self.triple(&t, search, &bits, thorough, Some(started)) {
+                return Some(found(read));
+            }
+            if started.spent() {
+                return None;
             }
         }
         // rqrr's own detection on a crop costs milliseconds and, since the grid sampler fits
@@ -388,6 +399,23 @@ impl Decoder {
 
     /// Read the code at three finders with [`sampler::read`]; a panic inside rqrr's decoder
     /// is contained and counts as not read.
+    /// [`Self::sample`] on a triple of finders found in `search`, binarised as `bits`.
+    fn triple(
+        &mut self,
+        t: &[finder::Finder; 3],
+        search: &GrayImage,
+        bits: &[bool],
+        thorough: bool,
+        deadline: Option<&Budget>,
+    ) -> Option<sampler::Read> {
+        let picture = sampler::Picture {
+            grey: search,
+            bits,
+            inverted: t[0].inverted,
+        };
+        self.sample([&t[0], &t[1], &t[2]], &picture, thorough, deadline)
+    }
+
     fn sample(
         &mut self,
         finders: [&finder::Finder; 3],

@@ -520,6 +520,17 @@ fn confirmation(f: &Finder) -> f32 {
     (f.hits as f32 / (1.5 * f.module).max(1.0)).min(1.0)
 }
 
+/// Whether a triple holds a finder confirmed by under half as many scan lines per pixel of
+/// module size as the best finder in `finders`. A real pattern in the open is crossed by about
+/// three lines per pixel; beside two such patterns of a code whose third one a highlight
+/// hides, a candidate with one line per pixel is a look-alike in the code's data far more
+/// often than the hidden pattern (which the pair search finds by its shape instead).
+pub fn doubtful(triple: &[Finder; 3], finders: &[Finder]) -> bool {
+    let lines = |f: &Finder| f.hits as f32 / f.module.max(1.0);
+    let best = finders.iter().map(lines).fold(0.0, f32::max);
+    triple.iter().any(|f| lines(f) < 0.5 * best)
+}
+
 /// Every triple of finders that could be one code, most square-like and best confirmed
 /// first, at most `max`.
 pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
@@ -547,30 +558,57 @@ pub fn triples(finders: &[Finder], max: usize) -> Vec<[Finder; 3]> {
     scored.into_iter().take(max).map(|(_, t)| t).collect()
 }
 
-/// Pairs of well-confirmed finders of one polarity and similar module size that could be two
-/// corners of one code along a side, best confirmed first, at most `max`: for a code whose
-/// third finder pattern a highlight, a shadow or a thumb hides from the scan.
+/// Whether a finder is confirmed well enough to stand for a real pattern on its own.
+fn well_confirmed(f: &Finder) -> bool {
+    confirmation(f) >= 0.6
+}
+
+/// Whether two finders could be two corners of one code along a side: one polarity, similar
+/// module size, centres 14 (version 1) to 170 modules apart.
+fn side_pair(a: &Finder, b: &Finder) -> bool {
+    let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+    let module = (a.module + b.module) / 2.0;
+    similar(a, b)
+        && (a.module / b.module).max(b.module / a.module) < 1.4
+        && (13.0..=175.0).contains(&(d / module))
+}
+
+/// Whether two well-confirmed finders could be two corners of one code ([`pairs`] starts
+/// with them).
+pub fn has_confirmed_pair(finders: &[Finder]) -> bool {
+    pairs(finders, 1)
+        .first()
+        .is_some_and(|[a, b]| well_confirmed(a) && well_confirmed(b))
+}
+
+/// Pairs of finders that could be two corners of one code along a side, at most `max`: for a
+/// code whose third finder pattern a highlight, a shadow or a thumb hides from the scan. Pairs
+/// of well-confirmed finders first, best confirmed first; then a well-confirmed finder with a
+/// weakly confirmed one (a highlight can leave a second pattern one or two scan lines), the
+/// better confirmed partners first.
 pub fn pairs(finders: &[Finder], max: usize) -> Vec<[Finder; 2]> {
-    let mut order: Vec<&Finder> = finders.iter().filter(|f| confirmation(f) >= 0.6).collect();
+    let mut order: Vec<&Finder> = finders.iter().filter(|f| well_confirmed(f)).collect();
     order.sort_by(|a, b| confirmation(b).total_cmp(&confirmation(a)));
     order.truncate(MAX_FINDERS / 2);
     let mut out = Vec::new();
     for (i, a) in order.iter().enumerate() {
         for b in &order[i + 1..] {
-            let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
-            let module = (a.module + b.module) / 2.0;
-            // Centres of one side are 14 (version 1) to 170 modules apart.
-            if similar(a, b)
-                && (a.module / b.module).max(b.module / a.module) < 1.4
-                && (13.0..=175.0).contains(&(d / module))
-            {
+            if side_pair(a, b) {
                 out.push([**a, **b]);
-                if out.len() == max {
-                    return out;
-                }
             }
         }
     }
+    let mut weak: Vec<[Finder; 2]> = Vec::new();
+    for a in &order {
+        for b in finders.iter().filter(|f| !well_confirmed(f)) {
+            if side_pair(a, b) {
+                weak.push([**a, *b]);
+            }
+        }
+    }
+    weak.sort_by(|p, q| confirmation(&q[1]).total_cmp(&confirmation(&p[1])));
+    out.extend(weak);
+    out.truncate(max);
     out
 }
 
@@ -645,6 +683,49 @@ mod tests {
         // Five equal stripes fit the loose ratios, not the strict ones.
         assert!(ratio_ok(&[4, 4, 4, 4, 4], false).is_some());
         assert!(ratio_ok(&[4, 4, 4, 4, 4], true).is_none());
+    }
+
+    #[test]
+    fn a_look_alike_beside_two_real_patterns_is_doubtful() {
+        let f = |x: f32, y: f32, module: f32, hits: u32| Finder {
+            x,
+            y,
+            module,
+            hits,
+            column_hits: 0,
+            inverted: false,
+        };
+        // Two patterns of a sleeved badge and a look-alike in its data under the highlight
+        // that hides the third (figures from a benchmark frame).
+        let (a, b) = (f(215.0, 213.0, 5.7, 18), f(214.0, 364.0, 5.8, 18));
+        let look_alike = f(282.0, 341.0, 7.3, 9);
+        let hidden = f(364.0, 213.0, 5.7, 13);
+        let all = [a, b, look_alike, hidden];
+        assert!(doubtful(&[a, b, look_alike], &all));
+        assert!(!doubtful(&[a, b, hidden], &all));
+    }
+
+    #[test]
+    fn pairs_of_confirmed_finders_come_before_those_with_a_weak_partner() {
+        let f = |x: f32, y: f32, hits: u32| Finder {
+            x,
+            y,
+            module: 5.0,
+            hits,
+            column_hits: 0,
+            inverted: false,
+        };
+        let (a, b) = (f(100.0, 100.0, 15), f(100.0, 250.0, 15));
+        let (weak, weaker) = (f(250.0, 100.0, 3), f(250.0, 250.0, 1));
+        let all = [weaker, a, weak, b];
+        let found = pairs(&all, 6);
+        let at = |p: &[Finder; 2]| [(p[0].x, p[0].y), (p[1].x, p[1].y)];
+        assert_eq!(at(&found[0]), [(100.0, 100.0), (100.0, 250.0)]);
+        assert!(found[1..3].iter().all(|p| p[1].hits == 3), "{found:?}");
+        assert!(found[3..].iter().all(|p| p[1].hits == 1), "{found:?}");
+        assert_eq!(found.len(), 5, "each confirmed finder with each weak one");
+        assert!(has_confirmed_pair(&all));
+        assert!(!has_confirmed_pair(&[a, weak, weaker]));
     }
 
     #[test]

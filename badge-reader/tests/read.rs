@@ -73,21 +73,25 @@ fn reads_synthetic_badges_of_every_category_and_never_misreads() {
 }
 
 #[test]
-fn reads_the_line_camera_categories_at_720p() {
-    // The sleeve and the lanyard at the kiosk's larger resolution, and a badge at arm's
-    // length on a wide-angle camera (target 90%).
-    for (cat, least) in [
-        (Category::Sleeve, FRAMES),
-        (Category::Lanyard, FRAMES),
-        (Category::ExtremeSmall, FRAMES - 1),
-    ] {
+fn reads_synthetic_badges_of_every_category_at_720p() {
+    // The same target at the kiosk's larger resolution, where a badge at arm's length on a
+    // wide-angle camera (extreme small) must read in 90% of frames.
+    let mut failures = Vec::new();
+    for cat in Category::ALL {
+        let least = if cat == Category::ExtremeSmall {
+            FRAMES - 1
+        } else {
+            FRAMES
+        };
         let (ok, wrong) = read_rate(cat, FRAMES, 1280, 720);
-        assert!(
-            ok >= least && wrong == 0,
-            "{}: {ok}/{FRAMES}, {wrong} wrong",
-            cat.name()
-        );
+        if ok < least || wrong > 0 {
+            failures.push(format!("{}: {ok}/{FRAMES} read, {wrong} wrong", cat.name()));
+        }
     }
+    assert!(
+        failures.is_empty(),
+        "categories not read at 720p: {failures:?}"
+    );
 }
 
 #[test]
@@ -117,6 +121,24 @@ fn a_badge_with_one_finder_pattern_washed_out_still_reads() {
         decoder.decode(&Frame::new(washed)).map(|d| d.text),
         Some(url)
     );
+}
+
+#[test]
+fn a_sleeve_highlight_across_two_finder_patterns_still_reads() {
+    // Benchmark frames where the band leaves one finder pattern confirmed and the other two
+    // one to three scan lines (one of them seen as light-on-dark): no triple and no pair of
+    // well-confirmed patterns forms; the third is found beside the confirmed one and a weak one.
+    for seed in [1_552_137, 1_726_355] {
+        let url = badge_url("caliber.plant.local", TOKENS[seed as usize % TOKENS.len()]);
+        let d = Category::Sleeve.distortion(seed);
+        let img = render_badge_frame(&url, "MARIA GONZALEZ", &d, seed);
+        let mut decoder = Decoder::new(stream());
+        assert_eq!(
+            decoder.decode(&Frame::new(img)).map(|d| d.text),
+            Some(url),
+            "seed {seed}"
+        );
+    }
 }
 
 fn corpus_dir() -> PathBuf {
