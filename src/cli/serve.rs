@@ -23,6 +23,7 @@ pub fn serve(
     banner: Option<String>,
     control: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> anyhow::Result<()> {
+    crate::http::tune_allocator();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
