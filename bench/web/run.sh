@@ -24,7 +24,7 @@ fi
 load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, load average at start: $(load_avg)"
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 data="$work/data"
 "$bin" generate --data-dir "$data" --employees 5000 --skills 300 --seed 1
 echo "bench-password-123" | "$bin" user add --data-dir "$data" --email bench@caliber.local --role auditor
