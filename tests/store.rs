@@ -408,3 +408,61 @@ fn a_rebuilt_chain_does_not_carry_the_seal() {
         "{report:?}"
     );
 }
+
+/// The certifications-by-employee cache built from the file on first use (read along the
+/// employee index, one exact list per employee) holds every live certification of every
+/// employee, in id order, and none that is deleted.
+#[test]
+fn the_certification_cache_built_from_the_file_holds_every_live_certification() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("demo");
+    let all: Vec<Certification> = store.read().expect("read").list().expect("certifications");
+    let gone = all[all.len() / 2].clone();
+    store
+        .write(&actor(), |w| {
+            let mut c = gone.clone();
+            c.deleted_at = Some(jiff::Timestamp::now());
+            w.put(&c)?;
+            w.audit(
+                "certification.delete",
+                "certification",
+                Some(c.id),
+                Some(&gone),
+                Some(&c),
+            )?;
+            Ok::<_, StoreError>(())
+        })
+        .expect("delete one");
+    drop(store);
+
+    let store = Store::open(dir.path()).expect("reopen");
+    let cached = store.certifications_by_employee().expect("cache");
+    let mut expected: std::collections::HashMap<uuid::Uuid, Vec<Certification>> =
+        std::collections::HashMap::new();
+    for c in store
+        .read()
+        .expect("read")
+        .list::<Certification>()
+        .expect("list")
+    {
+        if c.deleted_at.is_none() {
+            expected.entry(c.employee_id).or_default().push(c);
+        }
+    }
+    assert!(expected.len() > 1, "the demo certifies several employees");
+    assert_eq!(cached.len(), expected.len());
+    for (employee, list) in &expected {
+        let got = cached.get(employee).expect("employee in the cache");
+        assert_eq!(got.as_slice(), list.as_slice(), "employee {employee}");
+        assert_eq!(got.capacity(), got.len(), "one exact allocation");
+    }
+    assert!(
+        cached
+            .values()
+            .flat_map(|l| l.iter())
+            .all(|c| c.id != gone.id),
+        "the deleted certification is not cached"
+    );
+    assert!(store.cache_mismatches().expect("compare").is_empty());
+}

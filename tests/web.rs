@@ -695,6 +695,42 @@ fn login_hardening() {
     );
 }
 
+/// A page goes out as its shell with the body in place (sent in pieces, never joined): one
+/// whole HTML document with its exact `Content-Length`, the heading before the body and the
+/// navigation's end after it, and no trace of the slot the body was put in.
+#[test]
+fn a_page_is_one_whole_document_with_its_length() {
+    let w = start(WebSettings::default());
+    let admin = w.as_role("admin");
+    for path in ["/", "/employees", "/requirements", "/audit"] {
+        let mut r = w
+            .agent
+            .get(&format!("{}{path}", w.base))
+            .header("cookie", admin.cookie.as_deref().unwrap_or(""))
+            .call()
+            .expect("get");
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let length: usize = r
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("a Content-Length");
+        let page = r.body_mut().read_to_string().expect("body");
+        assert_eq!(page.len(), length, "{path}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "{path}");
+        assert!(page.trim_end().ends_with("</html>"), "{path}");
+        assert!(!page.contains("caliber-page-body"), "{path}");
+        let heading = page.find("<main><h1>").expect("heading");
+        let end = page.find("</main>").expect("end of main");
+        assert!(
+            heading < end && page[heading..end].contains("</h1>"),
+            "{path}"
+        );
+        assert!(end - heading > 200, "{path}: the body is inside <main>");
+    }
+}
+
 /// Every response carries the security headers; a form posted from another site is refused
 /// before anything changes, even with a valid session and CSRF token.
 #[test]

@@ -7,14 +7,24 @@
 #  - scan latency (p50/p99 of POST /api/v1/scans from one kiosk) alone, then while two users
 #    print every badge and export the whole matrix over and over (target p99 <= 20 ms), and
 #    the server's peak RSS through a tour of every page and API list (target <= 150 MiB).
+# The machine's load average is printed at the start and beside each latency figure: figures
+# from a busy box say so.
 # Run from the repository root: bash bench/web/run.sh
+# CALIBER_BIN=path/to/caliber measures that binary instead of building this tree's (to compare
+# a build of another commit on the same site and machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-cargo build --release -q --bin caliber
-bin=target/release/caliber
+if [ -n "${CALIBER_BIN:-}" ]; then
+  bin=$CALIBER_BIN
+else
+  cargo build --release -q --bin caliber
+  bin=target/release/caliber
+fi
+load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "machine: $(nproc) cores, load average at start: $(load_avg)"
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 data="$work/data"
 "$bin" generate --data-dir "$data" --employees 5000 --skills 300 --seed 1
 echo "bench-password-123" | "$bin" user add --data-dir "$data" --email bench@caliber.local --role auditor
@@ -89,7 +99,7 @@ lat.sort()
 print(f"{len(lat)} scans: p50 {lat[len(lat) // 2]:.1f} ms, p99 {lat[int(len(lat) * 0.99)]:.1f} ms")
 PY
 }
-echo "alone: $(scans 10)"
+echo "alone: $(scans 10) (load average $(load_avg))"
 load() { # $1: a page to fetch over and over as the admin, until the flag file goes
   while [ -e "$work/loading" ]; do curl -s -b "$work/pj" -o /dev/null "http://127.0.0.1:$port$1"; done
 }
@@ -99,18 +109,22 @@ printing=$!
 load "/matrix.csv" &
 exporting=$!
 sleep 1
-echo "while two users print badges and export the matrix: $(scans 15)"
+echo "while two users print badges and export the matrix: $(scans 15) (load average $(load_avg))"
 rm -f "$work/loading"
 wait "$printing" "$exporting" 2>/dev/null || true
 echo "print sheet: $(curl -s -b "$work/pj" -o /dev/null -w '%{size_download} bytes in %{time_total} s' "http://127.0.0.1:$port/badges/print")"
 
 echo "== peak RSS through a tour of every page and API list (target <= 153600 KiB)"
 for path in / /matrix "/matrix?limit=500&columns=50" /matrix.csv /employees /skills /requirements \
-  /stations /users /audit /audit.csv /backups /badges/print; do
+  /stations /users /audit /audit.csv /backups /badges/print /due /due.csv /training /training.csv \
+  /training/sheet /approvals /imports /me /account; do
   curl -s -b "$work/pj" -o /dev/null -w "%{http_code} $path\n" "http://127.0.0.1:$port$path"
 done | awk '$1 != 200 {print "  not 200:", $0}'
-for path in employees certifications skills requirements stations scans audit users tokens sites departments roles projects; do
-  curl -s -H "Authorization: Bearer $api" -o /dev/null "http://127.0.0.1:$port/api/v1/$path?limit=1000"
-done
+# As the admin, so that the users and tokens lists answer too.
+for path in employees certifications certifications/pending skills requirements stations scans audit \
+  users tokens sites departments roles projects coverage matrix backups; do
+  curl -s -H "Authorization: Bearer $admin_api" -o /dev/null -w "%{http_code} api $path\n" \
+    "http://127.0.0.1:$port/api/v1/$path?limit=1000"
+done | awk '$1 != 200 {print "  not 200:", $0}'
 sleep 0.2
-echo "peak RSS of the server: $(cat "$work/peak-rss") KiB"
+echo "peak RSS of the server: $(cat "$work/peak-rss") KiB (load average $(load_avg))"

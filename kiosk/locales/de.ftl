@@ -24,6 +24,8 @@ reason-not-caliber-badge = Kein Caliber-Ausweis
 reason-server-error = Serverfehler { $status }
 reason-not-a-badge = Dieser Code ist kein Caliber-Ausweis
 reason-other-site = Ausweis eines anderen Standorts ({ $host })
+reason-certificate-mismatch = Serverzertifikat nicht vertrauenswürdig ({ $fingerprint }): bitte IT rufen
+idle-server-certificate = Serverzertifikat SHA-256 { $fingerprint }
 
 skill-missing = { $skill } — nicht zertifiziert
 skill-expired = { $skill } — abgelaufen am { $date }

@@ -25,6 +25,8 @@ reason-not-caliber-badge = Not a Caliber badge
 reason-server-error = Server error { $status }
 reason-not-a-badge = This code is not a Caliber badge
 reason-other-site = Badge from another site ({ $host })
+reason-certificate-mismatch = Server certificate not trusted ({ $fingerprint }): ask IT
+idle-server-certificate = Server certificate SHA-256 { $fingerprint }
 
 skill-missing = { $skill } — not certified
 skill-expired = { $skill } — expired { $date }

@@ -24,6 +24,8 @@ reason-not-caliber-badge = No es una tarjeta Caliber
 reason-server-error = Error del servidor { $status }
 reason-not-a-badge = Este código no es una tarjeta Caliber
 reason-other-site = Tarjeta de otra planta ({ $host })
+reason-certificate-mismatch = Certificado del servidor no reconocido ({ $fingerprint }): avise a TI
+idle-server-certificate = Certificado del servidor SHA-256 { $fingerprint }
 
 skill-missing = { $skill } — sin certificación
 skill-expired = { $skill } — caducó el { $date }

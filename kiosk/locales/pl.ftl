@@ -24,6 +24,8 @@ reason-not-caliber-badge = To nie jest identyfikator Caliber
 reason-server-error = Błąd serwera { $status }
 reason-not-a-badge = Ten kod nie jest identyfikatorem Caliber
 reason-other-site = Identyfikator z innego zakładu ({ $host })
+reason-certificate-mismatch = Niezaufany certyfikat serwera ({ $fingerprint }): zgłoś się do IT
+idle-server-certificate = Certyfikat serwera SHA-256 { $fingerprint }
 
 skill-missing = { $skill } — brak certyfikatu
 skill-expired = { $skill } — ważność wygasła { $date }

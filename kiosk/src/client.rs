@@ -1,10 +1,12 @@
 //! Asking the server: `POST /api/v1/scans` with the station key, with a timeout. Every failure
-//! becomes an AMBER outcome with a reason a person can act on — never GREEN.
+//! becomes an AMBER outcome with a reason a person can act on — never GREEN. An `https://`
+//! server is accepted only with a pinned certificate ([`crate::pin`]).
 
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::pin::{Fingerprint, PinMismatch, PinnedTls};
 use crate::screen::ScreenState;
 
 /// One line of the server's verdict: a code with its parameters, which the kiosk turns into
@@ -75,12 +77,18 @@ pub enum Failure {
     NotCaliberBadge,
     /// Any other HTTP status.
     ServerError(u16),
+    /// The server's TLS certificate is not the pinned one (its fingerprint).
+    CertificateMismatch(Fingerprint),
 }
 
 impl Failure {
-    /// Whether the server was reachable at all (for the health dot).
+    /// Whether the server was reachable at all (for the health dot). A server with another
+    /// certificate is not the trusted server: not reachable.
     pub fn reachable(&self) -> bool {
-        !matches!(self, Failure::Unreachable(_))
+        !matches!(
+            self,
+            Failure::Unreachable(_) | Failure::CertificateMismatch(_)
+        )
     }
 }
 
@@ -104,10 +112,12 @@ pub struct ScanClient {
     agent: ureq::Agent,
     base: String,
     key: String,
+    pins: Vec<Fingerprint>,
 }
 
 impl ScanClient {
-    /// A client with a per-request timeout.
+    /// A client with a per-request timeout for an `http://` server (it trusts no
+    /// certificate: an `https://` server needs [`ScanClient::pinned`]).
     pub fn new(server: &str, key: &str, timeout: Duration) -> Self {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
@@ -118,7 +128,36 @@ impl ScanClient {
             agent,
             base: server.trim_end_matches('/').to_owned(),
             key: key.to_owned(),
+            pins: Vec::new(),
         }
+    }
+
+    /// A client that accepts an `https://` server only if its certificate has one of `pins`
+    /// as its SHA-256 fingerprint.
+    pub fn pinned(
+        server: &str,
+        key: &str,
+        timeout: Duration,
+        pins: &[Fingerprint],
+    ) -> Result<Self, rustls::Error> {
+        use ureq::unversioned::resolver::DefaultResolver;
+        use ureq::unversioned::transport::{Connector, TcpConnector};
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .build();
+        let connector = ().chain(TcpConnector::default()).chain(PinnedTls::new(pins)?);
+        Ok(ScanClient {
+            agent: ureq::Agent::with_parts(config, connector, DefaultResolver::default()),
+            base: server.trim_end_matches('/').to_owned(),
+            key: key.to_owned(),
+            pins: pins.to_vec(),
+        })
+    }
+
+    /// The certificate this client trusts (the first pin), to show on the idle screen.
+    pub fn pinned_certificate(&self) -> Option<&Fingerprint> {
+        self.pins.first()
     }
 
     /// Report a badge payload and get the verdict.
@@ -131,7 +170,12 @@ impl ScanClient {
             .send_json(serde_json::json!({ "payload": payload }));
         let mut resp = match resp {
             Ok(r) => r,
-            Err(e) => return Outcome::Failed(Failure::Unreachable(short(&e.to_string()))),
+            Err(e) => {
+                return Outcome::Failed(match mismatch(&e) {
+                    Some(m) => Failure::CertificateMismatch(m.seen),
+                    None => Failure::Unreachable(short(&e.to_string())),
+                });
+            }
         };
         let status = resp.status().as_u16();
         match status {
@@ -161,6 +205,14 @@ impl ScanClient {
             .get(&format!("{}/healthz", self.base))
             .call()
             .is_ok_and(|r| r.status().is_success())
+    }
+}
+
+/// The pin mismatch behind a failed request, if that is why it failed.
+fn mismatch(e: &ureq::Error) -> Option<PinMismatch> {
+    match e {
+        ureq::Error::Other(inner) => crate::pin::mismatch_in(inner.as_ref()),
+        other => crate::pin::mismatch_in(other),
     }
 }
 

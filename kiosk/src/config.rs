@@ -7,13 +7,20 @@ use serde::Deserialize;
 
 use crate::clock::ClockCheck;
 use crate::language::Language;
+use crate::pin::Fingerprint;
 
 /// The kiosk's configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct KioskConfig {
-    /// Base URL of `caliber serve`, e.g. `http://127.0.0.1:8080`.
+    /// Base URL of `caliber serve`, e.g. `http://127.0.0.1:8080` or `https://10.0.0.2:8443`.
     pub server: String,
+    /// SHA-256 fingerprint of the server's TLS certificate, as `caliber serve` prints it when
+    /// it starts (`ab:cd:…`): required for an `https://` server, which is accepted only with
+    /// this certificate. One fingerprint or a list (to add a new certificate before the old
+    /// one goes).
+    #[serde(deserialize_with = "one_or_many")]
+    pub server_fingerprint: Vec<Fingerprint>,
     /// The station key (`caliber station add` prints it).
     pub station_key: Option<String>,
     /// A file holding the station key (preferred over putting it in this file).
@@ -75,6 +82,7 @@ impl Default for KioskConfig {
     fn default() -> Self {
         KioskConfig {
             server: "http://127.0.0.1:8080".into(),
+            server_fingerprint: Vec::new(),
             station_key: None,
             station_key_file: None,
             station_name: "Station".into(),
@@ -142,6 +150,44 @@ impl KioskConfig {
     }
 }
 
+/// A fingerprint or a list of them.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Fingerprint>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let list = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    };
+    list.iter()
+        .map(|s| s.parse().map_err(serde::de::Error::custom))
+        .collect()
+}
+
+impl KioskConfig {
+    /// The certificates to trust: one or more for an `https://` server, none for `http://`.
+    /// Anything else is a configuration mistake, refused before the kiosk starts.
+    pub fn tls_pins(&self) -> anyhow::Result<&[Fingerprint]> {
+        let https = self.server.to_ascii_lowercase().starts_with("https://");
+        match (https, self.server_fingerprint.is_empty()) {
+            (true, true) => anyhow::bail!(
+                "the server {} speaks HTTPS but no server_fingerprint is set: copy the \
+                 certificate SHA-256 that `caliber serve` prints when it starts into kiosk.toml",
+                self.server
+            ),
+            (false, false) => anyhow::bail!(
+                "server_fingerprint is set but the server {} is not https://: the fingerprint \
+                 would protect nothing",
+                self.server
+            ),
+            _ => Ok(&self.server_fingerprint),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +212,41 @@ mod tests {
         std::fs::write(&p, "language = \"fr\"\n").expect("write");
         let e = KioskConfig::load(Some(&p)).expect_err("no French catalogue");
         assert!(format!("{e:#}").contains("unknown language 'fr'"), "{e:#}");
+    }
+
+    /// An HTTPS server needs a pinned certificate; a pin on plain HTTP is a mistake; one
+    /// fingerprint or a list both read.
+    #[test]
+    fn an_https_server_needs_its_certificate_fingerprint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("kiosk.toml");
+        let f = Fingerprint::of(b"cert");
+        let g = Fingerprint::of(b"next cert");
+        let read = |text: String| {
+            std::fs::write(&p, text).expect("write");
+            KioskConfig::load(Some(&p))
+        };
+        let c = read(format!(
+            "server = \"https://10.0.0.2:8443\"\nserver_fingerprint = \"{f}\"\n"
+        ))
+        .expect("one");
+        assert_eq!(c.tls_pins().expect("pins"), &[f]);
+        let c = read(format!(
+            "server = \"https://10.0.0.2:8443\"\nserver_fingerprint = [\"{f}\", \"{g}\"]\n"
+        ))
+        .expect("two");
+        assert_eq!(c.tls_pins().expect("pins"), &[f, g]);
+        let c = read("server = \"https://10.0.0.2:8443\"\n".into()).expect("none");
+        let e = c.tls_pins().expect_err("https without a pin");
+        assert!(e.to_string().contains("server_fingerprint"), "{e}");
+        let c = read(format!(
+            "server = \"http://10.0.0.2:8080\"\nserver_fingerprint = \"{f}\"\n"
+        ))
+        .expect("read");
+        assert!(c.tls_pins().is_err(), "a pin on plain HTTP");
+        let c = read("server = \"http://10.0.0.2:8080\"\n".into()).expect("plain");
+        assert!(c.tls_pins().expect("no pins").is_empty());
+        let e = read("server_fingerprint = \"ab:cd\"\n".into()).expect_err("short");
+        assert!(format!("{e:#}").contains("not a SHA-256"), "{e:#}");
     }
 }

@@ -155,6 +155,8 @@ keys! {
     ReasonServerError = "reason-server-error", "HTTP { $status } from the server.";
     ReasonNotABadge = "reason-not-a-badge", "The code read is not a Caliber badge.";
     ReasonOtherSite = "reason-other-site", "A badge of another site ({ $host }).";
+    ReasonCertificateMismatch = "reason-certificate-mismatch", "The server presented another TLS certificate than the pinned one; { $fingerprint } is its first bytes.";
+    IdleServerCertificate = "idle-server-certificate", "Idle line: the pinned server certificate's SHA-256 { $fingerprint }, to compare with the server's console.";
     SkillMissing = "skill-missing", "{ $skill }: no certification.";
     SkillExpired = "skill-expired", "{ $skill } expired on { $date }.";
     SkillExpiredUndated = "skill-expired-undated", "{ $skill } expired (no date known).";
@@ -320,6 +322,7 @@ mod tests {
             ("day", "3"),
             ("month", "nov"),
             ("year", "2026"),
+            ("fingerprint", "ab:cd:ef:01:23:45:67:89"),
         ]
     }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod display;
 pub mod language;
 pub mod outputs;
+pub mod pin;
 pub mod render;
 pub mod screen;
 pub mod station;

@@ -33,6 +33,10 @@ struct Args {
     /// Station key.
     #[arg(long)]
     station_key: Option<String>,
+    /// SHA-256 fingerprint of the server's TLS certificate (for an https:// server; may be
+    /// given more than once).
+    #[arg(long)]
+    server_fingerprint: Vec<String>,
     /// Read frames from this folder of images instead of the camera.
     #[arg(long)]
     frames: Option<PathBuf>,
@@ -97,6 +101,14 @@ fn run() -> anyhow::Result<()> {
     if let Some(k) = args.station_key {
         cfg.station_key = Some(k);
     }
+    if !args.server_fingerprint.is_empty() {
+        cfg.server_fingerprint = args
+            .server_fingerprint
+            .iter()
+            .map(|f| f.parse())
+            .collect::<Result<_, _>>()
+            .context("--server-fingerprint")?;
+    }
     if let Some(d) = args.display {
         cfg.display = d;
     }
@@ -120,7 +132,18 @@ fn run() -> anyhow::Result<()> {
         };
     }
     let key = cfg.key()?;
-    let client = ScanClient::new(&cfg.server, &key, Duration::from_millis(cfg.timeout_ms));
+    let timeout = Duration::from_millis(cfg.timeout_ms);
+    let pins = cfg.tls_pins()?;
+    let client = if pins.is_empty() {
+        ScanClient::new(&cfg.server, &key, timeout)
+    } else {
+        // Printed where the console shows it, to compare with what `caliber serve` printed.
+        println!(
+            "caliber-kiosk: trusting the server certificate SHA-256 {}",
+            pins[0]
+        );
+        ScanClient::pinned(&cfg.server, &key, timeout, pins).context("TLS")?
+    };
     let reader = BadgeReader::new(
         Decoder::new(DecodeOptions::default()),
         PayloadPolicy::hosts(cfg.badge_hosts.clone()),
@@ -312,8 +335,13 @@ fn example_screens(example: &Example) -> Vec<(&'static str, Screen)> {
     };
     let mut inactive = amber(Key::TitleNotActive, l.text(Key::ReasonTerminated, &[]), h);
     inactive.name = Some(example.inactive_name.to_owned());
+    let pinned = caliber_kiosk::pin::Fingerprint::of(b"example certificate");
     vec![
         ("idle", Screen::idle(l, station, clock, h)),
+        (
+            "idle-pinned",
+            caliber_kiosk::station::idle_screen(l, station, clock, h, Some(&pinned)),
+        ),
         (
             "green",
             verdict(
@@ -370,6 +398,20 @@ fn example_screens(example: &Example) -> Vec<(&'static str, Screen)> {
                     &[("detail", "connection refused")],
                 ),
                 Health { server: false, ..h },
+            ),
+        ),
+        (
+            "amber-certificate",
+            caliber_kiosk::station::screen_for(
+                &caliber_kiosk::client::Outcome::Failed(
+                    caliber_kiosk::client::Failure::CertificateMismatch(
+                        caliber_kiosk::pin::Fingerprint::of(b"another certificate"),
+                    ),
+                ),
+                station,
+                true,
+                Health { server: false, ..h },
+                l,
             ),
         ),
         (

@@ -97,7 +97,35 @@ pub fn failure_text(language: Language, failure: &Failure) -> String {
         Failure::ServerError(status) => {
             language.text(Key::ReasonServerError, &[("status", &status.to_string())])
         }
+        Failure::CertificateMismatch(seen) => {
+            // The first group is enough to tell certificates apart on screen; the journal has
+            // the whole fingerprint.
+            let first = seen.grouped();
+            let first = first.split(' ').next().unwrap_or_default();
+            language.text(
+                Key::ReasonCertificateMismatch,
+                &[("fingerprint", &format!("{first}…"))],
+            )
+        }
     }
+}
+
+/// The waiting screen: with the pinned server certificate's fingerprint when the server is
+/// reached over HTTPS, so a person can compare it with the one `caliber serve` printed.
+pub fn idle_screen(
+    language: Language,
+    station: &str,
+    clock: &str,
+    health: Health,
+    pinned: Option<&crate::pin::Fingerprint>,
+) -> Screen {
+    let mut screen = Screen::idle(language, station, clock, health);
+    if let Some(f) = pinned {
+        screen
+            .lines
+            .push(language.text(Key::IdleServerCertificate, &[("fingerprint", &f.grouped())]));
+    }
+    screen
 }
 
 /// The screen for a code the badge reader refused, in the station's language.
@@ -306,7 +334,14 @@ impl<D: Display, O: Outputs> Station<D, O> {
         let client = self.client.clone();
         std::thread::spawn(move || {
             for payload in ask_rx {
-                if answer_tx.send(client.scan(&payload)).is_err() {
+                let outcome = client.scan(&payload);
+                if let Outcome::Failed(Failure::CertificateMismatch(seen)) = &outcome {
+                    eprintln!(
+                        "caliber-kiosk: the server presented the certificate SHA-256 {seen}, \
+                         not the one in server_fingerprint: refused"
+                    );
+                }
+                if answer_tx.send(outcome).is_err() {
                     return;
                 }
             }
@@ -419,7 +454,13 @@ impl<D: Display, O: Outputs> Station<D, O> {
                 hold_until = None;
                 let clock_now = clock::wall_clock();
                 if idle_shown.as_ref() != Some(&(clock_now.clone(), health)) {
-                    let s = Screen::idle(self.settings.language, &station, &clock_now, health);
+                    let s = idle_screen(
+                        self.settings.language,
+                        &station,
+                        &clock_now,
+                        health,
+                        self.client.pinned_certificate(),
+                    );
                     self.show(&s, Signals::default());
                     idle_shown = Some((clock_now, health));
                 }

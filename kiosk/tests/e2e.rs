@@ -10,6 +10,8 @@ use caliber::app::AppState;
 use caliber::domain::ScanEvent;
 use caliber::store::Store;
 use caliber_badge_reader::synthetic::{Category, badge_url, render_badge_frame};
+use caliber_kiosk::client::{Failure, Outcome, ScanClient};
+use caliber_kiosk::pin::Fingerprint;
 use serde_json::Value;
 
 fn serve(store: Arc<Store>) -> String {
@@ -38,8 +40,21 @@ fn frames(dir: &Path, tokens: &[String]) {
 }
 
 fn kiosk(server: &str, key: &str, dir: &Path, out: &Path, language: &str) -> std::process::Output {
+    kiosk_with(server, key, dir, out, language, &[])
+}
+
+/// [`kiosk`] with more flags.
+fn kiosk_with(
+    server: &str,
+    key: &str,
+    dir: &Path,
+    out: &Path,
+    language: &str,
+    extra: &[&str],
+) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_caliber-kiosk"))
         .args(["--language", language])
+        .args(extra)
         // Never the machine's /etc/caliber/kiosk.toml: an empty file gives the defaults.
         .args(["--config", "/dev/null"])
         .args(["--server", server, "--station-key", key, "--frames"])
@@ -78,21 +93,8 @@ fn badges_give_the_right_screens_lamps_and_scan_records() {
     let store = Arc::new(Store::open(&dir.path().join("data")).expect("store"));
     let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
     let base = serve(store.clone());
-    let key = demo
-        .stations
-        .iter()
-        .find(|s| s.name == "Press 4")
-        .expect("Press 4")
-        .key
-        .clone();
-    let token = |number: &str| {
-        demo.employees
-            .iter()
-            .find(|e| e.number == number)
-            .expect("demo employee")
-            .badge_token
-            .clone()
-    };
+    let key = press_4_key(&demo);
+    let token = |number: &str| demo_token(&demo, number);
     // Qualified; expiring soon; expired; outdated; unknown badge; terminated.
     let badges = vec![
         token("E1001"),
@@ -247,21 +249,8 @@ fn a_spanish_station_words_the_servers_reason_codes_in_spanish() {
     let store = Arc::new(Store::open(&dir.path().join("data")).expect("store"));
     let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
     let base = serve(store.clone());
-    let key = demo
-        .stations
-        .iter()
-        .find(|s| s.name == "Press 4")
-        .expect("Press 4")
-        .key
-        .clone();
-    let token = |number: &str| {
-        demo.employees
-            .iter()
-            .find(|e| e.number == number)
-            .expect("demo employee")
-            .badge_token
-            .clone()
-    };
+    let key = press_4_key(&demo);
+    let token = |number: &str| demo_token(&demo, number);
     // Qualified; expired; terminated.
     let badges = vec![token("E1001"), token("E1005"), token("E2005")];
     frames(&dir.path().join("frames"), &badges);
@@ -315,5 +304,218 @@ fn a_spanish_station_words_the_servers_reason_codes_in_spanish() {
     assert_eq!(
         shown[2]["screen"]["lines"][0],
         "Tarjeta no válida: ya no trabaja en la empresa"
+    );
+}
+
+/// The demo site served over HTTPS with a self-signed certificate made on first start, as
+/// `caliber serve` does with `tls_self_signed = true`: the store, the demo, the base URL and
+/// the fingerprint the server prints.
+fn serve_https(dir: &Path) -> (Arc<Store>, caliber::seed::DemoSummary, String, String) {
+    let store = Arc::new(Store::open(&dir.join("data")).expect("store"));
+    let demo = caliber::seed::seed_demo(&store, jiff::Timestamp::now()).expect("seed");
+    let (base, fingerprint) = caliber::cli::spawn_local_tls(
+        AppState::new(store.clone()),
+        &caliber::cli::tls::TlsSource::SelfSigned { names: vec![] },
+    )
+    .expect("https server");
+    (store, demo, base, fingerprint)
+}
+
+fn press_4_key(demo: &caliber::seed::DemoSummary) -> String {
+    demo.stations
+        .iter()
+        .find(|s| s.name == "Press 4")
+        .expect("Press 4")
+        .key
+        .clone()
+}
+
+fn demo_token(demo: &caliber::seed::DemoSummary, number: &str) -> String {
+    demo.employees
+        .iter()
+        .find(|e| e.number == number)
+        .expect("demo employee")
+        .badge_token
+        .clone()
+}
+
+/// Over HTTPS the client judges badges only through the certificate it pins: the right pin
+/// gets verdicts, another pin is refused with the fingerprint the server really showed, and
+/// no pin at all trusts nothing.
+#[test]
+fn the_scan_client_trusts_only_the_pinned_certificate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, demo, base, fingerprint) = serve_https(dir.path());
+    assert!(base.starts_with("https://"), "{base}");
+    let key = press_4_key(&demo);
+    let payload = badge_url("caliber.plant.local", &demo_token(&demo, "E1001"));
+    let pin: Fingerprint = fingerprint.parse().expect("the server's fingerprint");
+    let timeout = std::time::Duration::from_secs(10);
+
+    let trusted = ScanClient::pinned(&base, &key, timeout, &[pin]).expect("client");
+    match trusted.scan(&payload) {
+        Outcome::Judged(v) => assert_eq!(v.verdict, "green", "{v:?}"),
+        other => panic!("no verdict over pinned HTTPS: {other:?}"),
+    }
+    assert!(trusted.healthy());
+
+    let other = Fingerprint::of(b"some other certificate");
+    let wrong = ScanClient::pinned(&base, &key, timeout, &[other]).expect("client");
+    assert_eq!(
+        wrong.scan(&payload),
+        Outcome::Failed(Failure::CertificateMismatch(pin)),
+        "refused, naming the certificate the server showed"
+    );
+    assert!(!wrong.healthy());
+
+    let unpinned = ScanClient::new(&base, &key, timeout);
+    assert!(
+        matches!(
+            unpinned.scan(&payload),
+            Outcome::Failed(Failure::Unreachable(_))
+        ),
+        "no pin, no trust"
+    );
+    let scans: Vec<ScanEvent> = store.read().expect("read").list().expect("scans");
+    assert_eq!(
+        scans.len(),
+        1,
+        "only the pinned client's scan reached the server"
+    );
+}
+
+/// The kiosk in English trusting `fingerprint`, its output in `dir/name`; it must end well.
+fn kiosk_pinned(
+    base: &str,
+    key: &str,
+    dir: &Path,
+    name: &str,
+    fingerprint: &str,
+) -> (std::path::PathBuf, std::process::Output) {
+    let out_dir = dir.join(name);
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    let out = kiosk_with(
+        base,
+        key,
+        dir,
+        &out_dir,
+        "en",
+        &["--server-fingerprint", fingerprint],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out_dir, out)
+}
+
+/// The kiosk binary against the HTTPS server: with the printed fingerprint it shows it on the
+/// idle screen and gives the server's verdicts; with another it shows AMBER and never closes
+/// the relay; without one it refuses to start and says what to configure.
+#[test]
+fn the_kiosk_pins_the_servers_certificate_and_shows_its_fingerprint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, demo, base, fingerprint) = serve_https(dir.path());
+    let key = press_4_key(&demo);
+    frames(
+        &dir.path().join("frames"),
+        &[demo_token(&demo, "E1001"), demo_token(&demo, "E1005")],
+    );
+
+    let (pinned, out) = kiosk_pinned(&base, &key, dir.path(), "pinned", &fingerprint);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&fingerprint),
+        "the console names the trusted certificate"
+    );
+    let screens = lines(&pinned.join("state.jsonl"));
+    let grouped: Fingerprint = fingerprint.parse().expect("fingerprint");
+    let idle = screens
+        .iter()
+        .find(|l| l["screen"]["state"] == "idle")
+        .expect("an idle screen");
+    assert_eq!(
+        idle["screen"]["lines"][0],
+        format!("Server certificate SHA-256 {}", grouped.grouped()),
+        "the idle screen shows the fingerprint to compare with the server's console"
+    );
+    let verdicts: Vec<&str> = screens
+        .iter()
+        .filter_map(|l| l["screen"]["state"].as_str())
+        .filter(|s| *s != "idle")
+        .collect();
+    assert_eq!(verdicts, ["green", "red"]);
+
+    let other = Fingerprint::of(b"another box").to_string();
+    let (wrong, out) = kiosk_pinned(&base, &key, dir.path(), "wrong", &other);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&fingerprint),
+        "the journal names the certificate the server showed"
+    );
+    let shown: Vec<Value> = lines(&wrong.join("state.jsonl"))
+        .into_iter()
+        .filter(|l| l["screen"]["state"] != "idle")
+        .collect();
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    let first_group = grouped.grouped();
+    let first_group = first_group.split(' ').next().expect("group");
+    for l in &shown {
+        assert_eq!(l["screen"]["state"], "amber", "{l}");
+        assert_eq!(l["signals"]["relay"], false, "{l}");
+        assert_eq!(
+            l["screen"]["lines"][0],
+            format!("Server certificate not trusted ({first_group}…): ask IT"),
+            "{l}"
+        );
+    }
+    let scans: Vec<ScanEvent> = store.read().expect("read").list().expect("scans");
+    assert_eq!(
+        scans.len(),
+        2,
+        "the refused kiosk's badges never reached the server"
+    );
+
+    let out = kiosk(&base, &key, dir.path(), &wrong, "en");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("server_fingerprint"), "{said}");
+}
+
+/// A `server_fingerprint` in kiosk.toml that is not a SHA-256 stops the kiosk before it asks
+/// any server, with a message naming the file and what a fingerprint looks like.
+#[test]
+fn a_bad_server_fingerprint_in_kiosk_toml_stops_the_kiosk_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "server = \"https://10.0.0.2:8443\"\nstation_key = \"k\"\nserver_fingerprint = \"ab:cd:ef\"\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_caliber-kiosk"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--frames", "/nonexistent", "--exit-at-end"])
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&config.display().to_string()), "{said}");
+    assert!(
+        said.contains("'ab:cd:ef' is not a SHA-256 certificate fingerprint"),
+        "{said}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_caliber-kiosk"))
+        .args(["--config", "/dev/null", "--server", "https://10.0.0.2:8443"])
+        .args(["--station-key", "k", "--server-fingerprint", "not hex"])
+        .args(["--frames", "/nonexistent", "--exit-at-end"])
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--server-fingerprint: 'not hex' is not a SHA-256"),
+        "{said}"
     );
 }

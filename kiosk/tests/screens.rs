@@ -102,11 +102,30 @@ fn verdicts(name: &str) -> Vec<Outcome> {
     ]
 }
 
-/// Screens without a name: idle, unknown badge, server down, clock not set.
+/// Screens without a name: idle, idle with the pinned server certificate, certificate refused,
+/// unknown badge, server down, clock not set.
 fn nameless(language: Language) -> Vec<Screen> {
     let h = Health::default();
     vec![
         Screen::idle(language, "Prensa 4 — Línea de ensamblaje", "14:05", h),
+        caliber_kiosk::station::idle_screen(
+            language,
+            "Prensa 4 — Línea de ensamblaje",
+            "14:05",
+            h,
+            Some(&caliber_kiosk::pin::Fingerprint::of(
+                b"the box's certificate",
+            )),
+        ),
+        screen_for(
+            &Outcome::Failed(Failure::CertificateMismatch(
+                caliber_kiosk::pin::Fingerprint::of(b"another certificate"),
+            )),
+            "Presse 4",
+            true,
+            Health { server: false, ..h },
+            language,
+        ),
         screen_for(
             &verdict(serde_json::json!({
                 "verdict": "amber", "reasons": [{"code": "unknown_badge", "message": "x"}]
@@ -256,7 +275,7 @@ fn every_name_in_every_language_at_every_size_is_drawn_whole() {
     }
     assert_eq!(
         drawn,
-        SIZES.len() * Language::ALL.len() * (4 + NAMES.len() * 3)
+        SIZES.len() * Language::ALL.len() * (6 + NAMES.len() * 3)
     );
 }
 

@@ -52,6 +52,15 @@ impl ApiError {
         }
     }
 
+    /// 500: the server failed on its side (the cause goes to the log, not to the client).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server could not complete the request",
+        )
+    }
+
     /// 401: no or bad credentials.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)

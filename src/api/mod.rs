@@ -66,11 +66,7 @@ pub async fn blocking<T: Send + 'static>(
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
             tracing::error!("request worker failed: {e}");
-            Err(ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server could not complete the request",
-            ))
+            Err(ApiError::internal())
         }
     }
 }
@@ -84,11 +80,7 @@ pub async fn heavy<T: Send + 'static>(
         Ok(r) => r.map_err(ApiError::from),
         Err(e) => {
             tracing::error!("heavy request worker failed: {e}");
-            Err(ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server could not complete the request",
-            ))
+            Err(ApiError::internal())
         }
     }
 }

@@ -20,6 +20,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use config::FileConfig;
 pub use control::CommandIo;
+pub use serve::spawn_local_tls;
 
 use crate::domain::{AppRole, Employee, Station};
 use crate::qualify::Verdict;

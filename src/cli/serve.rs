@@ -23,6 +23,7 @@ pub fn serve(
     banner: Option<String>,
     control: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> anyhow::Result<()> {
+    crate::http::tune_allocator();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -181,6 +182,45 @@ async fn keep_throttles(data_dir: std::path::PathBuf, web: Arc<crate::web::WebSt
         let (dir, web) = (data_dir.clone(), web.clone());
         let _ = tokio::task::spawn_blocking(move || save_throttles(&dir, &web)).await;
     }
+}
+
+/// Serve `state` over HTTPS on an ephemeral loopback port from a background thread with its
+/// own runtime — the same listener, TLS and connection handling as `caliber serve` — and
+/// return the base URL (`https://127.0.0.1:PORT`) and the certificate's SHA-256 fingerprint.
+/// For tests and tools that need the real HTTPS server in-process (the kiosk's pinning test).
+pub fn spawn_local_tls(
+    state: AppState,
+    source: &super::tls::TlsSource,
+) -> anyhow::Result<(String, String)> {
+    let tls = super::tls::load(source, state.store.dir())?;
+    let fingerprint = tls.fingerprint.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("bind")?;
+    listener.set_nonblocking(true).context("listener")?;
+    let addr = listener.local_addr().context("listener address")?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            let listener = match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => l,
+                Err(e) => return tracing::error!("in-process HTTPS server: {e}"),
+            };
+            match super::listener::CappedListener::new(
+                listener,
+                Some(tls.acceptor),
+                super::listener::MAX_CONNECTIONS,
+            ) {
+                Ok(capped) => {
+                    super::connections::serve(capped, app(state), std::future::pending()).await;
+                }
+                Err(e) => tracing::error!("in-process HTTPS server: {e}"),
+            }
+        });
+    });
+    Ok((format!("https://{addr}"), fingerprint))
 }
 
 /// The server's own backup schedule: once a minute, make a bundle when one is due (the

@@ -546,15 +546,18 @@ pub fn revoke_preview(store: &Store, id: Uuid, now: Timestamp) -> Result<RevokeP
     })
 }
 
-/// Certifications waiting for four-eyes approval (live and pending), oldest first.
+/// Certifications waiting for four-eyes approval (live and pending), oldest first. Picked
+/// from the certifications-by-employee cache: only the pending ones are copied, instead of
+/// decoding every certification of the site to keep a few.
 pub fn pending_approvals(store: &Store) -> Result<Vec<Certification>> {
     let mut out: Vec<Certification> = store
-        .read()?
-        .list::<Certification>()?
-        .into_iter()
+        .certifications_by_employee()?
+        .values()
+        .flat_map(|list| list.iter())
         .filter(|c| c.is_live() && c.approval == Approval::Pending)
+        .cloned()
         .collect();
-    out.sort_by_key(|c| c.achieved_at);
+    out.sort_by_key(|c| (c.achieved_at, c.id));
     Ok(out)
 }
 

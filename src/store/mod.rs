@@ -360,15 +360,7 @@ impl Store {
         }
         // Build under the write lock so no commit slips between the scan and the publish.
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut map: std::collections::HashMap<Uuid, Vec<Certification>> =
-            std::collections::HashMap::new();
-        for c in self.read()?.list::<Certification>()? {
-            if c.deleted_at.is_none() {
-                map.entry(c.employee_id).or_default().push(c);
-            }
-        }
-        let built: Arc<CertificationsByEmployee> =
-            Arc::new(map.into_iter().map(|(k, v)| (k, Arc::new(v))).collect());
+        let built = Arc::new(self.read()?.certifications_grouped()?);
         *self.certs.write().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
         Ok(built)
     }
@@ -439,12 +431,19 @@ impl Store {
             return;
         };
         let mut next: CertificationsByEmployee = (**current).clone();
+        let mut touched = std::collections::HashSet::new();
         for c in changed {
+            touched.insert(c.employee_id);
             let list = next.entry(c.employee_id).or_default();
             let v = Arc::make_mut(list);
             v.retain(|x| x.id != c.id);
             if c.deleted_at.is_none() {
                 v.push(c);
+            }
+        }
+        for e in touched {
+            if let Some(list) = next.get_mut(&e) {
+                Arc::make_mut(list).shrink_to_fit();
             }
         }
         *slot = Some(Arc::new(next));
@@ -517,6 +516,52 @@ impl Store {
 pub struct Reader {
     tx: ReadTransaction,
     audit_key: Arc<AuditKey>,
+}
+
+impl Reader {
+    /// Every non-deleted certification grouped by employee, read employee by employee along
+    /// the `certs_by_employee` index: each list is allocated once at its exact size and
+    /// nothing is held twice, so building the cache of a plant-size site (hundreds of
+    /// thousands of certifications) costs the cache itself and no more.
+    fn certifications_grouped(&self) -> Result<CertificationsByEmployee, StoreError> {
+        let index = self.tx.open_table(CERTS_BY_EMPLOYEE)?;
+        let table = self.tx.open_table(<Certification as Record>::TABLE)?;
+        let mut out = CertificationsByEmployee::new();
+        // One employee's ids at a time, then their records in one exact allocation.
+        let mut ids: Vec<u128> = Vec::new();
+        let mut owner: Option<u128> = None;
+        let mut flush = |owner: u128, ids: &mut Vec<u128>| -> Result<(), StoreError> {
+            let mut list = Vec::with_capacity(ids.len());
+            for id in ids.drain(..) {
+                if let Some(v) = table.get(id)? {
+                    let c: Certification = decode(Certification::ENTITY, v.value())?;
+                    if c.deleted_at.is_none() {
+                        list.push(c);
+                    }
+                }
+            }
+            if !list.is_empty() {
+                list.shrink_to_fit();
+                out.insert(Uuid::from_u128(owner), Arc::new(list));
+            }
+            Ok(())
+        };
+        for row in index.iter()? {
+            let (key, _) = row?;
+            let (employee, id) = key.value();
+            if let Some(o) = owner
+                && o != employee
+            {
+                flush(o, &mut ids)?;
+            }
+            owner = Some(employee);
+            ids.push(id);
+        }
+        if let Some(o) = owner {
+            flush(o, &mut ids)?;
+        }
+        Ok(out)
+    }
 }
 
 /// A write transaction with the audit trail attached.

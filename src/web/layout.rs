@@ -1,5 +1,6 @@
 //! The page shell, the stylesheet, errors as pages, and small pieces every page uses.
 
+use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::Timestamp;
@@ -145,7 +146,7 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
         ("/me", tr!("nav-me"), true),
         ("/account", tr!("nav-account"), true),
     ];
-    bare(
+    let Html(shell) = bare(
         title,
         html! {
             header.top {
@@ -161,10 +162,65 @@ pub fn page(user: &WebUser, title: &str, body: Markup) -> Response {
                     button type="submit" { (tr!("log-out")) }
                 }
             }
-            main { h1 { (title) } (body) }
+            main { h1 { (title) } (PreEscaped(BODY_SLOT)) }
         },
+    );
+    // The body goes out between the two halves of its shell as it is, never copied into it:
+    // a page of several megabytes (every requirement row, a long due list) then costs its
+    // size once, not three times.
+    let (before, after) = shell.split_once(BODY_SLOT).unwrap_or((&shell, ""));
+    let pieces = Pieces::new([
+        Bytes::copy_from_slice(before.as_bytes()),
+        Bytes::from(body.into_string()),
+        Bytes::copy_from_slice(after.as_bytes()),
+    ]);
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        axum::body::Body::new(pieces),
     )
-    .into_response()
+        .into_response()
+}
+
+/// Where a page's body goes in its shell: markup that no escaped text can contain.
+const BODY_SLOT: &str = "<caliber-page-body></caliber-page-body>";
+
+/// A response body sent as a few pieces, one frame each, without joining them; its length
+/// is known, so it is still sent with a `Content-Length`.
+struct Pieces {
+    rest: std::collections::VecDeque<Bytes>,
+}
+
+impl Pieces {
+    fn new(pieces: impl IntoIterator<Item = Bytes>) -> Self {
+        Pieces {
+            rest: pieces.into_iter().filter(|b| !b.is_empty()).collect(),
+        }
+    }
+}
+
+impl hyper::body::Body for Pieces {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        std::task::Poll::Ready(
+            self.get_mut()
+                .rest
+                .pop_front()
+                .map(|b| Ok(hyper::body::Frame::data(b))),
+        )
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.rest.iter().map(|b| b.len() as u64).sum())
+    }
 }
 
 /// A form whose only field is the CSRF token (logout, activate, delete, rotate).
