@@ -34,12 +34,12 @@ pub use employees::{
     create_employee, edit_employee, employee, employees, new_employee, regenerate_badge,
     update_employee,
 };
+/// The employee list's filter fields, which the badge sheet shares.
+pub(crate) use employees::{options as filter_options, select as filter_select};
 pub use imports::{
     MAX_UPLOAD_BODY, StagedImports, commit as import_commit, export as export_records, imports,
     preview as import_preview,
 };
-/// The employee list's filter fields, which the badge sheet shares.
-pub(crate) use employees::{options as filter_options, select as filter_select};
 pub use matrix::{matrix, matrix_cell, matrix_csv};
 pub use training::{training, training_csv, training_sheet};
 
