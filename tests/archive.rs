@@ -571,3 +571,187 @@ fn an_unreachable_store_is_a_clear_error_and_changes_nothing() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("s3://"), "{out}");
 }
+
+/// A tmpfs of a few MB mounted at a folder for one test (a real file system that fills up),
+/// unmounted when dropped. Mounting needs root, which CI has: without it the test fails
+/// saying so rather than passing without having run.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, bytes: u64) -> Tmpfs {
+        std::fs::create_dir_all(at).expect("mount point");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={bytes},mode=0700"))
+            .args(["caliber-test", s(at)])
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "this test fills a small tmpfs, and mounting one needs root (as CI runs): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(at.to_owned())
+    }
+
+    /// Bytes free for files.
+    fn available(&self) -> u64 {
+        let v = rustix::fs::statvfs(&self.0).expect("statvfs");
+        v.f_bavail * v.f_frsize
+    }
+
+    /// Grow or shrink the file `filler` on it until exactly `free` bytes are left.
+    fn leave_free(&self, free: u64) {
+        let filler = self.0.join("filler");
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&filler)
+            .expect("filler");
+        let len = f.metadata().expect("filler size").len();
+        let target = (len + self.available())
+            .checked_sub(free)
+            .expect("that much room");
+        if target < len {
+            f.set_len(target).expect("shrink filler");
+        } else if target > len {
+            rustix::fs::fallocate(&f, rustix::fs::FallocateFlags::empty(), 0, target)
+                .expect("grow filler");
+        }
+        assert_eq!(self.available(), free, "free space left");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("--lazy").arg(&self.0).status();
+    }
+}
+
+/// Copy the folder `from` into the new folder `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for e in std::fs::read_dir(from).expect("list") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_stores_nothing_until_there_is_room() {
+    const PAGE: u64 = 4096;
+    let t = tempfile::tempdir().expect("tmp");
+    // The archive as made by init and enrol, kept outside the small file system.
+    let (template, _) = new_archive(t.path());
+    let b = SiteBox::new(&t.path().join("box"), None);
+    enrol(&template, "ATX-01", &b.key.fingerprint());
+    enrol(&template, "DTR-01", &b.key.fingerprint());
+    let bundle = b.bundle(&t.path().join("stick"), &[]);
+    let disk = Tmpfs::mount(&t.path().join("disk"), 64 << 20);
+    let a = disk.0.join("archive");
+    let empty = disk.available() / PAGE * PAGE;
+
+    // Ingest into a fresh copy of the archive with `free` bytes left on its disk: either
+    // accepted (`None`), or a clear error naming the file and the disk's complaint, once, with
+    // the archive as it was (its text).
+    let attempt = |free: u64| -> Option<String> {
+        let _ = std::fs::remove_dir_all(&a);
+        copy_tree(&template, &a);
+        disk.leave_free(free);
+        let before = snapshot(&a);
+        let (code, out) = archive(&["ingest", "--dir", s(&a), s(&bundle)]);
+        if code == 0 {
+            assert!(out.contains("accepted"), "{out}");
+            return None;
+        }
+        assert_eq!(code, 2, "{out}");
+        assert_eq!(
+            out.matches("No space left on device").count(),
+            1,
+            "the reason, once: {out}"
+        );
+        assert!(!out.contains("panicked"), "{out}");
+        assert_eq!(snapshot(&a), before, "a full disk changes nothing: {out}");
+        Some(out)
+    };
+    let mut failures = Vec::new();
+    for pages in [0, 1, 4, 16, 32] {
+        failures.push(attempt(pages * PAGE).expect("too little room"));
+    }
+    // (Less than all: each attempt first copies the archive onto the disk.)
+    let (mut full, mut room) = (0, empty - (1 << 20));
+    assert_eq!(attempt(room), None, "the bundle fits on the empty disk");
+    // The least room that takes the bundle, to the page: each attempt with less fails
+    // cleanly at whichever write runs out of room, the last at the very last page.
+    while room - full > PAGE {
+        let mid = (full + room) / 2 / PAGE * PAGE;
+        match attempt(mid) {
+            None => room = mid,
+            Some(out) => {
+                full = mid;
+                failures.push(out);
+            }
+        }
+    }
+    failures.push(attempt(full).expect("one page short"));
+    // The disk ran out at each step: the lock, the checked copy and scratch store in the work
+    // folder, and after the bundle was in place, its matrix and its summary.
+    for step in [".ingest.lock", ".work/", ".matrix.json.gz", ".summary.json"] {
+        assert!(
+            failures.iter().any(|f| f.contains(step)),
+            "ran out at {step}: {failures:#?}"
+        );
+    }
+    // Room again: the same bundle is accepted (not a duplicate, not a replay) and stored
+    // whole.
+    disk.leave_free(room);
+    let (code, out) = archive(&["ingest", "--dir", s(&a), s(&bundle)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("accepted (site ATX-01, sequence 1)"), "{out}");
+    let stored = caliber::archive::Archive::open(&a)
+        .expect("open")
+        .stored()
+        .expect("stored");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        std::fs::read(a.join(&stored[0].key)).expect("stored bundle"),
+        std::fs::read(&bundle).expect("bundle")
+    );
+}
+
+#[test]
+fn a_full_object_store_is_a_clear_error_and_stores_nothing_until_there_is_room() {
+    let t = tempfile::tempdir().expect("tmp");
+    let b = SiteBox::new(&t.path().join("box"), None);
+    let bundle = b.bundle(&t.path().join("out"), &[]);
+    // The S3 server keeps its objects on a small file system that fills up.
+    let disk = Tmpfs::mount(&t.path().join("disk"), 16 << 20);
+    let server = S3Server::start(&disk.0.join("s3"));
+    let url = format!("s3://{BUCKET}/caliber");
+    let env = server.env();
+    let (code, out) = archive_with(&["init", "--store", &url], &env);
+    assert_eq!(code, 0, "{out}");
+    let fp = b.key.fingerprint();
+    for site in ["ATX-01", "DTR-01"] {
+        let enrol = ["enrol", "--store", &url, "--site-code", site, "--key", &fp];
+        let (code, out) = archive_with(&enrol, &env);
+        assert_eq!(code, 0, "{out}");
+    }
+    disk.leave_free(0);
+    let before = snapshot(&server.root);
+    let (code, out) = archive_with(&["ingest", "--store", &url, s(&bundle)], &env);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not stored") && out.contains(&url), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+    assert_eq!(snapshot(&server.root), before, "the store is as it was");
+    std::fs::remove_file(disk.0.join("filler")).expect("room again");
+    let (code, out) = archive_with(&["ingest", "--store", &url, s(&bundle)], &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("accepted (site ATX-01, sequence 1)"), "{out}");
+}

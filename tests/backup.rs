@@ -285,6 +285,36 @@ fn export_is_written_durably_under_its_own_name_and_nothing_is_left_behind() {
 }
 
 #[test]
+fn cli_export_to_a_missing_folder_is_an_error_not_a_file_of_its_name() {
+    let data = tempfile::tempdir().expect("data");
+    let d = data.path().to_str().expect("utf8");
+    assert_eq!(caliber(&["seed", "--data-dir", d]).0, Some(0));
+    let stick = tempfile::tempdir().expect("stick");
+    for missing in ["caliber-backup", "caliber-backup/", "backups.d/x"] {
+        let out = stick.path().join(missing);
+        let o = out.to_str().expect("utf8");
+        let (code, _, err) = caliber(&["backup", "export", "--data-dir", d, "--out", o]);
+        assert_eq!(code, Some(2), "{missing}: {err}");
+        assert!(
+            err.contains(&format!("{} is not a folder", out.display()))
+                && err.contains("create it first"),
+            "{missing}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_dir(stick.path()).expect("ls").count(),
+            0,
+            "{missing}: nothing written"
+        );
+    }
+    // A file name ending in .zip is still a file.
+    let file = stick.path().join("site.zip");
+    let f = file.to_str().expect("utf8");
+    let (code, _, err) = caliber(&["backup", "export", "--data-dir", d, "--out", f]);
+    assert_eq!(code, Some(0), "{err}");
+    backup::verify(&file, None, None).expect("verify");
+}
+
+#[test]
 fn restore_refuses_a_non_empty_directory_and_leaves_it_alone() {
     let (_dir, store) = site();
     let out = tempfile::tempdir().expect("out");

@@ -38,7 +38,8 @@ pub trait Storage: std::fmt::Debug + Send + Sync {
             .map(|(k, _)| k)
             .collect())
     }
-    /// Remove `key`; no error when it is already gone.
+    /// Remove `key`; no error when it is already gone. A local folder also loses the folders
+    /// that this leaves empty.
     fn remove(&self, key: &str) -> Result<()>;
     /// A local folder for copies and scratch stores while a bundle is ingested.
     fn work_dir(&self) -> &Path;
@@ -206,13 +207,25 @@ impl Storage for LocalDir {
     fn remove(&self, key: &str) -> Result<()> {
         let path = self.path(key);
         match std::fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(ArchiveError::io(format!(
-                "cannot remove {}",
-                path.display()
-            ))(e)),
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ArchiveError::io(format!(
+                    "cannot remove {}",
+                    path.display()
+                ))(e));
+            }
         }
+        // The folders it leaves empty go too (a refused ingest made them): up to the first
+        // that still holds something, never the archive folder itself.
+        let mut up = path.parent();
+        while let Some(d) = up {
+            if d == self.dir || !d.starts_with(&self.dir) || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            up = d.parent();
+        }
+        Ok(())
     }
 
     fn work_dir(&self) -> &Path {

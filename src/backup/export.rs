@@ -347,8 +347,21 @@ fn already_compressed(mime: &str) -> bool {
         || m.starts_with("application/x-7z")
 }
 
+/// Whether `out`, not an existing folder, names a bundle file: it ends in `.zip` or `.age`
+/// and not in `/`. Anything else is taken for a folder that is missing (a stick not mounted,
+/// a typo), which must not become a file of that name.
+fn names_bundle_file(out: &Path) -> bool {
+    let text = out.as_os_str().to_string_lossy();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    !text.ends_with('/') && (name.ends_with(".zip") || name.ends_with(".age"))
+}
+
 /// Write a bundle of `store` signed by `device` to `out`: a file name in the directory `out`
-/// if it is a directory, else the file `out` itself. Returns what was written.
+/// if it is a directory, else the file `out` itself, which must end in `.zip` or `.age` (a
+/// missing folder is an error, not a file of its name). Returns what was written.
 pub fn export(
     store: &Store,
     device: &DeviceKey,
@@ -366,6 +379,13 @@ pub fn export(
     let (dir, path) = if out.is_dir() {
         (out.to_owned(), None)
     } else {
+        if !names_bundle_file(out) {
+            return Err(BackupError::Write(format!(
+                "{} is not a folder: create it first, or name the bundle file (….zip, or \
+                 ….zip.age when encrypted)",
+                out.display()
+            )));
+        }
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),

@@ -470,7 +470,9 @@ pub fn run(command: &ArchiveCommand, io: &mut CommandIo) -> anyhow::Result<u8> {
             let mut lock = archive.lock_ingest()?;
             let mut refused = false;
             for file in files {
-                let outcome = archive.ingest(&mut lock, &file)?;
+                let outcome = archive
+                    .ingest(&mut lock, &file)
+                    .with_context(|| format!("{}: not stored", file.display()))?;
                 refused |= matches!(outcome, IngestOutcome::Refused(_));
                 writeln!(io.out, "{}: {}", file.display(), outcome.describe())?;
             }

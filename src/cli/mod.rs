@@ -187,7 +187,8 @@ pub enum BackupCommand {
     Export {
         #[command(flatten)]
         data: DataDir,
-        /// A folder (the bundle gets its own name there) or a file name.
+        /// A folder (the bundle gets its own name there) or a file name ending in .zip
+        /// (.zip.age when encrypted); a folder that does not exist is an error.
         #[arg(long)]
         out: PathBuf,
     },
