@@ -53,7 +53,10 @@ fn a_pending_certification_counts_only_after_a_second_person_approves_it() {
         "POST",
         "/api/v1/certifications",
         Some(&certifier),
-        Some(&json!({"employee_id": emp_id, "skill_id": skill_id, "level": 1})),
+        Some(
+            &json!({"employee_id": emp_id, "skill_id": skill_id, "level": 1,
+            "notes": "Lifted the test load twice"}),
+        ),
     );
     assert_eq!(st, 201, "{cert}");
     assert_eq!(cert["approval"], "pending");
@@ -62,6 +65,10 @@ fn a_pending_certification_counts_only_after_a_second_person_approves_it() {
     let (st, list) = s.call("GET", "/api/v1/certifications/pending", Some(&second), None);
     assert_eq!(st, 200);
     assert_eq!(list[0]["id"], cert["id"]);
+    // The whole record, free text included (the cache it is picked from keeps only facts).
+    assert_eq!(list[0]["notes"], "Lifted the test load twice");
+    assert_eq!(list[0]["certified_by"], cert["certified_by"]);
+    assert!(cert["certified_by"].as_str().is_some_and(|b| !b.is_empty()));
     let (st, _) = s.call("GET", "/api/v1/certifications/pending", Some(&viewer), None);
     assert_eq!(st, 403, "viewers do not approve");
 

@@ -438,7 +438,7 @@ fn the_certification_cache_built_from_the_file_holds_every_live_certification() 
 
     let store = Store::open(dir.path()).expect("reopen");
     let cached = store.certifications_by_employee().expect("cache");
-    let mut expected: std::collections::HashMap<uuid::Uuid, Vec<Certification>> =
+    let mut expected: std::collections::HashMap<uuid::Uuid, Vec<CertificationFacts>> =
         std::collections::HashMap::new();
     for c in store
         .read()
@@ -447,7 +447,7 @@ fn the_certification_cache_built_from_the_file_holds_every_live_certification() 
         .expect("list")
     {
         if c.deleted_at.is_none() {
-            expected.entry(c.employee_id).or_default().push(c);
+            expected.entry(c.employee_id).or_default().push((&c).into());
         }
     }
     assert!(expected.len() > 1, "the demo certifies several employees");

@@ -119,3 +119,44 @@ impl Certification {
         self.assessor.as_deref().unwrap_or(&self.certified_by)
     }
 }
+
+/// What judging needs of a certification, without its free text (who recorded it, notes,
+/// attachments, revocation and approval details): the store's certification cache keeps
+/// these instead of whole records, a third of the size on a plant-size site. Never stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CertificationFacts {
+    /// Record id.
+    pub id: Uuid,
+    /// Who is certified.
+    pub employee_id: Uuid,
+    /// In what.
+    pub skill_id: Uuid,
+    /// On which revision of the skill, if any.
+    pub revision_id: Option<Uuid>,
+    /// Level achieved.
+    pub level: u8,
+    /// [`Certification::counts`]: live and, under four-eyes, approved.
+    pub counts: bool,
+    /// Live and waiting for four-eyes approval.
+    pub pending: bool,
+    /// When it was achieved.
+    pub achieved_at: Timestamp,
+    /// When it expires.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl From<&Certification> for CertificationFacts {
+    fn from(c: &Certification) -> Self {
+        CertificationFacts {
+            id: c.id,
+            employee_id: c.employee_id,
+            skill_id: c.skill_id,
+            revision_id: c.revision_id,
+            level: c.level,
+            counts: c.counts(),
+            pending: c.is_live() && c.approval == Approval::Pending,
+            achieved_at: c.achieved_at,
+            expires_at: c.expires_at,
+        }
+    }
+}

@@ -15,7 +15,7 @@ mod timestamp;
 
 pub use badge::{BADGE_TOKEN_LEN, BadgeToken, BadgeTokenError, MAX_PAYLOAD_LEN, PayloadError};
 pub use catalog::{Requirement, RevisionStatus, Skill, SkillRevision};
-pub use certification::{Approval, Certification, Revocation};
+pub use certification::{Approval, Certification, CertificationFacts, Revocation};
 pub use digest::{DigestDelivery, DigestMessage, DigestNotice};
 pub use events::{Attachment, AuditEvent, ScanEvent};
 pub use org::{DEFAULT_WARNING_DAYS, Department, Project, Role, Site};

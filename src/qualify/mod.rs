@@ -12,7 +12,7 @@ pub use catalog::{Catalog, RequirementIndex};
 pub use expiry::{expires_at, format_date};
 pub use status::scope_label as scope_label_of;
 pub use status::{
-    CertificationJudgement, Judged, Qualification, RequirementSource, Retraining,
+    CertificationJudgement, Evidence, Judged, Qualification, RequirementSource, Retraining,
     SkillQualification, SkillStatus, judge_certification, judge_skills, qualify,
     retraining_deadline, retraining_needed, retraining_state,
 };

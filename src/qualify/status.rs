@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Catalog;
-use crate::domain::{Certification, Employee, RevisionStatus, Skill, SkillRevision, Station};
+use crate::domain::{
+    Certification, CertificationFacts, Employee, RevisionStatus, Skill, SkillRevision, Station,
+};
 
 /// The status of one skill for one employee. Ordered worst to best, so the best outcome over
 /// several certifications is the maximum (EXTRA sorts apart, it is never compared).
@@ -164,12 +166,71 @@ impl Qualification {
     }
 }
 
+/// What the engine reads of a certification: implemented by the stored record and by the
+/// [`CertificationFacts`] the store's certification cache keeps, so that views over a whole
+/// site (matrix, Due, training, coverage) judge from the cache without it holding every
+/// record's free text, and judge exactly as the kiosk does from the full records.
+pub trait Evidence {
+    /// Record id.
+    fn id(&self) -> Uuid;
+    /// Who is certified.
+    fn employee_id(&self) -> Uuid;
+    /// In what.
+    fn skill_id(&self) -> Uuid;
+    /// On which revision, if any.
+    fn revision_id(&self) -> Option<Uuid>;
+    /// Level achieved.
+    fn level(&self) -> u8;
+    /// When it was achieved.
+    fn achieved_at(&self) -> Timestamp;
+    /// When it expires, if ever.
+    fn expires_at(&self) -> Option<Timestamp>;
+    /// Live and, under four-eyes, approved: it counts towards a qualification.
+    fn counts(&self) -> bool;
+}
+
+/// Implements [`Evidence`] by reading the type's fields of the same names.
+macro_rules! evidence_from_fields {
+    ($t:ty, |$c:ident| $counts:expr) => {
+        impl Evidence for $t {
+            fn id(&self) -> Uuid {
+                self.id
+            }
+            fn employee_id(&self) -> Uuid {
+                self.employee_id
+            }
+            fn skill_id(&self) -> Uuid {
+                self.skill_id
+            }
+            fn revision_id(&self) -> Option<Uuid> {
+                self.revision_id
+            }
+            fn level(&self) -> u8 {
+                self.level
+            }
+            fn achieved_at(&self) -> Timestamp {
+                self.achieved_at
+            }
+            fn expires_at(&self) -> Option<Timestamp> {
+                self.expires_at
+            }
+            fn counts(&self) -> bool {
+                let $c = self;
+                $counts
+            }
+        }
+    };
+}
+
+evidence_from_fields!(Certification, |c| Certification::counts(c));
+evidence_from_fields!(CertificationFacts, |c| c.counts);
+
 /// Judge one live certification against a required level at `now`; the first rule that holds
 /// wins: EXPIRED, OUTDATED (retraining deadline passed), INSUFFICIENT_LEVEL, RETRAINING_DUE
 /// (deadline not passed yet), EXPIRING_SOON, VALID. `zone` is the employee's site timezone,
 /// in which revision effective dates and grace periods are counted.
 pub fn judge_certification(
-    cert: &Certification,
+    cert: &impl Evidence,
     required_level: u8,
     revisions: &[SkillRevision],
     warning_days: u32,
@@ -181,7 +242,7 @@ pub fn judge_certification(
         retraining_revision: None,
         retraining_due: None,
     };
-    if let Some(exp) = cert.expires_at
+    if let Some(exp) = cert.expires_at()
         && exp <= now
     {
         return ok(SkillStatus::Expired);
@@ -194,7 +255,7 @@ pub fn judge_certification(
             retraining_due: None,
         };
     }
-    if cert.level < required_level {
+    if cert.level() < required_level {
         return ok(SkillStatus::InsufficientLevel);
     }
     if let Some(Retraining::Due { revision, due }) = retraining {
@@ -204,7 +265,7 @@ pub fn judge_certification(
             retraining_due: Some(due),
         };
     }
-    if let Some(exp) = cert.expires_at {
+    if let Some(exp) = cert.expires_at() {
         let window = SignedDuration::from_hours(24 * i64::from(warning_days));
         if now.duration_until(exp) <= window {
             return ok(SkillStatus::ExpiringSoon);
@@ -248,7 +309,7 @@ pub fn retraining_deadline(revision: &SkillRevision, zone: &TimeZone) -> Option<
 /// after the certified one (see [`retraining_needed`]) that requires retraining, the
 /// earliest deadline counts. `None` when no retraining is needed.
 pub fn retraining_state(
-    cert: &Certification,
+    cert: &impl Evidence,
     revisions: &[SkillRevision],
     zone: &TimeZone,
     now: Timestamp,
@@ -271,7 +332,7 @@ pub fn retraining_state(
 /// The revisions in force after the certified one, up to the active one, that require
 /// retraining, in sequence order.
 fn retraining_revisions<'a>(
-    cert: &Certification,
+    cert: &impl Evidence,
     revisions: &'a [SkillRevision],
 ) -> Vec<&'a SkillRevision> {
     let Some(active) = revisions
@@ -282,7 +343,7 @@ fn retraining_revisions<'a>(
     };
     // A certification without a revision predates every revision.
     let certified_seq = cert
-        .revision_id
+        .revision_id()
         .and_then(|id| revisions.iter().find(|r| r.id == id))
         .map_or(0, |r| r.sequence);
     let mut list: Vec<&SkillRevision> = revisions
@@ -302,7 +363,7 @@ fn retraining_revisions<'a>(
 /// one and the archived ones, which were active before (only activation archives a
 /// revision). A draft — even one older than the active revision, skipped when a later draft
 /// was activated — never makes anyone OUTDATED.
-pub fn retraining_needed(cert: &Certification, revisions: &[SkillRevision]) -> Option<Uuid> {
+pub fn retraining_needed(cert: &impl Evidence, revisions: &[SkillRevision]) -> Option<Uuid> {
     retraining_revisions(cert, revisions).first().map(|r| r.id)
 }
 
@@ -418,10 +479,10 @@ pub fn scope_label(catalog: &Catalog, row: &crate::domain::Requirement) -> Strin
 
 /// Judge every required and certified skill of `employee` at `now`. With a station, the
 /// employee is judged as if assigned to its project, and its extra skills are required too.
-pub fn qualify(
+pub fn qualify<C: Evidence>(
     catalog: &Catalog,
     employee: &Employee,
-    certifications: &[Certification],
+    certifications: &[C],
     station: Option<&Station>,
     now: Timestamp,
 ) -> Qualification {
@@ -439,7 +500,7 @@ pub fn qualify(
 /// One skill judged for one employee, before it is described for people: what the matrix
 /// needs, without names or requirement descriptions.
 #[derive(Debug, Clone)]
-pub struct Judged<'a> {
+pub struct Judged<'a, C = Certification> {
     /// The skill.
     pub skill: &'a Skill,
     /// Required level; `None` for EXTRA.
@@ -447,7 +508,7 @@ pub struct Judged<'a> {
     /// The status.
     pub status: SkillStatus,
     /// The certification behind the status.
-    pub certification: Option<&'a Certification>,
+    pub certification: Option<&'a C>,
     /// The revision that needs retraining, when OUTDATED or RETRAINING_DUE.
     pub retraining_revision: Option<Uuid>,
     /// When RETRAINING_DUE: when the grace period ends.
@@ -459,23 +520,23 @@ pub struct Judged<'a> {
 /// Every required and certified skill of `employee` at `now`, judged but not described:
 /// the same statuses as [`qualify`] for views over many employees, such as the matrix.
 /// Required skills come first in skill-id order, then extras.
-pub fn judge_skills<'a>(
+pub fn judge_skills<'a, C: Evidence>(
     catalog: &'a Catalog,
     employee: &Employee,
-    certifications: &'a [Certification],
+    certifications: &'a [C],
     now: Timestamp,
-) -> Vec<Judged<'a>> {
+) -> Vec<Judged<'a, C>> {
     judge(catalog, employee, certifications, None, now, Sources::Skip)
 }
 
-fn judge<'a>(
+fn judge<'a, C: Evidence>(
     catalog: &'a Catalog,
     employee: &Employee,
-    certifications: &'a [Certification],
+    certifications: &'a [C],
     station: Option<&Station>,
     now: Timestamp,
     describe: Sources,
-) -> Vec<Judged<'a>> {
+) -> Vec<Judged<'a, C>> {
     let demands = demands(catalog, employee, station, describe);
     let warning_days = catalog
         .sites
@@ -483,7 +544,7 @@ fn judge<'a>(
         .map_or(crate::domain::DEFAULT_WARNING_DAYS, |s| s.warning_days);
     let zone = catalog.zone(employee.site_id);
     // Pending or rejected four-eyes certifications do not count (docs/qualification.md).
-    let mine = |c: &&Certification| c.counts() && c.employee_id == employee.id;
+    let mine = |c: &&C| c.counts() && c.employee_id() == employee.id;
     let mut out = Vec::with_capacity(demands.len() + 8);
     for (skill_id, (level, sources)) in demands.iter() {
         let Some(skill) = catalog.skills.get(skill_id) else {
@@ -495,7 +556,7 @@ fn judge<'a>(
             .map_or(&[][..], Vec::as_slice);
         let best = certifications
             .iter()
-            .filter(|c| c.skill_id == *skill_id)
+            .filter(|c| c.skill_id() == *skill_id)
             .filter(mine)
             .map(|c| {
                 (
@@ -506,8 +567,8 @@ fn judge<'a>(
             .max_by(|a, b| {
                 a.1.status
                     .cmp(&b.1.status)
-                    .then(a.0.level.cmp(&b.0.level))
-                    .then(a.0.expires_at.cmp(&b.0.expires_at))
+                    .then(a.0.level().cmp(&b.0.level()))
+                    .then(a.0.expires_at().cmp(&b.0.expires_at()))
             });
         out.push(Judged {
             skill,
@@ -520,14 +581,14 @@ fn judge<'a>(
         });
     }
     // Certified but not required: EXTRA, showing the highest, most recent certification.
-    let mut extras: BTreeMap<Uuid, &Certification> = BTreeMap::new();
+    let mut extras: BTreeMap<Uuid, &C> = BTreeMap::new();
     for c in certifications
         .iter()
         .filter(mine)
-        .filter(|c| !demands.contains_key(&c.skill_id))
+        .filter(|c| !demands.contains_key(&c.skill_id()))
     {
-        let e = extras.entry(c.skill_id).or_insert(c);
-        if (c.level, c.achieved_at) > (e.level, e.achieved_at) {
+        let e = extras.entry(c.skill_id()).or_insert(c);
+        if (c.level(), c.achieved_at()) > (e.level(), e.achieved_at()) {
             *e = c;
         }
     }
@@ -549,7 +610,11 @@ fn judge<'a>(
 
 /// Describe judged skills for people: names, revision labels, sources; required skills by
 /// name, then extras by name.
-fn describe(catalog: &Catalog, employee: &Employee, judged: Vec<Judged<'_>>) -> Qualification {
+fn describe<C: Evidence>(
+    catalog: &Catalog,
+    employee: &Employee,
+    judged: Vec<Judged<'_, C>>,
+) -> Qualification {
     let mut skills: Vec<SkillQualification> = judged
         .into_iter()
         .map(|j| {
@@ -584,7 +649,7 @@ fn describe(catalog: &Catalog, employee: &Employee, judged: Vec<Judged<'_>>) -> 
 fn line(
     skill: &Skill,
     required_level: Option<u8>,
-    cert: Option<&Certification>,
+    cert: Option<&impl Evidence>,
     revisions: &[SkillRevision],
 ) -> SkillQualification {
     SkillQualification {
@@ -593,12 +658,12 @@ fn line(
         skill_name: skill.name.clone(),
         required_level,
         status: SkillStatus::Missing,
-        certification_id: cert.map(|c| c.id),
-        achieved_level: cert.map(|c| c.level),
-        achieved_at: cert.map(|c| c.achieved_at),
-        expires_at: cert.and_then(|c| c.expires_at),
+        certification_id: cert.map(|c| c.id()),
+        achieved_level: cert.map(|c| c.level()),
+        achieved_at: cert.map(|c| c.achieved_at()),
+        expires_at: cert.and_then(|c| c.expires_at()),
         revision_label: cert
-            .and_then(|c| c.revision_id)
+            .and_then(|c| c.revision_id())
             .and_then(|id| revisions.iter().find(|r| r.id == id))
             .map(|r| r.label.clone()),
         retraining_revision_label: None,

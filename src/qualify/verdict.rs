@@ -5,8 +5,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Catalog, Qualification, SkillStatus, format_date, qualify};
-use crate::domain::{Certification, Employee, EmployeeStatus, Station};
+use super::{Catalog, Evidence, Qualification, SkillStatus, format_date, qualify};
+use crate::domain::{Employee, EmployeeStatus, Station};
 
 /// The colour of the kiosk screen. Only GREEN lets anyone work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
@@ -142,10 +142,10 @@ impl StationVerdict {
 /// Judge `employee` at `station` at `now`: GREEN only if active and every required skill
 /// (the station's project, everything that applies otherwise, the station's extra skills) is
 /// VALID, EXPIRING_SOON or RETRAINING_DUE (the last two as warnings). Returns the qualification it was computed from as well.
-pub fn station_verdict(
+pub fn station_verdict<C: Evidence>(
     catalog: &Catalog,
     employee: &Employee,
-    certifications: &[Certification],
+    certifications: &[C],
     station: Option<&Station>,
     now: Timestamp,
 ) -> (StationVerdict, Qualification) {

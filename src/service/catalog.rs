@@ -360,7 +360,7 @@ fn station_moves(
     after: &crate::qualify::Catalog,
     stations: &[&Station],
     e: &Employee,
-    certs: &[Certification],
+    certs: &[impl crate::qualify::Evidence],
     now: Timestamp,
 ) -> (Vec<String>, Vec<String>) {
     use crate::qualify::station_verdict;

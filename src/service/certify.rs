@@ -547,16 +547,27 @@ pub fn revoke_preview(store: &Store, id: Uuid, now: Timestamp) -> Result<RevokeP
 }
 
 /// Certifications waiting for four-eyes approval (live and pending), oldest first. Picked
-/// from the certifications-by-employee cache: only the pending ones are copied, instead of
-/// decoding every certification of the site to keep a few.
+/// from the certifications-by-employee cache: only the pending ones are read from disk,
+/// instead of decoding every certification of the site to keep a few.
 pub fn pending_approvals(store: &Store) -> Result<Vec<Certification>> {
-    let mut out: Vec<Certification> = store
+    let ids: Vec<Uuid> = store
         .certifications_by_employee()?
         .values()
         .flat_map(|list| list.iter())
-        .filter(|c| c.is_live() && c.approval == Approval::Pending)
-        .cloned()
+        .filter(|c| c.pending)
+        .map(|c| c.id)
         .collect();
+    let r = store.read()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        // Read after the cache was: a decision committed in between is seen here.
+        if let Some(c) = r.get::<Certification>(id)?
+            && c.is_live()
+            && c.approval == Approval::Pending
+        {
+            out.push(c);
+        }
+    }
     out.sort_by_key(|c| (c.achieved_at, c.id));
     Ok(out)
 }

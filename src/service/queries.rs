@@ -201,7 +201,7 @@ fn matrix_rows(
     station: Option<&Station>,
     now: Timestamp,
 ) -> Vec<MatrixRow> {
-    let none: Vec<Certification> = Vec::new();
+    let none: Vec<crate::domain::CertificationFacts> = Vec::new();
     let mut rows = Vec::with_capacity(employees.len());
     for e in employees {
         let mine = certs.get(&e.id).map_or(&none[..], |v| v.as_slice());

@@ -130,11 +130,11 @@ impl TrainingPlan {
 fn need_of(
     catalog: &Catalog,
     employee: &Employee,
-    j: &Judged<'_>,
+    j: &Judged<'_, impl crate::qualify::Evidence>,
     now: Timestamp,
     horizon: SignedDuration,
 ) -> Option<(TrainingReason, Option<Timestamp>)> {
-    let expiry = j.certification.and_then(|c| c.expires_at);
+    let expiry = j.certification.and_then(|c| c.expires_at());
     match j.status {
         SkillStatus::Missing => Some((TrainingReason::Missing, None)),
         SkillStatus::Expired => Some((TrainingReason::Expired, expiry)),

@@ -125,9 +125,12 @@ pub struct Store {
     audit_key: Arc<AuditKey>,
 }
 
-/// Every non-deleted certification, grouped by employee: the matrix judges thousands of
-/// employees at once and would otherwise decode every certification from disk each time.
-pub type CertificationsByEmployee = std::collections::HashMap<Uuid, Arc<Vec<Certification>>>;
+/// What judging needs of every non-deleted certification, grouped by employee: the matrix
+/// judges thousands of employees at once and would otherwise decode every certification from
+/// disk each time. Facts rather than whole records: on a 5,000 × 300 site this is the
+/// largest thing the server holds, and the free text is read from disk when it is shown.
+pub type CertificationsByEmployee =
+    std::collections::HashMap<Uuid, Arc<Vec<crate::domain::CertificationFacts>>>;
 
 fn decode<T: serde::de::DeserializeOwned>(
     entity: &'static str,
@@ -347,8 +350,8 @@ impl Store {
         })
     }
 
-    /// Every non-deleted certification grouped by employee, as committed. Built from the
-    /// store on first use, then updated by each write.
+    /// What judging needs of every non-deleted certification, grouped by employee, as
+    /// committed. Built from the store on first use, then updated by each write.
     pub fn certifications_by_employee(&self) -> Result<Arc<CertificationsByEmployee>, StoreError> {
         if let Some(c) = self
             .certs
@@ -400,11 +403,13 @@ impl Store {
         }
         let cached = self.certs.read().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some(cached) = cached {
-            let mut on_disk: std::collections::HashMap<Uuid, Vec<Certification>> =
-                std::collections::HashMap::new();
+            let mut on_disk: std::collections::HashMap<
+                Uuid,
+                Vec<crate::domain::CertificationFacts>,
+            > = std::collections::HashMap::new();
             for c in r.list::<Certification>()? {
                 if c.deleted_at.is_none() {
-                    on_disk.entry(c.employee_id).or_default().push(c);
+                    on_disk.entry(c.employee_id).or_default().push((&c).into());
                 }
             }
             let mut employees: Vec<Uuid> = on_disk.keys().chain(cached.keys()).copied().collect();
@@ -438,7 +443,7 @@ impl Store {
             let v = Arc::make_mut(list);
             v.retain(|x| x.id != c.id);
             if c.deleted_at.is_none() {
-                v.push(c);
+                v.push((&c).into());
             }
         }
         for e in touched {
@@ -536,7 +541,7 @@ impl Reader {
                 if let Some(v) = table.get(id)? {
                     let c: Certification = decode(Certification::ENTITY, v.value())?;
                     if c.deleted_at.is_none() {
-                        list.push(c);
+                        list.push((&c).into());
                     }
                 }
             }

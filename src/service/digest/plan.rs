@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use super::{DigestSettings, Subscriber};
-use crate::domain::{Certification, DigestMessage, DigestNotice, Employee, EmployeeStatus};
+use crate::domain::{CertificationFacts, DigestMessage, DigestNotice, Employee, EmployeeStatus};
 use crate::qualify::{Catalog, SkillStatus, Verdict, format_date, judge_skills, station_verdict};
 use crate::service::{Result, ServiceError};
 use crate::store::Store;
@@ -41,7 +41,7 @@ pub fn reached_threshold(thresholds: &[u32], expires_at: Timestamp, now: Timesta
 pub fn blocked_stations(
     catalog: &Catalog,
     employee: &Employee,
-    certifications: &[Certification],
+    certifications: &[impl crate::qualify::Evidence],
     skill: Uuid,
     at: Timestamp,
 ) -> Vec<String> {
@@ -308,7 +308,7 @@ pub fn plan_digests(
         .flat_map(|m| m.notices.iter().copied())
         .collect();
     let certs = store.certifications_by_employee()?;
-    let none: Vec<Certification> = Vec::new();
+    let none: Vec<CertificationFacts> = Vec::new();
 
     let mut people: Vec<&Employee> = employees
         .values()
