@@ -13,74 +13,23 @@ use caliber::domain::{
 };
 use caliber::service;
 use caliber::store::{Actor, Store};
-use common::TestServer;
+use common::{TestServer, WebAgent, WebSession};
 use serde_json::{Value, json};
 
-/// A demo site served on port 0, with an agent that follows no redirects.
+/// A demo site served on port 0, with a browser that follows no redirects.
 struct Site {
     s: TestServer,
-    agent: ureq::Agent,
-}
-
-/// A logged-in browser: its session cookie and form token.
-struct Session {
-    cookie: String,
-    csrf: String,
+    web: WebAgent,
 }
 
 /// A response: status, body as text, `Location`.
 type Answer = (u16, String, String);
 
-const BOUNDARY: &str = "caliber-test-7d1f0c2b";
-
 fn site() -> Site {
     let s = TestServer::start();
     caliber::seed::seed_demo(&s.store, jiff::Timestamp::now()).expect("seed");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .max_idle_connections(0)
-        .build()
-        .into();
-    Site { s, agent }
-}
-
-fn answer(mut r: ureq::http::Response<ureq::Body>) -> Answer {
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body =
-        String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
-    (r.status().as_u16(), body, location)
-}
-
-/// A `multipart/form-data` body: text fields, then files as (field, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (field, file, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
-                 filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
+    let web = WebAgent::new(&s.base);
+    Site { s, web }
 }
 
 impl Site {
@@ -88,88 +37,33 @@ impl Site {
         &self.s.store
     }
 
-    fn login(&self, email: &str, password: &str) -> Session {
-        let (cookie, token) = common::login_token(&self.agent, &self.s.base);
-        let r = self
-            .agent
-            .post(&format!("{}/login", self.s.base))
-            .header("cookie", &cookie)
-            .send_form([
-                ("login_csrf", token.as_str()),
-                ("email", email),
-                ("password", password),
-                ("next", "/"),
-            ])
-            .expect("login");
-        assert_eq!(r.status().as_u16(), 303, "login {email}");
-        let cookie = r
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .expect("session cookie")
-            .to_owned();
-        let mut s = Session {
-            cookie,
-            csrf: String::new(),
-        };
-        let (_, page, _) = self.get(&s, "/me");
-        s.csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|t| t.split('"').next())
-            .expect("form token")
-            .to_owned();
-        s
+    fn login(&self, email: &str, password: &str) -> WebSession {
+        self.web
+            .login(email, password)
+            .unwrap_or_else(|(status, _)| panic!("login {email}: {status}"))
     }
 
-    fn trainer(&self) -> Session {
+    fn trainer(&self) -> WebSession {
         self.login("trainer.atx@caliber.local", "caliber-trainer-demo")
     }
 
-    fn get(&self, s: &Session, path: &str) -> Answer {
-        let r = self
-            .agent
-            .get(&format!("{}{path}", self.s.base))
-            .header("cookie", &s.cookie)
-            .call()
-            .expect("get");
-        answer(r)
+    fn get(&self, s: &WebSession, path: &str) -> Answer {
+        self.web.get(s, path)
     }
 
-    fn post(&self, s: &Session, path: &str, form: &[(&str, &str)]) -> Answer {
-        let mut pairs = form.to_vec();
-        pairs.push(("csrf", &s.csrf));
-        let r = self
-            .agent
-            .post(&format!("{}{path}", self.s.base))
-            .header("cookie", &s.cookie)
-            .send_form(pairs)
-            .expect("post");
-        answer(r)
+    fn post(&self, s: &WebSession, path: &str, form: &[(&str, &str)]) -> Answer {
+        self.web.post(s, path, form)
     }
 
     /// Post the certify form as the browser does, with files.
     fn post_files(
         &self,
-        s: &Session,
+        s: &WebSession,
         path: &str,
         form: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Answer {
-        let mut fields = form.to_vec();
-        fields.push(("csrf", &s.csrf));
-        let r = self
-            .agent
-            .post(&format!("{}{path}", self.s.base))
-            .header("cookie", &s.cookie)
-            .header(
-                "content-type",
-                &format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .send(&multipart(&fields, files)[..])
-            .expect("post");
-        answer(r)
+        self.web.post_files(s, path, form, files)
     }
 
     fn attachments(&self) -> usize {

@@ -339,36 +339,13 @@ impl WebClient {
         fields: &[(&str, &str)],
         file: Option<(&str, &str, &[u8])>,
     ) -> WebAnswer {
-        let boundary = "----caliber-test-boundary-7d93f1";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        if let Some((name, file_name, bytes)) = file {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
-                     filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let files: Vec<(&str, &str, &[u8])> = file.into_iter().collect();
+        let (content_type, body) = multipart_body(fields, &files);
         let answer = self
             .agent
             .post(&format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
-            .header(
-                "content-type",
-                &format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", &content_type)
             .send(&body[..]);
         match answer {
             Ok(r) => WebAnswer::from(r),
@@ -381,6 +358,35 @@ impl WebClient {
             },
         }
     }
+}
+
+/// A `multipart/form-data` body as a browser sends a form with file uploads: the text
+/// `fields`, then the `files` as (field name, file name, bytes). Returns the body's
+/// `Content-Type` (with its boundary) and the body.
+pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----caliber-test-boundary-7d93f1";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 /// The value of the hidden input `name` in a page's first form that has it.
@@ -499,6 +505,32 @@ impl WebAgent {
         let mut pairs: Vec<(&str, &str)> = form.to_vec();
         pairs.push(("csrf", s.csrf.as_str()));
         let mut r = req.send_form(pairs).expect("request");
+        let loc = header(&r, "location");
+        let body =
+            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
+        (r.status().as_u16(), body, loc)
+    }
+
+    /// `POST path` as a browser posts a form with file uploads ([`multipart_body`]), with
+    /// the session's CSRF token among the fields: status, body and `Location`.
+    pub fn post_files(
+        &self,
+        s: &WebSession,
+        path: &str,
+        form: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (u16, String, String) {
+        let mut req = self.agent.post(&format!("{}{path}", self.base));
+        if let Some(c) = &s.cookie {
+            req = req.header("cookie", c);
+        }
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf", s.csrf.as_str()));
+        let (content_type, body) = multipart_body(&fields, files);
+        let mut r = req
+            .header("content-type", &content_type)
+            .send(&body[..])
+            .expect("request");
         let loc = header(&r, "location");
         let body =
             String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
