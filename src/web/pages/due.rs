@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use maud::html;
 use serde::Deserialize;
 
-use super::{choices, csv_download, heavy, opt_days, opt_id, query_string};
+use super::{choices, csv_download, filter_choice, heavy, opt_days, opt_id, query_string};
 use crate::domain::Employee;
 use crate::service::{self, DueFilter, DueItem, ServiceError};
 use crate::web::layout::{self, WebError, WebResult, date, urlencode};
@@ -104,20 +104,6 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
     let departments = choices(&catalog.departments, |d| d.name.as_str());
     let projects = choices(&catalog.projects, |p| p.name.as_str());
     let skills = choices(&catalog.skills, |s| s.name.as_str());
-    let select =
-        |name: &'static str, label: String, options: &[(uuid::Uuid, String)], chosen: &str| {
-            html! {
-                label { (label) " "
-                    select name=(name) {
-                        option value="" { (tr!("due-all")) }
-                        @for (id, text) in options {
-                            @let v = id.to_string();
-                            option value=(v) selected[v == chosen] { (text) }
-                        }
-                    }
-                }
-            }
-        };
     let days = if q.days.is_empty() {
         "30"
     } else {
@@ -128,11 +114,11 @@ pub async fn due(State(st): State<UiState>, user: WebUser, Query(q): Query<DueQu
         form.filters method="get" action="/due" {
             label { (tr!("due-within")) " " input type="number" name="days" min="0" max=(service::MAX_DUE_DAYS) value=(days); " " (tr!("due-days")) }
             label { input type="checkbox" name="expired" value="0" checked[q.expired == "0"]; " " (tr!("due-hide-expired")) }
-            (select("site", tr!("col-site"), &sites, &q.site))
-            (select("department", tr!("col-department"), &departments, &q.department))
-            (select("project", tr!("due-line"), &projects, &q.project))
-            (select("skill", tr!("col-skill"), &skills, &q.skill))
-            (select("supervisor", tr!("due-supervisor"), &supervisors, &q.supervisor))
+            (filter_choice("site", tr!("col-site"), &sites, &q.site))
+            (filter_choice("department", tr!("col-department"), &departments, &q.department))
+            (filter_choice("project", tr!("due-line"), &projects, &q.project))
+            (filter_choice("skill", tr!("col-skill"), &skills, &q.skill))
+            (filter_choice("supervisor", tr!("due-supervisor"), &supervisors, &q.supervisor))
             button type="submit" { (tr!("due-show")) }
             " "
             a href={ "/due.csv?" (q.query_string(&q.sort)) } { (tr!("due-csv")) }

@@ -111,6 +111,27 @@ pub(crate) fn choices<T: crate::store::Record>(
         .collect()
 }
 
+/// One filter of the Due page and the training plan: a `<select>` named `name` inside its
+/// label, "all" first, then the `options` by id, `chosen` selected.
+pub(crate) fn filter_choice(
+    name: &str,
+    label: String,
+    options: &[(uuid::Uuid, String)],
+    chosen: &str,
+) -> maud::Markup {
+    maud::html! {
+        label { (label) " "
+            select name=(name) {
+                option value="" { (super::locale::tr!("due-all")) }
+                @for (id, text) in options {
+                    @let v = id.to_string();
+                    option value=(v) selected[v == chosen] { (text) }
+                }
+            }
+        }
+    }
+}
+
 /// A query string of the non-empty `pairs` (`skill=…&line=…`), values percent-encoded: the
 /// links that carry a page's filters to its CSV, its sheet or another page.
 pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{choices, csv_download, heavy, opt_days, opt_id, query_string};
+use super::{choices, csv_download, filter_choice, heavy, opt_days, opt_id, query_string};
 use crate::service::{self, TrainingFilter, TrainingNeed, TrainingPlan, TrainingReason};
 use crate::web::layout::{self, WebError, WebResult, date, urlencode};
 use crate::web::locale::{self, tr};
@@ -114,20 +114,6 @@ pub async fn training(
     let catalog = st.store.catalog();
     let skills = choices(&catalog.skills, |s| s.name.as_str());
     let lines = choices(&catalog.projects, |p| p.name.as_str());
-    let select =
-        |name: &'static str, label: String, options: &[(uuid::Uuid, String)], chosen: &str| {
-            html! {
-                label { (label) " "
-                    select name=(name) {
-                        option value="" { (tr!("due-all")) }
-                        @for (id, text) in options {
-                            @let v = id.to_string();
-                            option value=(v) selected[v == chosen] { (text) }
-                        }
-                    }
-                }
-            }
-        };
     let people = {
         let mut ids: Vec<uuid::Uuid> = plan.needs.iter().map(|n| n.employee_id).collect();
         ids.sort_unstable();
@@ -137,8 +123,8 @@ pub async fn training(
     let qs = q.query_string();
     let body = html! {
         form.filters method="get" action="/training" {
-            (select("skill", tr!("col-skill"), &skills, &q.skill))
-            (select("line", tr!("due-line"), &lines, &q.line))
+            (filter_choice("skill", tr!("col-skill"), &skills, &q.skill))
+            (filter_choice("line", tr!("due-line"), &lines, &q.line))
             label { (tr!("plan-expiring-within")) " " input type="number" name="days" min="0" max=(service::MAX_PLAN_DAYS) value=(plan.days); " " (tr!("due-days")) }
             button type="submit" { (tr!("due-show")) }
             " "
