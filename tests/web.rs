@@ -15,7 +15,10 @@ struct Web {
     store: Arc<Store>,
     /// The server's background backup slot (shared with its state).
     backups_running: caliber::service::BackgroundBackup,
+    /// For requests the shared client does not make (raw headers, a login form's token).
     agent: ureq::Agent,
+    /// The shared web client: logins, pages and forms.
+    http: common::WebAgent,
     _dir: tempfile::TempDir,
     demo: caliber::seed::DemoSummary,
 }
@@ -36,6 +39,7 @@ fn start(settings: WebSettings) -> Web {
         .build()
         .into();
     Web {
+        http: common::WebAgent::new(&base),
         base,
         store,
         backups_running,
@@ -46,47 +50,15 @@ fn start(settings: WebSettings) -> Web {
 }
 
 /// A logged-in browser: its cookie and form token.
-#[derive(Clone)]
-struct Browser {
-    cookie: Option<String>,
-    csrf: String,
-}
+type Browser = common::WebSession;
 
 impl Web {
     fn get(&self, b: &Browser, path: &str) -> (u16, String, String) {
-        let mut req = self.agent.get(&format!("{}{path}", self.base));
-        if let Some(c) = &b.cookie {
-            req = req.header("cookie", c);
-        }
-        let mut r = req.call().expect("request");
-        let loc = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body =
-            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
-        (r.status().as_u16(), body, loc)
+        self.http.get(b, path)
     }
 
     fn post(&self, b: &Browser, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-        let mut req = self.agent.post(&format!("{}{path}", self.base));
-        if let Some(c) = &b.cookie {
-            req = req.header("cookie", c);
-        }
-        let mut pairs: Vec<(&str, &str)> = form.to_vec();
-        pairs.push(("csrf", b.csrf.as_str()));
-        let mut r = req.send_form(pairs).expect("request");
-        let loc = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body =
-            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
-        (r.status().as_u16(), body, loc)
+        self.http.post(b, path, form)
     }
 
     /// What a browser gets from `GET /login`: the pre-session cookie and the form's token.
@@ -95,43 +67,7 @@ impl Web {
     }
 
     fn login(&self, email: &str, password: &str) -> Result<Browser, (u16, String)> {
-        let (cookie, token) = self.login_token();
-        let mut r = self
-            .agent
-            .post(&format!("{}/login", self.base))
-            .header("cookie", &cookie)
-            .send_form([
-                ("login_csrf", token.as_str()),
-                ("email", email),
-                ("password", password),
-                ("next", "/"),
-            ])
-            .expect("login");
-        let status = r.status().as_u16();
-        let cookie = r
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
-        let body =
-            String::from_utf8_lossy(&r.body_mut().read_to_vec().unwrap_or_default()).into_owned();
-        let Some(cookie) = cookie.filter(|_| status == 303) else {
-            return Err((status, body));
-        };
-        let mut b = Browser {
-            cookie: Some(cookie),
-            csrf: String::new(),
-        };
-        let (_, page, _) = self.get(&b, "/me");
-        let csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .expect("csrf token in page")
-            .to_owned();
-        b.csrf = csrf;
-        Ok(b)
+        self.http.login(email, password)
     }
 
     fn as_role(&self, role: &str) -> Browser {
@@ -465,15 +401,13 @@ fn logins_are_throttled_and_disabled_users_refused() {
     for _ in 0..3 {
         let (st, body) = w
             .login("trainer.atx@caliber.local", "wrong-password")
-            .err()
-            .expect("refused");
+            .expect_err("refused");
         assert_eq!(st, 401);
         assert!(body.contains("Wrong email or password"));
     }
     let (st, body) = w
         .login("trainer.atx@caliber.local", "caliber-trainer-demo")
-        .err()
-        .expect("locked even with the right password");
+        .expect_err("locked even with the right password");
     assert_eq!(st, 429);
     assert!(body.contains("Too many failed logins"), "{body}");
     // Failed logins are in the audit trail.
@@ -513,8 +447,7 @@ fn logins_are_throttled_and_disabled_users_refused() {
     assert_eq!(w.get(&auditor, "/matrix").0, 303);
     let (st, body) = w
         .login("auditor@caliber.local", "caliber-auditor-demo")
-        .err()
-        .expect("disabled");
+        .expect_err("disabled");
     assert_eq!(st, 401);
     assert!(body.contains("disabled"));
 }
@@ -1326,6 +1259,7 @@ fn matrix_at_plant_size_fits_the_page_budget() {
         .build()
         .into();
     let w = Web {
+        http: common::WebAgent::new(&base),
         base,
         store,
         backups_running,
