@@ -15,12 +15,11 @@ use common::WebAgent;
 const ADMIN: (&str, &str) = ("admin@plant.example", "admin-password-1");
 const OPERATOR: (&str, &str) = ("operator@plant.example", "operator-password-1");
 
-/// A data directory with an administrator and an auditor, closed again for the server.
-fn data_dir(dir: &Path) {
-    let store = Store::open(&dir.join("data")).expect("store");
-    for ((email, password), role) in [(ADMIN, AppRole::Admin), (OPERATOR, AppRole::Auditor)] {
+/// The administrator login and the second login, with `second_role`.
+fn add_logins(store: &Store, second_role: AppRole) {
+    for ((email, password), role) in [(ADMIN, AppRole::Admin), (OPERATOR, second_role)] {
         service::create_user(
-            &store,
+            store,
             &Actor::named("test"),
             UserInput {
                 email: email.into(),
@@ -31,6 +30,12 @@ fn data_dir(dir: &Path) {
         )
         .expect("user");
     }
+}
+
+/// A data directory with an administrator and an auditor, closed again for the server.
+fn data_dir(dir: &Path) {
+    let store = Store::open(&dir.join("data")).expect("store");
+    add_logins(&store, AppRole::Auditor);
 }
 
 /// Kill the server the hard way, as a power cut or an attacker's crash would.
@@ -153,19 +158,7 @@ fn badge_site(employees: usize) -> (tempfile::TempDir, std::sync::Arc<Store>, We
     let dir = tempfile::tempdir().expect("tempdir");
     let store = std::sync::Arc::new(Store::open(dir.path()).expect("store"));
     caliber::seed::generate(&store, employees, 5, 7, jiff::Timestamp::now()).expect("generate");
-    for ((email, password), role) in [(ADMIN, AppRole::Admin), (OPERATOR, AppRole::Trainer)] {
-        service::create_user(
-            &store,
-            &Actor::named("test"),
-            UserInput {
-                email: email.into(),
-                password: password.into(),
-                role,
-                employee_id: None,
-            },
-        )
-        .expect("user");
-    }
+    add_logins(&store, AppRole::Trainer);
     let state = caliber::app::AppState::new(store.clone()).with_web(caliber::web::WebSettings {
         public_url: Some("https://caliber.plant.example".into()),
         ..caliber::web::WebSettings::default()
